@@ -1,0 +1,200 @@
+"""Domain values: the two machines' states, the records they move, and the
+events (past-tense facts) and effects (imperatives) that `step()` exchanges."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class AccountState(enum.StrEnum):
+    ACTIVE = "active"
+    LOCKED = "locked"
+    DISABLED = "disabled"
+
+
+class FlowState(enum.StrEnum):
+    CHOOSE_CHANNEL = "choose_channel"
+    CODE_SENT = "code_sent"
+    VERIFIED = "verified"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    SUPERSEDED = "superseded"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_FLOW_STATES
+
+
+OPEN_FLOW_STATES = frozenset({FlowState.CHOOSE_CHANNEL, FlowState.CODE_SENT, FlowState.VERIFIED})
+
+
+class FlowKind(enum.StrEnum):
+    UNLOCK = "unlock"
+    FORGOT = "forgot"
+
+
+class Channel(enum.StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    nir: str
+    birth_date: date
+    email: str | None
+    mobile: str | None
+    sms_capable: bool
+    password_hash: str | None
+    state: AccountState
+    failed_attempts: int
+    locked_at: datetime | None
+    locked_until: datetime | None
+    last_login_at: datetime | None
+    password_changed_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    account_id: int
+    kind: FlowKind
+    state: FlowState
+    channel: Channel | None
+    secret_digest: str | None
+    expires_at: datetime
+    code_attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a rule may look at: the account row, the flow the event concerns
+    (the open one, or the one a submitted secret points to) and the recent
+    history that rate limits count (rolling 24 h)."""
+
+    account: Account
+    flow: Flow | None = None
+    recent_sends: tuple[datetime, ...] = ()
+    recent_identity_failures: tuple[datetime, ...] = ()
+
+
+@dataclass(frozen=True)
+class FreshSecrets:
+    """Randomness drawn by the shell before the step: the engine never draws."""
+
+    flow_id: str
+    sms_code: str
+    link_token: str
+
+
+# --- events: facts the shell observed -------------------------------------
+
+
+@dataclass(frozen=True)
+class PasswordChecked:
+    """A login: argon2 ran outside the transaction; `typed_digest` lets the
+    rule compare the typed text with an open flow's temporary password."""
+
+    matched: bool
+    typed_digest: str
+    rehashed: str | None = None
+
+
+@dataclass(frozen=True)
+class IdentityChecked:
+    """`unlock`/`forgot`: NIR (or email) and date of birth were given."""
+
+    kind: FlowKind
+    birth_date_matches: bool
+    channel: Channel | None
+    fresh: FreshSecrets
+
+
+@dataclass(frozen=True)
+class ChannelChosen:
+    """`send-code`: a (new) secret on the chosen channel."""
+
+    channel: Channel
+    fresh: FreshSecrets
+
+
+@dataclass(frozen=True)
+class CodeSubmitted:
+    """A temporary password (SMS) or link token (email) was typed."""
+
+    channel: Channel
+    typed_digest: str
+
+
+@dataclass(frozen=True)
+class NewPasswordSubmitted:
+    """Step 5: the verified secret again, with the new password's hash."""
+
+    channel: Channel
+    typed_digest: str
+    new_hash: str
+
+
+Event = PasswordChecked | IdentityChecked | ChannelChosen | CodeSubmitted | NewPasswordSubmitted
+
+
+# --- effects: what the shell must do in the same transaction ---------------
+
+
+@dataclass(frozen=True)
+class Audit:
+    event: str
+    state_before: str | None
+    state_after: str | None
+    detail: dict[str, str] = field(default_factory=dict)
+    flow_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SendSms:
+    to: str
+    body: str
+    redacted_body: str
+    flow_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SendEmail:
+    to: str
+    subject: str
+    body: str
+    redacted_body: str
+    flow_id: str | None = None
+
+
+Effect = Audit | SendSms | SendEmail
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the command reports. `ok=False` outcomes are refusals that still
+    carry effects (a failed password is a transition, not an error)."""
+
+    code: str
+    ok: bool
+    retry_after: int | None = None
+    auto_channel: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    account: Account
+    flows: tuple[Flow, ...]
+    effects: tuple[Effect, ...]
+    outcome: Outcome
+
+    @property
+    def flow(self) -> Flow | None:
+        """The flow the outcome is about: the last one the rule wrote."""
+        return self.flows[-1] if self.flows else None
