@@ -84,6 +84,13 @@ def effective_state(account: Account, now: datetime) -> AccountState:
     return account.state
 
 
+def effective_account(account: Account, now: datetime) -> Account:
+    """The account with an ended time-limited lock lifted (failures forgotten too)."""
+    if effective_state(account, now) is account.state:
+        return account
+    return replace(account, state=A.ACTIVE, failed_attempts=0, locked_at=None, locked_until=None)
+
+
 def usable_channels(account: Account) -> tuple[Channel, ...]:
     """SMS only for a metropolitan-France mobile; email whenever one is known."""
     channels = []
@@ -101,13 +108,7 @@ def _expire(snapshot: Snapshot, now: datetime) -> tuple[Snapshot, Decision]:
     flows: list[Flow] = []
     if effective_state(account, now) is not account.state:
         effects.append(Audit("lock_expired", A.LOCKED, A.ACTIVE))
-        account = replace(
-            account,
-            state=A.ACTIVE,
-            failed_attempts=0,
-            locked_at=None,
-            locked_until=None,
-        )
+        account = effective_account(account, now)
     if flow and flow.state.is_open and flow.expires_at <= now:
         effects.append(Audit("flow_expired", flow.state, F.EXPIRED, flow_id=flow.id))
         flow = replace(flow, state=F.EXPIRED)
@@ -492,3 +493,10 @@ TRANSITIONS: dict[tuple[State, type], Rule] = {
         for e in _SECRET_EVENTS
     },
 }
+
+
+def live_flow(flow: Flow | None, now: datetime) -> Flow | None:
+    """The flow if it is still open at `now`, else None (for read-only views)."""
+    if flow and flow.state.is_open and flow.expires_at > now:
+        return flow
+    return None

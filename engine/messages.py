@@ -104,6 +104,38 @@ _T: dict[str, tuple[str, str]] = {
         "Saisie manquante : {what}.",
         "Missing input: {what}.",
     ),
+    # --- storage_unavailable reasons (keyed "storage.<reason>") -------------
+    "storage.database": (
+        "Base de données indisponible : {detail}",
+        "Database unavailable: {detail}",
+    ),
+    "storage.driver_missing": (
+        "Pilote de base de données absent ({detail}). Pour PostgreSQL : "
+        "pip install 'sesame[postgres]'",
+        "Database driver missing ({detail}). For PostgreSQL: pip install 'sesame[postgres]'",
+    ),
+    "storage.not_sesame": (
+        "Ce fichier n'est pas une base sesame ({detail}). Vérifiez --db ou SESAME_DB.",
+        "This is not a sesame database ({detail}). Check --db or SESAME_DB.",
+    ),
+    "storage.schema_outdated": (
+        "La base est à la révision {current} du schéma, sesame attend {head}. "
+        "Mettez-la à jour : sesame db upgrade",
+        "The database is at schema revision {current}, sesame expects {head}. "
+        "Upgrade it: sesame db upgrade",
+    ),
+    "storage.schema_newer": (
+        "La base est à la révision {current}, plus récente que celle de ce sesame ({head}). "
+        "Mettez sesame à jour.",
+        "The database is at revision {current}, newer than this sesame knows ({head}). "
+        "Upgrade sesame.",
+    ),
+    "storage.outbox": (
+        "Impossible d'écrire dans l'outbox ({detail}). Le changement est enregistré et le "
+        "message reste en file d'attente : corrigez puis lancez sesame outbox flush",
+        "Cannot write to the outbox ({detail}). The change is saved and the message stays "
+        "queued: fix it, then run sesame outbox flush",
+    ),
     # --- invalid_input reasons (keyed "invalid.<reason>") ------------------
     "invalid.nir_length": (
         "N° de sécurité sociale invalide : 15 caractères attendus, {length} saisis.",
@@ -350,6 +382,8 @@ _T: dict[str, tuple[str, str]] = {
 }
 
 REDACTED = "[secret retiré après envoi]"
+# Codes whose message depends on a finer reason.
+_REASON_PREFIX = {"invalid_input": "invalid", "storage_unavailable": "storage"}
 
 
 def text(key: str, lang: str, params: Mapping[str, object] | None = None) -> str:
@@ -365,7 +399,8 @@ def has(key: str) -> bool:
 
 def error_message(code: str, reason: str | None, params: Mapping[str, object], lang: str) -> str:
     """The message for a refusal, including every reason of a weak password."""
-    key = f"invalid.{reason}" if code == "invalid_input" and reason else code
+    prefix = _REASON_PREFIX.get(code)
+    key = f"{prefix}.{reason}" if prefix and reason else code
     if not has(key):
         key = "internal_error"
         params = {"detail": code if reason is None else f"{code}: {reason}"}

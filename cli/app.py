@@ -1,0 +1,166 @@
+"""The Typer application, its global options, and the one place where refusals
+become exit statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cli.exits import exit_code
+from cli.output import Output
+from engine.errors import SesameError
+
+if TYPE_CHECKING:
+    from typer._click.core import Context as ClickContext
+
+    from db.store import Store
+
+__version__ = "0.1.0"
+
+
+@dataclass
+class Globals:
+    """Global options, resolved lazily so `--help` opens nothing."""
+
+    home: str | None = None
+    db: str | None = None
+    outbox: str | None = None
+    config: str | None = None
+    lang: str | None = None
+    actor: str | None = None
+    debug: bool = False
+    as_json: bool = False
+    args: list[str] = field(default_factory=list)
+
+    def language(self) -> str:
+        from db.settings import default_lang
+
+        return self.lang if self.lang in ("fr", "en") else default_lang()
+
+
+class SesameGroup(TyperGroup):
+    """Maps every refusal to its exit status and message, for every subcommand."""
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        ctx.meta["sesame_args"] = list(args)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SesameError as exc:
+            _output(ctx).error(exc)
+            raise typer.Exit(exit_code(exc.code)) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except typer.TyperException as exc:
+            output = _output(ctx)
+            if not output.as_json:
+                raise
+            format_message = getattr(exc, "format_message", None)
+            output.usage_error(format_message() if format_message else str(exc))
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if _globals(ctx).debug:
+                import traceback
+
+                traceback.print_exc()
+            error = SesameError("internal_error", params={"detail": type(exc).__name__})
+            _output(ctx).error(error)
+            raise typer.Exit(1) from None
+
+
+def _globals(ctx: ClickContext) -> Globals:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Globals):
+        root.obj = Globals()
+    return root.obj
+
+
+def _output(ctx: ClickContext) -> Output:
+    options = _globals(ctx)
+    as_json = options.as_json or "--json" in ctx.find_root().meta.get("sesame_args", [])
+    return Output(options.language(), as_json)
+
+
+def output(ctx: typer.Context, as_json: bool) -> Output:
+    """The command's output; remembers --json for the error path."""
+    options = _globals(ctx)
+    options.as_json = as_json
+    return Output(options.language(), as_json)
+
+
+def open_store(ctx: typer.Context) -> Store:
+    from db.settings import load_settings
+    from db.store import Store
+
+    options = _globals(ctx)
+    settings = load_settings(
+        home=options.home,
+        db=options.db,
+        outbox=options.outbox,
+        config=options.config,
+        lang=options.lang,
+        actor=options.actor,
+        debug=options.debug,
+    )
+    return Store(settings)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sesame {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=SesameGroup,
+    name="sesame",
+    help="Account lockout and self-service recovery (Débloquez votre compte).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")
+]
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    home: Annotated[
+        str | None,
+        typer.Option(envvar="SESAME_HOME", help="Holds sesame.db, outbox/, sesame.toml."),
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option(envvar="SESAME_DB", help="A SQLite file path or a SQLAlchemy URL.")
+    ] = None,
+    outbox: Annotated[
+        str | None, typer.Option(envvar="SESAME_OUTBOX", help="Where messages are written.")
+    ] = None,
+    config: Annotated[
+        str | None, typer.Option(envvar="SESAME_CONFIG", help="Path of sesame.toml.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(envvar="SESAME_LANG", help="fr or en (default: from the locale).")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option(envvar="SESAME_ACTOR", help="Who acts, for the audit log.")
+    ] = None,
+    debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Account lockout and self-service recovery (Débloquez votre compte)."""
+    if lang is not None and lang not in ("fr", "en"):
+        raise SesameError("invalid_input", reason="lang", params={"lang": lang})
+    ctx.obj = Globals(home, db, outbox, config, lang, actor, debug)

@@ -1,0 +1,81 @@
+"""Rendering: one JSON document on stdout with --json, else text; errors to stderr."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import typer
+
+from engine import messages
+from engine.errors import SesameError
+
+# C0/C1 controls and bidirectional overrides: never sent raw to a terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text: str) -> str:
+    """Show control characters in stored or typed data as escapes."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def local_time(moment: datetime | None, lang: str) -> str:
+    """Times are shown to people in local time."""
+    if moment is None:
+        return "-"
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
+
+
+class Output:
+    """Where a command's result or refusal goes, and in which language."""
+
+    def __init__(self, lang: str, as_json: bool) -> None:
+        self.lang = lang
+        self.as_json = as_json
+
+    def text(self, key: str, **params: object) -> str:
+        return messages.text(key, self.lang, params)
+
+    def ok(self, payload: Mapping[str, Any], human: str) -> None:
+        if self.as_json:
+            typer.echo(json.dumps({"ok": True, **payload}, ensure_ascii=False))
+        else:
+            typer.echo(escape(human))
+
+    def note(self, human: str) -> None:
+        """A step of the dialogue, not a result: stderr, and nothing with --json."""
+        if not self.as_json:
+            typer.echo(escape(human), err=True)
+
+    def error(self, exc: SesameError) -> None:
+        message = messages.error_message(exc.code, exc.reason, exc.params, self.lang)
+        if self.as_json:
+            error: dict[str, Any] = {"code": exc.code, "message": message}
+            if exc.reason:
+                error["reason"] = exc.reason
+            if exc.retry_after is not None:
+                error["retry_after_seconds"] = exc.retry_after
+            typer.echo(json.dumps({"ok": False, "error": error}, ensure_ascii=False))
+        else:
+            typer.echo(escape(message), err=True)
+
+    def usage_error(self, message: str) -> None:
+        if self.as_json:
+            error = {"code": "invalid_input", "message": message}
+            typer.echo(json.dumps({"ok": False, "error": error}, ensure_ascii=False))
+        else:
+            typer.echo(message, err=True)
+
+
+def stderr_line(text: str) -> None:
+    sys.stderr.write(escape(text) + "\n")

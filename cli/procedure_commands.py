@@ -1,0 +1,247 @@
+"""The member's procedure: login, unlock, forgot, send-code, reset."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.app import JsonOption, app, open_store, output
+from cli.output import Output, iso_utc, local_time
+from cli.prompts import read_choice, read_secret
+from cli.views import destination
+from engine.errors import SesameError, invalid
+from engine.identity import Identifier, parse_birth_date, parse_identifier
+from engine.machine import usable_channels
+from engine.model import Channel, FlowKind
+
+if TYPE_CHECKING:
+    from db.procedure import Result, Target
+    from db.store import Store
+
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
+DobOption = Annotated[str, typer.Option("--dob", help="Date of birth, jj/mm/aaaa.")]
+ChannelOption = Annotated[
+    Channel | None, typer.Option("--channel", help="sms or email.", case_sensitive=False)
+]
+
+
+def require_secret(out: Output, prompt_key: str, missing: str = "missing_input") -> str:
+    """Read one secret; end of input is a refusal, never a re-ask."""
+    value = read_secret(out.text(prompt_key))
+    if value is None:
+        raise SesameError(missing, params={"what": out.text(prompt_key).strip(" :")})
+    return value
+
+
+@app.command()
+def login(ctx: typer.Context, ident: IdArgument, json_output: JsonOption = False) -> None:
+    """Log in with your NIR (or email) and password (prompted)."""
+    from db import procedure
+
+    out = output(ctx, json_output)
+    identifier = parse_identifier(ident)
+    store = open_store(ctx)
+    password = require_secret(out, "prompt.password")
+    result = procedure.login(store, identifier, password)
+    if result.outcome.code != "temporary_password_accepted":
+        out.ok({"result": "logged_in"}, out.text("logged_in"))
+        return
+    # Step 5 after an SMS: the temporary password opens the password change.
+    out.note(out.text("temporary_password_accepted"))
+    _change_password(store, out, procedure.BySms(identifier), password, identifier)
+    out.ok(
+        {"result": "password_changed"},
+        out.text("password_changed") + "\n" + out.text("logged_in"),
+    )
+
+
+@app.command()
+def unlock(
+    ctx: typer.Context,
+    ident: IdArgument,
+    dob: DobOption,
+    channel: ChannelOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Unlock your account: NIR (or email) and date of birth, then a channel."""
+    _recover(ctx, ident, dob, FlowKind.UNLOCK, channel, json_output)
+
+
+@app.command()
+def forgot(
+    ctx: typer.Context,
+    ident: IdArgument,
+    dob: DobOption,
+    channel: ChannelOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Forgotten password: the same procedure for an account that is not locked."""
+    _recover(ctx, ident, dob, FlowKind.FORGOT, channel, json_output)
+
+
+def _recover(
+    ctx: typer.Context,
+    ident: str,
+    dob: str,
+    kind: FlowKind,
+    channel: Channel | None,
+    json_output: bool,
+) -> None:
+    from db import procedure
+
+    out = output(ctx, json_output)
+    identifier = parse_identifier(ident)
+    birth_date = parse_birth_date(dob, date.today())
+    store = open_store(ctx)
+    result = procedure.start_recovery(store, identifier, birth_date, kind, channel)
+    if result.outcome.code == "code_sent":
+        _report_sent(out, result, identifier)
+        return
+    assert result.flow is not None
+    channels = list(usable_channels(result.account))
+    if not json_output and sys.stdin.isatty():
+        chosen = _ask_channel(out, result, channels)
+        _report_sent(out, procedure.send_code(store, result.flow.id, chosen), identifier)
+        return
+    lines = [out.text("choose_channel")]
+    lines += [
+        f"  {c.value}: "
+        + out.text(f"choose_channel.{c.value}", destination=destination(result.account, c))
+        for c in channels
+    ]
+    lines.append(out.text("choose_channel.command", flow=result.flow.id))
+    payload = {
+        "flow": result.flow.id,
+        "state": result.flow.state.value,
+        "channels": [
+            {"channel": c.value, "destination": destination(result.account, c)} for c in channels
+        ],
+        "expires_at": iso_utc(result.flow.expires_at),
+    }
+    out.ok(payload, "\n".join(lines))
+
+
+def _ask_channel(out: Output, result: Result, channels: list[Channel]) -> Channel:
+    lines = [out.text("choose_channel")]
+    for number, channel in enumerate(channels, start=1):
+        where = out.text(
+            f"choose_channel.{channel.value}", destination=destination(result.account, channel)
+        )
+        lines.append(f"  {number}. {where}")
+    out.note("\n".join(lines))
+    answer = read_choice(out.text("choose_channel.prompt", count=len(channels)))
+    if answer not in [str(n) for n in range(1, len(channels) + 1)]:
+        raise invalid("choice")
+    return channels[int(answer) - 1]
+
+
+@app.command("send-code")
+def send_code(
+    ctx: typer.Context,
+    flow: Annotated[
+        str, typer.Argument(metavar="FLOW", help="The flow id given by unlock/forgot.")
+    ],
+    channel: Annotated[
+        Channel, typer.Option("--channel", help="sms or email.", case_sensitive=False)
+    ],
+    json_output: JsonOption = False,
+) -> None:
+    """Send (or send again) the temporary password or link on a channel."""
+    from db import procedure
+
+    out = output(ctx, json_output)
+    store = open_store(ctx)
+    _report_sent(out, procedure.send_code(store, flow.strip(), channel), None)
+
+
+def _report_sent(out: Output, result: Result, identifier: Identifier | None) -> None:
+    flow = result.flow
+    assert flow is not None and flow.channel is not None
+    where = destination(result.account, flow.channel)
+    payload = {
+        "flow": flow.id,
+        "state": flow.state.value,
+        "channel": flow.channel.value,
+        "destination": where,
+        "expires_at": iso_utc(flow.expires_at),
+    }
+    lines = []
+    if result.outcome.auto_channel:
+        lines.append(out.text(f"auto_channel.{flow.channel.value}"))
+    ident = identifier.nir.value if identifier and identifier.nir else result.account.nir
+    lines.append(
+        out.text(
+            f"code_sent.{flow.channel.value}",
+            destination=where,
+            expires=local_time(flow.expires_at, out.lang),
+            ident=ident,
+            flow=flow.id,
+        )
+    )
+    out.ok(payload, "\n".join(lines))
+
+
+@app.command()
+def reset(
+    ctx: typer.Context,
+    ident: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="NIR or email, after an SMS.")
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help="The link or token from the email; '-' to type it."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Set a new password with the SMS temporary password (ID) or the email link (--token)."""
+    from db import procedure
+
+    out = output(ctx, json_output)
+    if (ident is None) == (token is None):
+        raise typer.BadParameter("give either ID (after an SMS) or --token (after an email)")
+    target: Target
+    identifier = None
+    if token is not None:
+        target = procedure.ByLink()
+        raw = require_secret(out, "prompt.token") if token == "-" else token
+        secret = token_from_link(raw)
+    else:
+        assert ident is not None
+        identifier = parse_identifier(ident)
+        target = procedure.BySms(identifier)
+    store = open_store(ctx)
+    if token is None:
+        secret = require_secret(out, "prompt.temporary_password")
+    procedure.verify_secret(store, target, secret)
+    out.note(out.text("code_verified"))
+    _change_password(store, out, target, secret, identifier)
+    out.ok({"result": "password_changed"}, out.text("password_changed"))
+
+
+def _change_password(
+    store: Store, out: Output, target: Target, secret: str, identifier: Identifier | None
+) -> None:
+    from db import procedure
+
+    new = read_secret(out.text("prompt.new_password"))
+    confirmation = None if new is None else read_secret(out.text("prompt.confirm_password"))
+    if new is None or confirmation is None:
+        ident = identifier.nir.value if identifier and identifier.nir else "<identifiant>"
+        raise SesameError("password_change_required", params={"ident": ident})
+    procedure.complete_reset(store, target, secret, new, confirmation)
+
+
+def token_from_link(raw: str) -> str:
+    """The token alone, from either the raw token or the whole link."""
+    from urllib.parse import parse_qs, urlsplit
+
+    text = raw.strip()
+    if "token=" in text:
+        values = parse_qs(urlsplit(text).query).get("token", [])
+        text = values[0] if values else ""
+    if not text or not text.isascii() or not all(c.isalnum() or c in "-_" for c in text):
+        raise invalid("token")
+    return text

@@ -1,0 +1,1 @@
+"""The imperative shell: storage, transactions, the outbox (DESIGN.md §1, §3)."""

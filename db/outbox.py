@@ -1,0 +1,176 @@
+"""The transactional outbox: rows written with the state change, files after commit.
+
+Delivery is idempotent: a file is named after its message id and appears
+through `link()` of a fsynced temporary file, so a second delivery of the
+same message is a no-op. Once delivered, the row's full body (the secret)
+is erased; only the redacted text stays in the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+
+from db.schema import accounts, outbox
+from db.store import Store, storage_error
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    account_nir: str | None
+    channel: str
+    recipient: str
+    subject: str | None
+    redacted_body: str
+    status: str
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
+    """Write queued messages (all of them when `message_ids` is None) to files."""
+    query = select(outbox).where(outbox.c.status == "queued").order_by(outbox.c.created_at)
+    if message_ids is not None:
+        wanted = list(message_ids)
+        if not wanted:
+            return 0
+        query = query.where(outbox.c.id.in_(wanted))
+    with store.read() as conn:
+        rows = conn.execute(query).all()
+    for row in rows:
+        write_file(store, row)
+    if rows:
+        with store.write() as conn:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_([row.id for row in rows]), outbox.c.status == "queued")
+                .values(status="sent", body=None, delivered_at=store.now())
+            )
+    return len(rows)
+
+
+def write_file(store: Store, row: Row[Any]) -> Path:
+    """The message as a file in the outbox: SMS as JSON, email in a Maildir."""
+    root = store.settings.outbox_dir
+    try:
+        if row.channel == "sms":
+            folder, name = root / "sms", f"{row.id}.json"
+            document = {
+                "id": row.id,
+                "to": row.recipient,
+                "body": row.body,
+                "created_at": iso_utc(row.created_at),
+            }
+            data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+        else:
+            folder, name = root / "mail", f"{row.id}.eml"
+            data = render_email(store, row)
+        return _publish(folder, name, data)
+    except OSError as exc:
+        raise storage_error(
+            "outbox", detail=f"{exc.filename or root}: {exc.strerror or exc}"
+        ) from None
+
+
+def render_email(store: Store, row: Row[Any]) -> bytes:
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    message = EmailMessage()
+    message["From"] = store.settings.policy.mail_from
+    message["To"] = row.recipient
+    message["Subject"] = row.subject or ""
+    message["Date"] = format_datetime(row.created_at)
+    message["Message-ID"] = f"<{row.id}@sesame.invalid>"
+    # 8bit keeps the link on one readable line (quoted-printable would fold it).
+    message.set_content(row.body, cte="8bit")
+    return message.as_bytes()
+
+
+def _publish(folder: Path, name: str, data: bytes) -> Path:
+    for directory in (folder.parent, folder, *(folder / sub for sub in ("tmp", "new", "cur"))):
+        _private_dir(directory)
+    final = folder / "new" / name
+    if final.exists() or any((folder / "cur").glob(f"{Path(name).stem}*")):
+        return final
+    temporary = folder / "tmp" / f"{name}.{os.getpid()}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, final)
+    finally:
+        temporary.unlink(missing_ok=True)
+    _fsync_dir(final.parent)
+    return final
+
+
+def _private_dir(path: Path) -> None:
+    """Owner-only, whatever the umask (mkdir's mode is filtered by it)."""
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.chmod(0o700)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _message(row: Row[Any]) -> Message:
+    return Message(
+        id=row.id,
+        account_nir=row.nir,
+        channel=row.channel,
+        recipient=row.recipient,
+        subject=row.subject,
+        redacted_body=row.redacted_body,
+        status=row.status,
+        created_at=row.created_at,
+        delivered_at=row.delivered_at,
+    )
+
+
+def _joined() -> Any:
+    return select(outbox, accounts.c.nir).outerjoin(accounts, accounts.c.id == outbox.c.account_id)
+
+
+def list_messages(store: Store, limit: int = 50) -> list[Message]:
+    """The newest messages first."""
+    query = _joined().order_by(outbox.c.created_at.desc(), outbox.c.id).limit(limit)
+    with store.read() as conn:
+        return [_message(row) for row in conn.execute(query)]
+
+
+def show_message(store: Store, message_id: str | None) -> Message | None:
+    """One message by id, or the newest when `message_id` is None."""
+    query = _joined()
+    if message_id is None:
+        query = query.order_by(outbox.c.created_at.desc()).limit(1)
+    else:
+        query = query.where(outbox.c.id == message_id)
+    with store.read() as conn:
+        row = conn.execute(query).first()
+    return _message(row) if row else None

@@ -1,0 +1,229 @@
+"""The member's procedure, one function per command: load → step → save → deliver.
+
+Slow work (argon2) runs before the short write transaction, which re-reads
+the rows it changes. A refusal is raised only after its effects (a failure
+counted, a flow cancelled) are committed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from db import rows
+from db.outbox import deliver
+from db.store import Store
+from engine.errors import SesameError
+from engine.identity import Identifier
+from engine.machine import Context, step
+from engine.model import (
+    Account,
+    Channel,
+    ChannelChosen,
+    CodeSubmitted,
+    Decision,
+    Event,
+    Flow,
+    FlowKind,
+    FreshSecrets,
+    IdentityChecked,
+    NewPasswordSubmitted,
+    Outcome,
+    PasswordChecked,
+    Snapshot,
+)
+from engine.passwords import (
+    TEMP_PASSWORD_ALPHABET,
+    TEMP_PASSWORD_LENGTH,
+    check_new_password,
+    hash_password,
+    needs_rehash,
+    secret_digest,
+    verify_password,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+# argon2 re-runs when the hash changed while it was verifying (a parallel reset).
+_MAX_VERIFY_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    account: Account
+    flow: Flow | None
+
+
+@dataclass(frozen=True)
+class BySms:
+    """Step 5 after an SMS: the account is named, the secret is typed."""
+
+    ident: Identifier
+
+
+@dataclass(frozen=True)
+class ByLink:
+    """Step 5 after an email: the link's token alone points to the flow."""
+
+
+Target = BySms | ByLink
+
+
+def fresh_secrets() -> FreshSecrets:
+    return FreshSecrets(
+        flow_id=rows.new_id(),
+        sms_code="".join(
+            secrets.choice(TEMP_PASSWORD_ALPHABET) for _ in range(TEMP_PASSWORD_LENGTH)
+        ),
+        link_token=secrets.token_urlsafe(32),
+    )
+
+
+def new_salt() -> bytes:
+    return secrets.token_bytes(16)
+
+
+def ident_text(ident: Identifier) -> str:
+    return ident.nir.value if ident.nir else str(ident.email)
+
+
+def login(store: Store, ident: Identifier, password: str) -> Result:
+    params = store.settings.policy.argon2
+    with store.read() as conn:
+        account = rows.find_account(conn, ident)
+    if account is None:
+        verify_password(None, password, params)  # the same work as a known identifier
+        raise SesameError("auth_failed")
+    for _ in range(_MAX_VERIFY_ROUNDS):
+        checked_hash = account.password_hash
+        matched = verify_password(checked_hash, password, params)
+        rehashed = None
+        if matched and checked_hash and needs_rehash(checked_hash, params):
+            rehashed = hash_password(password, new_salt(), params)
+        event = PasswordChecked(matched, secret_digest(password), rehashed)
+        with store.write() as conn:
+            account = rows.get_account(conn, account.id, for_update=True)
+            if account.password_hash != checked_hash:
+                continue
+            flow = rows.open_flow(conn, account.id, for_update=True)
+            decision, message_ids = _apply(store, conn, account, flow, event)
+        return _finish(store, decision, message_ids, ident)
+    raise SesameError("storage_unavailable", reason="database", params={"detail": "busy"})
+
+
+def start_recovery(
+    store: Store, ident: Identifier, birth_date: date, kind: FlowKind, channel: Channel | None
+) -> Result:
+    """Steps 2-4 (`unlock`, `forgot`)."""
+    with store.write() as conn:
+        account = rows.find_account(conn, ident, for_update=True)
+        if account is None:
+            raise SesameError("identity_mismatch")
+        flow = rows.open_flow(conn, account.id, for_update=True)
+        event = IdentityChecked(kind, account.birth_date == birth_date, channel, fresh_secrets())
+        decision, message_ids = _apply(store, conn, account, flow, event)
+    return _finish(store, decision, message_ids, ident)
+
+
+def send_code(store: Store, flow_id: str, channel: Channel) -> Result:
+    """Step 3 as its own command, and the resend."""
+    with store.write() as conn:
+        found = rows.flow_by_id(conn, flow_id)
+        if found is None:
+            raise SesameError("no_open_flow")
+        # Lock the account before the flow, in the same order as every other write.
+        account = rows.get_account(conn, found.account_id, for_update=True)
+        flow = rows.flow_by_id(conn, flow_id, for_update=True)
+        decision, message_ids = _apply(
+            store, conn, account, flow, ChannelChosen(channel, fresh_secrets())
+        )
+    return _finish(store, decision, message_ids, None)
+
+
+def verify_secret(store: Store, target: Target, secret: str) -> Result:
+    """Step 5, first half: the temporary password or the link's token."""
+    digest = secret_digest(secret)
+    channel = Channel.SMS if isinstance(target, BySms) else Channel.EMAIL
+    with store.write() as conn:
+        account, flow = _locate(conn, target, digest)
+        decision, message_ids = _apply(store, conn, account, flow, CodeSubmitted(channel, digest))
+    return _finish(store, decision, message_ids, _ident(target))
+
+
+def complete_reset(
+    store: Store, target: Target, secret: str, new_password: str, confirmation: str
+) -> Result:
+    """Step 5, second half: the new password, typed twice."""
+    digest = secret_digest(secret)
+    policy = store.settings.policy
+    with store.read() as conn:
+        account, _ = _locate(conn, target, digest, for_update=False)
+    check_new_password(
+        new_password,
+        confirmation,
+        min_length=policy.password_min_length,
+        nir=account.nir,
+        birth_date=account.birth_date,
+        email=account.email,
+    )
+    new_hash = hash_password(new_password, new_salt(), policy.argon2)
+    channel = Channel.SMS if isinstance(target, BySms) else Channel.EMAIL
+    with store.write() as conn:
+        account, flow = _locate(conn, target, digest)
+        event = NewPasswordSubmitted(channel, digest, new_hash)
+        decision, message_ids = _apply(store, conn, account, flow, event)
+    return _finish(store, decision, message_ids, _ident(target))
+
+
+def _locate(
+    conn: Connection, target: Target, digest: str, *, for_update: bool = True
+) -> tuple[Account, Flow | None]:
+    """The account and the flow a submitted secret concerns."""
+    if isinstance(target, BySms):
+        account = rows.find_account(conn, target.ident, for_update=for_update)
+        if account is None:
+            raise SesameError("code_invalid")
+        flow = rows.open_flow(conn, account.id, for_update=for_update)
+        if flow is None:
+            flow = rows.flow_by_digest(conn, digest, account.id, for_update=for_update)
+        return account, flow
+    found = rows.flow_by_digest(conn, digest)
+    if found is None:
+        raise SesameError("code_invalid")
+    account = rows.get_account(conn, found.account_id, for_update=for_update)
+    return account, rows.flow_by_id(conn, found.id, for_update=for_update)
+
+
+def _ident(target: Target) -> Identifier | None:
+    return target.ident if isinstance(target, BySms) else None
+
+
+def _apply(
+    store: Store, conn: Connection, account: Account, flow: Flow | None, event: Event
+) -> tuple[Decision, list[str]]:
+    now = store.now()
+    settings = store.settings
+    before: Snapshot = rows.snapshot(conn, account, flow, now)
+    decision = step(before, event, Context(now, settings.policy, settings.lang))
+    return decision, rows.save(conn, before, decision, now, settings.actor)
+
+
+def _finish(
+    store: Store, decision: Decision, message_ids: list[str], ident: Identifier | None
+) -> Result:
+    """After commit: deliver the messages, then report or refuse."""
+    deliver(store, message_ids)
+    outcome = decision.outcome
+    if not outcome.ok:
+        params: dict[str, object] = {
+            "max_failed_attempts": store.settings.policy.max_failed_attempts,
+            "retry_after": outcome.retry_after,
+        }
+        if ident is not None:
+            params["ident"] = ident_text(ident)
+        raise SesameError(outcome.code, params=params, retry_after=outcome.retry_after)
+    return Result(outcome, decision.account, decision.flow)

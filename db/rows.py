@@ -1,0 +1,241 @@
+"""Rows ↔ domain values, and the queries a snapshot is built from."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select, update
+
+from db.schema import accounts, audit_events, flows, outbox
+from engine.identity import Identifier
+from engine.model import (
+    OPEN_FLOW_STATES,
+    Account,
+    AccountState,
+    Audit,
+    Channel,
+    Decision,
+    Flow,
+    FlowKind,
+    FlowState,
+    SendEmail,
+    SendSms,
+    Snapshot,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Row, Select
+
+
+def new_id() -> str:
+    """Identifiers for flows and messages: random, short enough to read out."""
+    return secrets.token_hex(8)
+
+
+def account_from_row(row: Row[Any]) -> Account:
+    return Account(
+        id=row.id,
+        nir=row.nir,
+        birth_date=row.birth_date,
+        email=row.email,
+        mobile=row.mobile,
+        sms_capable=bool(row.sms_capable),
+        password_hash=row.password_hash,
+        state=AccountState(row.state),
+        failed_attempts=row.failed_attempts,
+        locked_at=row.locked_at,
+        locked_until=row.locked_until,
+        last_login_at=row.last_login_at,
+        password_changed_at=row.password_changed_at,
+        created_at=row.created_at,
+    )
+
+
+def flow_from_row(row: Row[Any]) -> Flow:
+    return Flow(
+        id=row.id,
+        account_id=row.account_id,
+        kind=FlowKind(row.kind),
+        state=FlowState(row.state),
+        channel=Channel(row.channel) if row.channel else None,
+        secret_digest=row.secret_digest,
+        expires_at=row.expires_at,
+        code_attempts=row.code_attempts,
+        created_at=row.created_at,
+    )
+
+
+def _locked(query: Select[Any], for_update: bool) -> Select[Any]:
+    return query.with_for_update() if for_update else query
+
+
+def find_account(
+    conn: Connection, ident: Identifier, *, for_update: bool = False
+) -> Account | None:
+    if ident.nir is not None:
+        condition = accounts.c.nir == ident.nir.value
+    else:
+        condition = accounts.c.email == ident.email
+    row = conn.execute(_locked(select(accounts).where(condition), for_update)).first()
+    return account_from_row(row) if row else None
+
+
+def get_account(conn: Connection, account_id: int, *, for_update: bool = False) -> Account:
+    query = select(accounts).where(accounts.c.id == account_id)
+    return account_from_row(conn.execute(_locked(query, for_update)).one())
+
+
+def open_flow(conn: Connection, account_id: int, *, for_update: bool = False) -> Flow | None:
+    query = (
+        select(flows)
+        .where(flows.c.account_id == account_id, flows.c.state.in_(OPEN_FLOW_STATES))
+        .order_by(flows.c.created_at.desc())
+        .limit(1)
+    )
+    row = conn.execute(_locked(query, for_update)).first()
+    return flow_from_row(row) if row else None
+
+
+def flow_by_id(conn: Connection, flow_id: str, *, for_update: bool = False) -> Flow | None:
+    query = select(flows).where(flows.c.id == flow_id)
+    row = conn.execute(_locked(query, for_update)).first()
+    return flow_from_row(row) if row else None
+
+
+def flow_by_digest(
+    conn: Connection, digest: str, account_id: int | None = None, *, for_update: bool = False
+) -> Flow | None:
+    query = select(flows).where(flows.c.secret_digest == digest)
+    if account_id is not None:
+        query = query.where(flows.c.account_id == account_id)
+    row = conn.execute(
+        _locked(query.order_by(flows.c.created_at.desc()).limit(1), for_update)
+    ).first()
+    return flow_from_row(row) if row else None
+
+
+def recent_events(
+    conn: Connection, account_id: int, event: str, since: datetime
+) -> tuple[datetime, ...]:
+    """When `event` happened to the account since `since` (rate limits read the audit log)."""
+    query = select(audit_events.c.at).where(
+        audit_events.c.account_id == account_id,
+        audit_events.c.event == event,
+        audit_events.c.at > since,
+    )
+    return tuple(conn.execute(query).scalars())
+
+
+def snapshot(conn: Connection, account: Account, flow: Flow | None, now: datetime) -> Snapshot:
+    since = now - timedelta(days=1)
+    return Snapshot(
+        account=account,
+        flow=flow,
+        recent_sends=recent_events(conn, account.id, "code_sent", since),
+        recent_identity_failures=recent_events(conn, account.id, "identity_failed", since),
+    )
+
+
+def save(
+    conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+) -> list[str]:
+    """Write the decision in the caller's transaction; return the queued message ids."""
+    account = decision.account
+    if account != before.account:
+        values = {
+            name: getattr(account, name)
+            for name in (
+                "password_hash",
+                "failed_attempts",
+                "locked_at",
+                "locked_until",
+                "last_login_at",
+                "password_changed_at",
+            )
+        }
+        conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account.id)
+            .values(state=account.state, **values)
+        )
+    for flow in decision.flows:
+        save_flow(conn, flow)
+    return write_effects(conn, account.id, decision, now, actor)
+
+
+def save_flow(conn: Connection, flow: Flow) -> None:
+    values = {
+        "state": flow.state.value,
+        "channel": flow.channel.value if flow.channel else None,
+        "secret_digest": flow.secret_digest,
+        "expires_at": flow.expires_at,
+        "code_attempts": flow.code_attempts,
+    }
+    updated = conn.execute(update(flows).where(flows.c.id == flow.id).values(**values))
+    if updated.rowcount == 0:
+        conn.execute(
+            insert(flows).values(
+                id=flow.id,
+                account_id=flow.account_id,
+                kind=flow.kind.value,
+                created_at=flow.created_at,
+                **values,
+            )
+        )
+
+
+def write_effects(
+    conn: Connection, account_id: int, decision: Decision, now: datetime, actor: str
+) -> list[str]:
+    message_ids: list[str] = []
+    audit_rows: list[dict[str, Any]] = []
+    for effect in decision.effects:
+        if isinstance(effect, Audit):
+            audit_rows.append(audit_row(effect, account_id, now, actor))
+        elif isinstance(effect, SendSms | SendEmail):
+            message_ids.append(queue_message(conn, effect, account_id, now))
+    if audit_rows:
+        conn.execute(insert(audit_events), audit_rows)
+    return message_ids
+
+
+def audit_row(effect: Audit, account_id: int | None, now: datetime, actor: str) -> dict[str, Any]:
+    return {
+        "at": now,
+        "actor": actor,
+        "account_id": account_id,
+        "flow_id": effect.flow_id,
+        "event": effect.event,
+        "state_before": effect.state_before,
+        "state_after": effect.state_after,
+        "detail": json.dumps(effect.detail, sort_keys=True),
+    }
+
+
+def queue_message(
+    conn: Connection, message: SendSms | SendEmail, account_id: int, now: datetime
+) -> str:
+    message_id = new_id()
+    conn.execute(
+        insert(outbox).values(
+            id=message_id,
+            account_id=account_id,
+            flow_id=message.flow_id,
+            channel=Channel.SMS if isinstance(message, SendSms) else Channel.EMAIL,
+            recipient=message.to,
+            subject=message.subject if isinstance(message, SendEmail) else None,
+            body=message.body,
+            redacted_body=message.redacted_body,
+            status="queued",
+            created_at=now,
+        )
+    )
+    return message_id
+
+
+def ids(rows: Sequence[Row[Any]]) -> list[str]:
+    return [row.id for row in rows]

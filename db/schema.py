@@ -1,0 +1,131 @@
+"""Table metadata (SQLAlchemy Core). Changes go through an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.types import TypeDecorator
+
+# The revision the code expects; checked without importing Alembic
+# (tests/db checks it equals the migration scripts' head).
+HEAD_REVISION = "0001"
+# Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
+KNOWN_REVISIONS = ("0001",)
+OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nir", String(15), nullable=False, unique=True),
+    Column("birth_date", Date, nullable=False),
+    Column("email", String(320), unique=True),
+    Column("mobile", String(20)),
+    Column("sms_capable", Boolean, nullable=False, default=False),
+    Column("password_hash", String(200)),
+    Column("state", String(16), nullable=False),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_at", UtcDateTime),
+    Column("locked_until", UtcDateTime),
+    Column("last_login_at", UtcDateTime),
+    Column("password_changed_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_accounts_state", "state"),
+)
+
+flows = Table(
+    "flows",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("channel", String(8)),
+    Column("secret_digest", String(64)),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("code_attempts", Integer, nullable=False, default=0),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_flows_account", "account_id", "created_at"),
+    Index("ix_flows_secret_digest", "secret_digest"),
+    # One open flow per account (DESIGN.md §2), enforced by the database.
+    Index(
+        "uq_flows_one_open_per_account",
+        "account_id",
+        unique=True,
+        sqlite_where=text(OPEN_FLOW_STATES_SQL),
+        postgresql_where=text(OPEN_FLOW_STATES_SQL),
+    ),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id")),
+    Column("flow_id", String(32)),
+    Column("event", String(40), nullable=False),
+    Column("state_before", String(16)),
+    Column("state_after", String(16)),
+    Column("detail", Text, nullable=False, default="{}"),
+    Index("ix_audit_account_event_at", "account_id", "event", "at"),
+    Index("ix_audit_at", "at"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id")),
+    Column("flow_id", String(32)),
+    Column("channel", String(8), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", Text),
+    # The full text, secret included, only until delivery; then NULL.
+    Column("body", Text),
+    Column("redacted_body", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime),
+    Index("ix_outbox_status", "status", "created_at"),
+    Index("ix_outbox_account", "account_id", "created_at"),
+)

@@ -1,0 +1,94 @@
+"""Where things live and which policy applies: options, environment, sesame.toml."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import invalid
+from engine.policy import Policy, policy_from_toml
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    db_url: str
+    outbox_dir: Path
+    policy: Policy
+    lang: str
+    actor: str
+    debug: bool = False
+
+
+def default_lang(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
+    """French when the locale says so (LC_ALL, then LC_MESSAGES, then LANG)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def load_settings(
+    *,
+    home: str | None = None,
+    db: str | None = None,
+    outbox: str | None = None,
+    config: str | None = None,
+    lang: str | None = None,
+    actor: str | None = None,
+    debug: bool = False,
+) -> Settings:
+    """Resolve every location; explicit values win over the defaults under home."""
+    if lang is not None and lang not in ("fr", "en"):
+        raise invalid("lang", lang=lang)
+    if home:
+        home_path = Path(home).expanduser()
+    else:
+        import platformdirs
+
+        home_path = Path(platformdirs.user_data_dir("sesame"))
+    config_path = Path(config).expanduser() if config else home_path / "sesame.toml"
+    return Settings(
+        home=home_path,
+        db_url=database_url(db, home_path),
+        outbox_dir=Path(outbox).expanduser() if outbox else home_path / "outbox",
+        policy=_read_policy(config_path, required=config is not None),
+        lang=lang or default_lang(),
+        actor=actor or _login_name(),
+        debug=debug,
+    )
+
+
+def database_url(db: str | None, home: Path) -> str:
+    """A SQLAlchemy URL from `--db`: a URL as given, or a SQLite file path."""
+    if db and "://" in db:
+        return db
+    path = Path(db).expanduser() if db else home / "sesame.db"
+    return f"sqlite:///{path.resolve()}"
+
+
+def _read_policy(path: Path, *, required: bool) -> Policy:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        if required:
+            raise invalid("config_syntax", path=str(path), detail="file not found") from None
+        return Policy()
+    except OSError as exc:
+        raise invalid("config_syntax", path=str(path), detail=exc.strerror or "") from None
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise invalid("config_syntax", path=str(path), detail=str(exc)) from None
+    return policy_from_toml(document)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

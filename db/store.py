@@ -1,0 +1,193 @@
+"""Connections, transactions and the schema check.
+
+One command is one short transaction. On SQLite a write transaction starts
+with BEGIN IMMEDIATE (SQLite ignores FOR UPDATE), a read-only one with a
+plain BEGIN; on PostgreSQL writes lock the rows they read (FOR UPDATE).
+Alembic is imported only when the schema must be created or upgraded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from db.schema import HEAD_REVISION, KNOWN_REVISIONS
+from db.settings import Settings
+from engine.errors import SesameError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+BUSY_TIMEOUT_SECONDS = 10
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def storage_error(reason: str, **params: object) -> SesameError:
+    return SesameError("storage_unavailable", reason=reason, params=params)
+
+
+class Store:
+    """The database of one installation, opened lazily and checked once."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._engine: Engine | None = None
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            engine = _create_engine(self.settings.db_url)
+            with translate_errors():
+                ensure_schema(engine)
+            self._engine = engine
+        return self._engine
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.settings.db_url.startswith("postgresql")
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: committed on success, rolled back on any error."""
+        with translate_errors(), self.engine.connect() as conn:
+            conn.execution_options(sesame_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction: takes no write lock."""
+        with translate_errors(), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Database failures become `storage_unavailable` (exit 11)."""
+    from sqlalchemy.exc import DatabaseError, IntegrityError, InterfaceError, OperationalError
+
+    try:
+        yield
+    except IntegrityError:
+        raise
+    except (OperationalError, DatabaseError, InterfaceError) as exc:
+        detail = str(getattr(exc, "orig", exc) or exc).splitlines()[0]
+        if "not a database" in detail:
+            raise storage_error("not_sesame", detail=detail) from None
+        raise storage_error("database", detail=detail) from None
+
+
+def _create_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise storage_error("database", detail=f"invalid database URL: {url}") from None
+    if parsed.get_backend_name() != "sqlite":
+        try:
+            return create_engine(parsed)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise storage_error("driver_missing", detail=str(exc)) from None
+    if parsed.database and parsed.database != ":memory:":
+        _prepare_sqlite_file(Path(parsed.database))
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # Overwrite freed pages, so a scrubbed secret does not linger in the file.
+        cursor.execute("PRAGMA secure_delete = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("sesame_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Owner-only directory and file, whatever the umask."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise storage_error("database", detail=f"{path}: {exc.strerror}") from None
+
+
+def current_revision(conn: Connection) -> str | None:
+    from sqlalchemy import inspect, text
+
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the schema of a new database; refuse an outdated or foreign one."""
+    from sqlalchemy import inspect
+
+    with engine.connect() as conn, conn.begin():
+        revision = current_revision(conn)
+        if revision == HEAD_REVISION:
+            return
+        if revision is None and inspect(conn).get_table_names():
+            raise storage_error("not_sesame", detail="no sesame schema revision")
+    if revision is None:
+        upgrade(engine)
+    elif revision in KNOWN_REVISIONS:
+        raise storage_error("schema_outdated", current=revision, head=HEAD_REVISION)
+    else:
+        raise storage_error("schema_newer", current=revision, head=HEAD_REVISION)
+
+
+def upgrade(engine: Engine) -> str:
+    """Run the Alembic migrations up to head in one write transaction."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.connect() as conn:
+        conn.execution_options(sesame_write=True)
+        with conn.begin():
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    return HEAD_REVISION
+
+
+def current_revision_of(url: str) -> str | None:
+    """The stored revision, without creating or checking anything."""
+    engine = _create_engine(url)
+    with translate_errors(), engine.connect() as conn, conn.begin():
+        return current_revision(conn)
+
+
+def upgrade_url(url: str) -> str:
+    engine = _create_engine(url)
+    with translate_errors():
+        with engine.connect() as conn, conn.begin():
+            revision = current_revision(conn)
+        if revision is not None and revision not in KNOWN_REVISIONS:
+            raise storage_error("schema_newer", current=revision, head=HEAD_REVISION)
+        return upgrade(engine)
