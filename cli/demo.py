@@ -1,0 +1,172 @@
+"""`sesame demo`: the whole procedure on a throw-away home, as a person sees it.
+
+Each step runs the real `sesame` in a subprocess, shows what the member
+typed and read, and checks the exit status the procedure calls for; the
+secrets are read from the outbox files, as a member reads their phone.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.app import app
+
+NIR = "2 95 10 99 126 111 93"
+BIRTH_DATE = "15/10/1995"
+EMAIL = "marie.dupont@orange.fr"
+MOBILE = "06 12 34 42 08"
+FIRST_PASSWORD = "Ma phrase de passe 2024"
+NEW_PASSWORD = "Un nouveau départ, bien long"
+OTHER_PASSWORD = "Encore une autre phrase"
+
+TITLES = {
+    "fr": [
+        "Création du compte (support)",
+        "Trois mots de passe erronés : les identifiants sont bloqués",
+        "Débloquez votre compte : mauvaise date de naissance, puis la bonne",
+        "Choix du canal : SMS",
+        "Connexion avec le mot de passe temporaire, puis nouveau mot de passe",
+        "Mot de passe oublié : lien par email",
+    ],
+    "en": [
+        "Account creation (support)",
+        "Three wrong passwords: the credentials are locked",
+        "Unlock your account: wrong date of birth, then the right one",
+        "Channel choice: SMS",
+        "Log in with the temporary password, then a new password",
+        "Forgotten password: link by email",
+    ],
+}
+
+
+@dataclass
+class Demo:
+    home: Path
+    lang: str
+    failures: int = 0
+
+    def run(self, args: list[str], expect: int, typed: list[str] | None = None) -> str:
+        """One command, shown as typed; secrets are shown as stars."""
+        typer.echo(f"\n$ sesame {' '.join(_quote(a) for a in args)}")
+        for line in typed or []:
+            typer.echo(f"  ({'saisi' if self.lang == 'fr' else 'typed'}) {'*' * len(line)}")
+        completed = subprocess.run(
+            [sys.executable, "-m", "cli", "--home", str(self.home), "--lang", self.lang, *args],
+            input="".join(f"{line}\n" for line in typed or []),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        # The dialogue (stderr) comes before the result (stdout).
+        for stream in (completed.stderr, completed.stdout):
+            for line in stream.rstrip("\n").splitlines():
+                typer.echo(f"  {line}")
+        verdict = "ok" if completed.returncode == expect else f"UNEXPECTED, wanted {expect}"
+        typer.echo(f"  [exit {completed.returncode}: {verdict}]")
+        if completed.returncode != expect:
+            self.failures += 1
+        return completed.stdout
+
+    def newest(self, folder: str) -> Path:
+        files = sorted((self.home / "outbox" / folder / "new").iterdir(), key=_mtime)
+        return files[-1]
+
+    def show_message(self, path: Path, text: str) -> None:
+        typer.echo(f"\n  --- {path.relative_to(self.home)} ---")
+        for line in text.rstrip("\n").splitlines():
+            typer.echo(f"  | {line}")
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime_ns
+
+
+def _quote(arg: str) -> str:
+    return f'"{arg}"' if " " in arg else arg
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    keep: Annotated[
+        bool, typer.Option(help="Keep the throw-away home and print its path.")
+    ] = False,
+) -> None:
+    """Run the whole procedure on a throw-away home, step by step (exit 0 if all is right)."""
+    options = ctx.find_root().obj
+    lang = options.language() if options else "fr"
+    with tempfile.TemporaryDirectory(prefix="sesame-demo-") as tmp:
+        home = Path(tmp)
+        # A resend must not wait out the cooldown in a demo.
+        (home / "sesame.toml").write_text("[policy]\nresend_cooldown_seconds = 0\n")
+        failures = _procedure(Demo(home, lang), TITLES[lang])
+        if keep:
+            kept = Path(tempfile.mkdtemp(prefix="sesame-demo-kept-"))
+            subprocess.run(["cp", "-a", f"{home}/.", str(kept)], check=True)
+            typer.echo(f"\nhome: {kept}")
+    typer.echo("")
+    if failures:
+        typer.echo(f"demo: {failures} step(s) did not behave as the procedure says", err=True)
+        raise typer.Exit(1)
+    typer.echo("demo: every step behaved as the procedure says")
+
+
+def _procedure(demo: Demo, titles: list[str]) -> int:
+    step = iter(enumerate(titles, start=1))
+
+    def title() -> None:
+        number, text = next(step)
+        typer.echo(f"\n== {number}. {text} ==")
+
+    title()
+    demo.run(
+        ["account", "add", "--nir", NIR, "--dob", BIRTH_DATE, "--email", EMAIL, "--mobile", MOBILE],
+        0,
+        [FIRST_PASSWORD, FIRST_PASSWORD],
+    )
+    title()
+    for expect in (3, 3, 4):
+        demo.run(["login", NIR], expect, ["mauvais mot de passe"])
+    demo.run(["login", NIR], 4, [FIRST_PASSWORD])
+    title()
+    demo.run(["unlock", NIR, "--dob", "16/10/1995"], 3)
+    out = demo.run(["unlock", NIR, "--dob", BIRTH_DATE, "--json"], 0)
+    flow = json.loads(out or "{}").get("flow", "?")
+    title()
+    demo.run(["send-code", flow, "--channel", "sms"], 0)
+    sms_path = demo.newest("sms")
+    sms = json.loads(sms_path.read_text())
+    demo.show_message(sms_path, sms["body"])
+    code = sms["body"].splitlines()[1]
+    title()
+    demo.run(["login", NIR], 0, [code, NEW_PASSWORD, NEW_PASSWORD])
+    demo.run(["status", NIR], 0)
+    title()
+    demo.run(["forgot", EMAIL, "--dob", BIRTH_DATE, "--channel", "email"], 0)
+    mail_path = demo.newest("mail")
+    mail = _email_body(mail_path)
+    demo.show_message(mail_path, mail)
+    link = next(line for line in mail.splitlines() if "token=" in line)
+    demo.run(["reset", "--token", "-"], 0, [link, OTHER_PASSWORD, OTHER_PASSWORD])
+    demo.run(["reset", "--token", "-"], 6, [link])
+    demo.run(["login", NIR], 0, [OTHER_PASSWORD])
+    return demo.failures
+
+
+def _email_body(path: Path) -> str:
+    from email import message_from_bytes, policy
+    from email.message import EmailMessage
+
+    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body()
+    content = body.get_content() if body else ""
+    return f"To: {message['To']}\nSubject: {message['Subject']}\n\n{content}"
