@@ -9,7 +9,7 @@ Alembic is imported only when the schema must be created or upgraded.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,13 +36,13 @@ def storage_error(reason: str, **params: object) -> SesameError:
 class Store:
     """The database of one installation, opened lazily and checked once."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.clock = clock
         self._engine: Engine | None = None
 
     def now(self) -> datetime:
-        return self.clock()
+        """The clock, read through the module so tests can move it."""
+        return utc_now()
 
     @property
     def engine(self) -> Engine:

@@ -240,7 +240,9 @@ def parse_email(raw: str) -> str:
     """Check an email address's syntax and return its normalised form.
 
     No DNS lookup: the engine does no I/O, and delivery proves the address.
-    Surrounding whitespace (a pasted address) is ignored.
+    Surrounding whitespace (a pasted address) is ignored. The whole address
+    is lower-cased: members type their address in any case and expect it to
+    identify them; no mainstream provider has case-sensitive mailboxes.
     """
     if not isinstance(raw, str):
         raise invalid("email_invalid", detail="not text")
@@ -251,7 +253,7 @@ def parse_email(raw: str) -> str:
         result = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         raise invalid("email_invalid", detail=str(exc)) from None
-    return result.normalized
+    return result.normalized.lower()
 
 
 def mask_email(address: str) -> str:

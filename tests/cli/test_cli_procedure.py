@@ -1,0 +1,530 @@
+"""The procedure through the CLI (CliRunner): exact exit codes, messages, JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from helpers import DOB, EMAIL, NEW_PASSWORD, NIR, NIR_COMPACT, PASSWORD, lines
+
+LOCKED_FR = (
+    "Après 3 tentatives infructueuses, vos identifiants sont bloqués.\n"
+    f"Débloquez votre compte : sesame unlock {NIR_COMPACT} --dob jj/mm/aaaa\n"
+)
+ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def lock(sesame, ident=NIR):
+    for _ in range(3):
+        sesame("login", ident, input=lines("wrong password"))
+
+
+# --- login ----------------------------------------------------------------
+
+
+def test_login_right_password(sesame, member):
+    member()
+    result = sesame("login", NIR, input=lines(PASSWORD))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "Connexion réussie\n", "")
+    english = sesame("login", NIR, input=lines(PASSWORD), lang="en")
+    assert (english.exit_code, english.stdout) == (0, "Logged in\n")
+    as_json = sesame("login", NIR, "--json", input=lines(PASSWORD))
+    assert as_json.json() == {"ok": True, "result": "logged_in"}
+
+
+def test_login_by_email_identifier(sesame, member):
+    member()
+    assert sesame("login", "Marie.Dupont@ORANGE.fr", input=lines(PASSWORD)).exit_code == 0
+
+
+def test_wrong_password_and_unknown_id_give_one_answer(sesame, member):
+    member()
+    wrong = sesame("login", NIR, input=lines("not the password"))
+    unknown = sesame("login", "1 85 05 78 006 084 91", input=lines("not the password"))
+    assert wrong.exit_code == unknown.exit_code == 3
+    assert wrong.stderr == unknown.stderr == "Identifiant ou mot de passe incorrect.\n"
+    assert wrong.stdout == unknown.stdout == ""
+    english = sesame("login", NIR, "--json", input=lines("nope"), lang="en")
+    assert english.json() == {
+        "ok": False,
+        "error": {"code": "auth_failed", "message": "Wrong identifier or password."},
+    }
+
+
+def test_third_failure_locks_and_says_how_to_unlock(sesame, member):
+    member()
+    for _ in range(2):
+        assert sesame("login", NIR, input=lines("bad")).exit_code == 3
+    third = sesame("login", NIR, input=lines("bad"))
+    assert (third.exit_code, third.stderr) == (4, LOCKED_FR)
+    right = sesame("login", NIR, input=lines(PASSWORD))
+    assert (right.exit_code, right.stderr) == (4, LOCKED_FR)
+    status = sesame("status", NIR, "--json").json()["account"]
+    assert (status["state"], status["failed_attempts"]) == ("locked", 3)
+    assert ISO_UTC.match(status["locked_at"]) and status["locked_until"] is None
+
+
+def test_lock_notification_email(sesame, member, home):
+    member()
+    lock(sesame)
+    [mail] = home.mail_files()
+    text = mail.read_bytes().decode()
+    assert f"To: {EMAIL}" in text
+    assert "vos identifiants sont bloqués" in text
+
+
+def test_successful_login_resets_failures(sesame, member):
+    member()
+    sesame("login", NIR, input=lines("bad"))
+    sesame("login", NIR, input=lines(PASSWORD))
+    assert sesame("status", NIR, "--json").json()["account"]["failed_attempts"] == 0
+
+
+def test_time_limited_lock_ends_by_itself(sesame, member, home, clock):
+    home.configure(lock_seconds=300, resend_cooldown_seconds=0)
+    member()
+    lock(sesame)
+    assert sesame("login", NIR, input=lines(PASSWORD)).exit_code == 4
+    clock.advance(301)
+    assert sesame("status", NIR, "--json").json()["account"]["state"] == "active"
+    assert sesame("login", NIR, input=lines(PASSWORD)).exit_code == 0
+
+
+def test_login_without_password_on_stdin_is_usage_error(sesame, member):
+    member()
+    result = sesame("login", NIR, input="")
+    assert result.exit_code == 2
+
+
+def test_disabled_account_refuses_everything(sesame, member, home):
+    member()
+    _set_state(home, "disabled")
+    message = "Votre compte est désactivé. Contactez le support.\n"
+    for args, stdin in (
+        (("login", NIR), lines(PASSWORD)),
+        (("unlock", NIR, "--dob", DOB), None),
+        (("forgot", NIR, "--dob", DOB), None),
+    ):
+        result = sesame(*args, input=stdin)
+        assert (result.exit_code, result.stderr) == (5, message)
+
+
+def _set_state(home, state):
+    import sqlite3
+
+    with sqlite3.connect(home.path / "sesame.db") as conn:
+        conn.execute("UPDATE accounts SET state = ?", (state,))
+
+
+# --- unlock / forgot --------------------------------------------------------
+
+
+def test_unlock_wrong_birth_date_and_unknown_id_give_one_answer(sesame, member):
+    member()
+    lock(sesame)
+    wrong = sesame("unlock", NIR, "--dob", "16/10/1995")
+    unknown = sesame("unlock", "1 85 05 78 006 084 91", "--dob", "01/05/1985")
+    assert wrong.exit_code == unknown.exit_code == 3
+    assert wrong.stderr == unknown.stderr
+    assert wrong.stderr.startswith("Les informations saisies ne permettent pas de vous identifier.")
+
+
+def test_unlock_not_locked_exact_message(sesame, member):
+    member()
+    result = sesame("unlock", NIR, "--dob", DOB)
+    assert result.exit_code == 5
+    first, second = result.stderr.splitlines()
+    assert first == "Votre compte n'est pas bloqué."
+    assert (
+        second
+        == f"Si vous avez oublié votre mot de passe : sesame forgot {NIR_COMPACT} --dob jj/mm/aaaa"
+    )
+    as_json = sesame("unlock", NIR, "--dob", DOB, "--json").json()
+    assert as_json["error"]["code"] == "account_not_locked"
+    assert as_json["error"]["message"].startswith("Votre compte n'est pas bloqué.\n")
+
+
+def test_unlock_two_channels_asks_for_a_choice(sesame, member):
+    member()
+    lock(sesame)
+    result = sesame("unlock", NIR, "--dob", DOB, "--json")
+    assert result.exit_code == 0
+    document = result.json()
+    assert re.fullmatch(r"[0-9a-f]{16}", document.pop("flow"))
+    assert ISO_UTC.match(document.pop("expires_at"))
+    assert document == {
+        "ok": True,
+        "state": "choose_channel",
+        "channels": [
+            {"channel": "sms", "destination": "*** ** 42 08"},
+            {"channel": "email", "destination": "*****@orange.fr"},
+        ],
+    }
+    human = sesame("unlock", NIR, "--dob", DOB)
+    assert "Au *** ** 42 08" in human.stdout and "A *****@orange.fr" in human.stdout
+    assert "sesame send-code" in human.stdout
+
+
+def test_unlock_single_channel_is_used_automatically(sesame, member, home):
+    member(email=None)
+    lock(sesame)
+    result = sesame("unlock", NIR, "--dob", DOB, "--json")
+    document = result.json()
+    assert result.exit_code == 0
+    assert set(document) == {"ok", "flow", "state", "channel", "destination", "expires_at"}
+    assert (document["state"], document["channel"], document["destination"]) == (
+        "code_sent",
+        "sms",
+        "*** ** 42 08",
+    )
+    [sms] = home.sms_files()
+    assert json.loads(sms.read_text())["to"] == "+33612344208"
+    human = sesame("unlock", NIR, "--dob", DOB)
+    assert human.stdout.startswith(
+        "Seul votre téléphone portable est connu : il a été utilisé automatiquement.\n"
+        "Un SMS contenant un mot de passe temporaire a été envoyé au *** ** 42 08."
+    )
+    assert "refaites l'opération en choisissant l'adresse email" in human.stdout
+
+
+def test_unlock_email_only_is_used_automatically(sesame, member):
+    member(mobile=None)
+    lock(sesame)
+    result = sesame("unlock", NIR, "--dob", DOB, lang="en")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(
+        "Only your email address is known: it was used automatically.\n"
+        "An email with a link to change your password was sent to *****@orange.fr."
+    )
+
+
+def test_overseas_mobile_never_gets_an_sms(sesame, member, home):
+    member(email=None, mobile="+590 690 12 34 56")
+    lock(sesame)
+    result = sesame("unlock", NIR, "--dob", DOB, "--json")
+    assert result.exit_code == 7
+    assert result.json()["error"]["code"] == "no_channel"
+    assert home.sms_files() == []
+    status = sesame("status", NIR, "--json").json()["account"]
+    assert status["channels"] == [
+        {"channel": "sms", "destination": "*** ** 34 56", "sms_possible": False}
+    ]
+
+
+def test_channel_unavailable(sesame, member):
+    member(mobile="+262 692 12 34 56")
+    lock(sesame)
+    result = sesame("unlock", NIR, "--dob", DOB, "--channel", "sms", "--json")
+    assert result.exit_code == 7
+    assert result.json()["error"]["code"] == "channel_unavailable"
+    assert sesame("unlock", NIR, "--dob", DOB, "--channel", "email").exit_code == 0
+
+
+def test_identity_failures_are_rate_limited(sesame, member, home):
+    home.configure(max_identity_failures=2, resend_cooldown_seconds=0)
+    member()
+    lock(sesame)
+    for _ in range(2):
+        assert sesame("unlock", NIR, "--dob", "16/10/1995").exit_code == 3
+    limited = sesame("unlock", NIR, "--dob", DOB, "--json")
+    assert limited.exit_code == 8
+    error = limited.json()["error"]
+    assert error["code"] == "rate_limited"
+    assert 86000 < error["retry_after_seconds"] <= 86400
+
+
+def test_forgot_on_active_account_and_supersede(sesame, member, home):
+    member()
+    first = sesame("forgot", NIR, "--dob", DOB, "--channel", "sms", "--json").json()
+    old_code = home.last_sms_code()
+    second = sesame("forgot", NIR, "--dob", DOB, "--channel", "sms", "--json").json()
+    assert first["flow"] != second["flow"]
+    # The older secret stops working.
+    stale = sesame("reset", NIR, input=lines(old_code))
+    assert stale.exit_code == 6
+    assert (
+        sesame(
+            "reset", NIR, input=lines(home.last_sms_code(), NEW_PASSWORD, NEW_PASSWORD)
+        ).exit_code
+        == 0
+    )
+
+
+def test_bad_inputs_are_exit_2_with_the_reason(sesame, member):
+    member()
+    bad_key = sesame("unlock", "2 95 10 99 126 111 94", "--dob", DOB)
+    assert (bad_key.exit_code, bad_key.stderr) == (
+        2,
+        "N° de sécurité sociale invalide : la clé ne correspond pas.\n",
+    )
+    bad_date = sesame("unlock", NIR, "--dob", "31/02/1995", "--json")
+    assert bad_date.exit_code == 2
+    assert bad_date.json()["error"] == {
+        "code": "invalid_input",
+        "reason": "dob_invalid_date",
+        "message": "Date de naissance invalide : cette date n'existe pas.",
+    }
+    assert sesame("unlock", NIR, "--dob", "1995-10-15").exit_code == 2
+    usage = sesame("unlock", NIR, "--json")
+    assert usage.exit_code == 2
+    assert usage.json()["error"]["code"] == "invalid_input"
+
+
+# --- send-code ------------------------------------------------------------------
+
+
+def test_send_code_and_resend(sesame, member, home):
+    member()
+    lock(sesame)
+    flow = sesame("unlock", NIR, "--dob", DOB, "--json").json()["flow"]
+    sent = sesame("send-code", flow, "--channel", "sms", "--json").json()
+    assert (sent["flow"], sent["state"], sent["channel"]) == (flow, "code_sent", "sms")
+    first = home.last_sms_code()
+    again = sesame("send-code", flow, "--channel", "email", "--json").json()
+    assert again["channel"] == "email"
+    # The new secret replaced the SMS one.
+    assert sesame("reset", NIR, input=lines(first)).exit_code == 6
+
+
+def test_send_code_refusals(sesame, member, home, clock):
+    home.configure(resend_cooldown_seconds=60, max_codes_per_day=2)
+    member()
+    lock(sesame)
+    unknown = sesame("send-code", "0123456789abcdef", "--channel", "sms", "--json")
+    assert (unknown.exit_code, unknown.json()["error"]["code"]) == (5, "no_open_flow")
+    flow = sesame("unlock", NIR, "--dob", DOB, "--json").json()["flow"]
+    assert sesame("send-code", flow, "--channel", "sms").exit_code == 0
+    cooldown = sesame("send-code", flow, "--channel", "sms", "--json")
+    assert cooldown.exit_code == 8
+    assert cooldown.json()["error"]["retry_after_seconds"] == 60
+    clock.advance(61)
+    assert sesame("send-code", flow, "--channel", "email").exit_code == 0
+    clock.advance(61)
+    daily = sesame("send-code", flow, "--channel", "sms", "--json")
+    assert daily.exit_code == 8
+    assert daily.json()["error"]["retry_after_seconds"] == 86400 - 122
+    clock.advance(3600)
+    expired = sesame("send-code", flow, "--channel", "sms", "--json")
+    assert (expired.exit_code, expired.json()["error"]["code"]) == (6, "flow_expired")
+
+
+def test_choose_channel_flow_expires(sesame, member, clock):
+    member()
+    lock(sesame)
+    flow = sesame("unlock", NIR, "--dob", DOB, "--json").json()["flow"]
+    clock.advance(901)
+    result = sesame("send-code", flow, "--channel", "sms")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        6,
+        "Votre demande a expiré. Recommencez : sesame unlock ou sesame forgot.",
+    )
+
+
+# --- step 5: reset and login with the temporary password ----------------------------
+
+
+def test_sms_path_login_with_temporary_password(sesame, member, home):
+    member()
+    lock(sesame)
+    flow = sesame("unlock", NIR, "--dob", DOB, "--json").json()["flow"]
+    sesame("send-code", flow, "--channel", "sms")
+    code = home.last_sms_code()
+    assert re.fullmatch(r"[2-9A-HJ-NP-Za-km-z]{10}", code)
+    result = sesame("login", NIR, input=lines(code, NEW_PASSWORD, NEW_PASSWORD))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Votre mot de passe a été modifié. Vous pouvez accéder à votre Espace personnel.\n"
+        "Connexion réussie\n"
+    )
+    status = sesame("status", NIR, "--json").json()["account"]
+    assert (status["state"], status["failed_attempts"], status["flow"]) == ("active", 0, None)
+    assert sesame("login", NIR, input=lines(NEW_PASSWORD)).exit_code == 0
+    assert sesame("login", NIR, input=lines(code)).exit_code == 3
+
+
+def test_temporary_password_without_new_password_is_exit_10(sesame, member, home):
+    member()
+    lock(sesame)
+    sesame("unlock", NIR, "--dob", DOB, "--channel", "sms")
+    code = home.last_sms_code()
+    pending = sesame("login", NIR, input=lines(code))
+    assert pending.exit_code == 10
+    assert "sesame reset" in pending.stderr
+    # Still valid until it expires.
+    again = sesame("login", NIR, input=lines(code, NEW_PASSWORD, NEW_PASSWORD))
+    assert again.exit_code == 0
+
+
+def test_email_path_reset_with_link(sesame, member, home):
+    member()
+    lock(sesame)
+    sesame("unlock", NIR, "--dob", DOB, "--channel", "email")
+    link = home.last_link()
+    assert link.startswith("https://espace-personnel.example/reinitialiser?token=")
+    assert len(link.split("token=")[1]) >= 22
+    result = sesame("reset", "--token", link, "--json", input=lines(NEW_PASSWORD, NEW_PASSWORD))
+    assert result.json() == {"ok": True, "result": "password_changed"}
+    used = sesame("reset", "--token", "-", "--json", input=lines(link, NEW_PASSWORD, NEW_PASSWORD))
+    assert (used.exit_code, used.json()["error"]["code"]) == (6, "code_used")
+    assert sesame("login", NIR, input=lines(NEW_PASSWORD)).exit_code == 0
+
+
+def test_reset_refusals(sesame, member, home, clock):
+    home.configure(max_code_attempts=3, resend_cooldown_seconds=0)
+    member()
+    no_flow = sesame("reset", NIR, "--json", input=lines("ABCDEFGHJK"))
+    assert (no_flow.exit_code, no_flow.json()["error"]["code"]) == (6, "code_invalid")
+    unknown = sesame("reset", "--token", "not-a-real-token", "--json")
+    assert (unknown.exit_code, unknown.json()["error"]["code"]) == (6, "code_invalid")
+    sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
+    codes = [sesame("reset", NIR, "--json", input=lines("WRONGCODE2")) for _ in range(3)]
+    assert [c.json()["error"]["code"] for c in codes] == [
+        "code_invalid",
+        "code_invalid",
+        "too_many_attempts",
+    ]
+    assert all(c.exit_code == 6 for c in codes)
+    sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
+    code = home.last_sms_code()
+    clock.advance(601)
+    expired = sesame("reset", NIR, "--json", input=lines(code))
+    assert (expired.exit_code, expired.json()["error"]["code"]) == (6, "code_expired")
+
+
+def test_new_password_refusals_keep_the_secret(sesame, member, home):
+    member()
+    sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
+    code = home.last_sms_code()
+    mismatch = sesame("reset", NIR, input=lines(code, NEW_PASSWORD, NEW_PASSWORD + "x"))
+    assert (mismatch.exit_code, mismatch.stderr.splitlines()[-1]) == (
+        9,
+        "Les deux mots de passe saisis ne sont pas identiques.",
+    )
+    weak = sesame("reset", NIR, "--json", input=lines(code, "1995", "1995"), lang="en")
+    assert weak.exit_code == 9
+    assert weak.json()["error"]["message"] == (
+        "Your new password is refused:\n- it is shorter than 12 characters"
+    )
+    every = sesame(
+        "reset",
+        NIR,
+        input=lines(
+            code,
+            NIR_COMPACT[:13] + "15101995marie.dupont",
+            NIR_COMPACT[:13] + "15101995marie.dupont",
+        ),
+    )
+    assert every.exit_code == 9
+    assert every.stderr.splitlines()[-4:] == [
+        "Votre nouveau mot de passe est refusé :",
+        "- il contient votre n° de sécurité sociale",
+        "- il contient votre date de naissance",
+        "- il contient votre adresse email",
+    ]
+    ok = sesame("reset", NIR, input=lines(code, NEW_PASSWORD, NEW_PASSWORD))
+    assert ok.exit_code == 0
+
+
+# --- status and account add --------------------------------------------------------
+
+
+def test_status_json_shape(sesame, member):
+    member()
+    document = sesame("status", NIR, "--json").json()
+    account = document["account"]
+    assert set(account) == {
+        "nir",
+        "state",
+        "failed_attempts",
+        "locked_at",
+        "locked_until",
+        "last_login_at",
+        "password_changed_at",
+        "channels",
+        "flow",
+    }
+    assert account["nir"] == NIR_COMPACT
+    unknown = sesame("status", "1 85 05 78 006 084 91", "--json")
+    assert (unknown.exit_code, unknown.json()["error"]["code"]) == (12, "not_found")
+
+
+def test_account_add_refusals(sesame, member):
+    member()
+    duplicate = sesame("account", "add", "--nir", NIR, "--dob", DOB, "--no-password", "--json")
+    assert (duplicate.exit_code, duplicate.json()["error"]["code"]) == (5, "account_exists")
+    wrong_year = sesame(
+        "account", "add", "--nir", "1 85 05 78 006 084 91", "--dob", "01/05/1986", "--no-password"
+    )
+    assert wrong_year.exit_code == 2
+    weak = sesame(
+        "account",
+        "add",
+        "--nir",
+        "1 85 05 78 006 084 91",
+        "--dob",
+        "01/05/1985",
+        input=lines("short", "short"),
+    )
+    assert weak.exit_code == 9
+    bad_mobile = sesame(
+        "account",
+        "add",
+        "--nir",
+        "1 85 05 78 006 084 91",
+        "--dob",
+        "01/05/1985",
+        "--mobile",
+        "06 12 34 56 78 abc",
+        "--no-password",
+    )
+    assert bad_mobile.exit_code == 2
+
+
+def test_account_without_password_uses_forgot(sesame, home):
+    created = sesame(
+        "account", "add", "--nir", NIR, "--dob", DOB, "--email", EMAIL, "--no-password"
+    )
+    assert created.exit_code == 0
+    assert sesame("login", NIR, input=lines("anything at all")).exit_code == 3
+    assert sesame("forgot", NIR, "--dob", DOB).exit_code == 0
+    link = home.last_link()
+    assert sesame("reset", "--token", link, input=lines(NEW_PASSWORD, NEW_PASSWORD)).exit_code == 0
+    assert sesame("login", NIR, input=lines(NEW_PASSWORD)).exit_code == 0
+
+
+# --- configuration and storage ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ("[policy]\nmax_faild_attempts = 3\n", "policy.max_faild_attempts"),
+        ('[policy]\nmax_failed_attempts = "3"\n', "policy.max_failed_attempts"),
+        ("[argon2]\ntime_cost = -1\n", "argon2.time_cost"),
+        ("[sms]\nx = 1\n", "sms"),
+    ],
+)
+def test_bad_config_names_the_key(sesame, home, toml, key):
+    (home.path / "sesame.toml").write_text(toml)
+    result = sesame("status", NIR, "--json")
+    assert result.exit_code == 2
+    assert key in result.json()["error"]["message"]
+
+
+def test_newer_schema_is_exit_11(sesame, member, home):
+    import sqlite3
+
+    member()
+    with sqlite3.connect(home.path / "sesame.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    result = sesame("status", NIR)
+    assert result.exit_code == 11
+    assert "9999" in result.stderr
+
+
+def test_foreign_file_is_exit_11(sesame, home):
+    (home.path / "sesame.db").write_bytes(b"this is not a database at all" * 100)
+    result = sesame("status", NIR, "--json")
+    assert result.exit_code == 11
+    assert result.json()["error"]["code"] == "storage_unavailable"

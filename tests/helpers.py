@@ -1,0 +1,64 @@
+"""Constants and small helpers shared by the tests (importable: tests/ is on pythonpath)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Cheap argon2 for speed; tests/e2e keeps the real defaults.
+FAST_ARGON2 = "[argon2]\ntime_cost = 1\nmemory_cost = 8\nparallelism = 1\n"
+
+NIR = "2 95 10 99 126 111 93"
+NIR_COMPACT = "295109912611193"
+DOB = "15/10/1995"
+EMAIL = "marie.dupont@orange.fr"
+MOBILE = "06 12 34 42 08"
+PASSWORD = "Correct horse battery"
+NEW_PASSWORD = "Un nouveau départ bien long"
+
+
+@dataclass
+class Home:
+    path: Path
+
+    def configure(self, **policy: Any) -> None:
+        lines = ["[policy]"]
+        for key, value in policy.items():
+            lines.append(f"{key} = {json.dumps(value)}")
+        (self.path / "sesame.toml").write_text("\n".join(lines) + "\n" + FAST_ARGON2)
+
+    def sms_files(self) -> list[Path]:
+        folder = self.path / "outbox" / "sms" / "new"
+        return sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+
+    def mail_files(self) -> list[Path]:
+        folder = self.path / "outbox" / "mail" / "new"
+        return sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+
+    def last_sms_code(self) -> str:
+        body = json.loads(self.sms_files()[-1].read_text())["body"]
+        return str(body.splitlines()[1])
+
+    def last_link(self) -> str:
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(self.mail_files()[-1].read_bytes(), policy=policy.default)
+        body = message.get_body()  # type: ignore[attr-defined]
+        return next(line for line in body.get_content().splitlines() if "token=" in line)
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def lines(*values: str) -> str:
+    """Stdin for prompts: one value per line."""
+    return "".join(f"{v}\n" for v in values)
