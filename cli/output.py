@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from engine import messages
+from engine import messages, timestamps
 from engine.errors import SesameError
 
 # C0/C1 controls and bidirectional overrides: never sent raw to a terminal.
@@ -24,9 +24,7 @@ def escape(text: str) -> str:
 
 
 def iso_utc(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return None if moment is None else timestamps.iso_utc(moment)
 
 
 def local_time(moment: datetime | None, lang: str) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 
 from db.schema import accounts, outbox
 from db.store import Store, storage_error
+from engine.timestamps import iso_utc
 
 if TYPE_CHECKING:
     from sqlalchemy import Row
@@ -133,10 +134,6 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _message(row: Row[Any]) -> Message:

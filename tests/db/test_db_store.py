@@ -1,0 +1,153 @@
+"""The db shell on a real SQLite file: migrations, the outbox, what is stored."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from helpers import DOB, EMAIL, MOBILE, NIR, PASSWORD, lines
+
+from db.schema import HEAD_REVISION, KNOWN_REVISIONS, metadata
+
+
+def test_code_head_matches_the_migration_scripts():
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(Path(__import__("db").__file__).parent / "migrations"))
+    assert scripts.get_current_head() == HEAD_REVISION == KNOWN_REVISIONS[-1]
+    assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(KNOWN_REVISIONS)
+
+
+def test_migrations_from_empty_match_the_table_metadata(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from db.store import upgrade
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert upgrade(engine) == HEAD_REVISION
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []
+
+
+def test_db_current_and_upgrade_commands(sesame, home):
+    current = sesame("db", "current", "--json").json()
+    assert current == {"ok": True, "revision": None, "head": HEAD_REVISION}
+    upgraded = sesame("db", "upgrade", "--json").json()
+    assert upgraded == {"ok": True, "revision": HEAD_REVISION}
+    assert sesame("db", "current", "--json").json()["revision"] == HEAD_REVISION
+
+
+def test_one_open_flow_per_account_is_enforced_by_the_database(sesame, member, home):
+    member()
+    sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
+    with sqlite3.connect(home.path / "sesame.db") as conn:
+        (account_id,) = conn.execute("SELECT id FROM accounts").fetchone()
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO flows (id, account_id, kind, state, expires_at, code_attempts,"
+                " created_at) VALUES ('x', ?, 'forgot', 'code_sent', '2030-01-01', 0,"
+                " '2026-01-01')",
+                (account_id,),
+            )
+
+
+def test_every_transition_is_audited_without_secrets(sesame, member, home):
+    member()
+    for _ in range(3):
+        sesame("login", NIR, input=lines("wrong password"))
+    sesame("unlock", NIR, "--dob", DOB, "--channel", "sms")
+    code = home.last_sms_code()
+    sesame(
+        "login",
+        NIR,
+        input=lines(code, "Un nouveau départ bien long", "Un nouveau départ bien long"),
+    )
+    with sqlite3.connect(home.path / "sesame.db") as conn:
+        events = conn.execute(
+            "SELECT event, state_before, state_after, actor, detail FROM audit_events ORDER BY id"
+        ).fetchall()
+    names = [e[0] for e in events]
+    assert names == [
+        "account_created",
+        "login_failed",
+        "login_failed",
+        "login_failed",
+        "account_locked",
+        "flow_started",
+        "code_sent",
+        "code_verified",
+        "flow_completed",
+        "password_changed",
+        "account_unlocked",
+    ]
+    assert events[4][:3] == ("account_locked", "active", "locked")
+    text = json.dumps(events)
+    for secret in (code, PASSWORD, "wrong password", "Un nouveau départ bien long"):
+        assert secret not in text
+
+
+def test_outbox_delivery_is_idempotent_and_scrubs_the_secret(sesame, member, home):
+    from db.outbox import deliver
+    from db.settings import load_settings
+    from db.store import Store
+
+    member(email=None, mobile=MOBILE)
+    sesame("forgot", NIR, "--dob", DOB)
+    code = home.last_sms_code()
+    store = Store(load_settings(home=str(home.path)))
+    with sqlite3.connect(home.path / "sesame.db") as conn:
+        row = conn.execute("SELECT id, status, body, redacted_body FROM outbox").fetchone()
+        message_id = row[0]
+        assert row[1:3] == ("sent", None)
+        assert code not in row[3]
+        # Simulate a crash after commit, before delivery: queued again, file gone.
+        conn.execute("UPDATE outbox SET status = 'queued', body = ?", (f"code\n{code}\n",))
+    (home.path / "outbox" / "sms" / "new" / f"{message_id}.json").unlink()
+    assert sesame("outbox", "flush", "--json").json() == {"ok": True, "delivered": 1}
+    assert deliver(store) == 0
+    files = list((home.path / "outbox" / "sms" / "new").iterdir())
+    assert [f.name for f in files] == [f"{message_id}.json"]
+    # A second delivery of the same message (another process) writes nothing new.
+    from datetime import UTC, datetime
+
+    from db.outbox import write_file
+
+    class Row:
+        id, channel, recipient, body = message_id, "sms", "+33600000000", "x"
+        created_at = datetime.now(UTC)
+
+    assert write_file(store, Row()).read_text() == files[0].read_text()
+
+
+def test_unwritable_outbox_is_exit_11_and_the_message_stays_queued(sesame, member, home):
+    member(email=None, mobile=MOBILE)
+    (home.path / "outbox").write_text("not a directory")
+    result = sesame("forgot", NIR, "--dob", DOB, "--json")
+    assert result.exit_code == 11
+    assert result.json()["error"]["code"] == "storage_unavailable"
+    assert "sesame outbox flush" in result.json()["error"]["message"]
+    with sqlite3.connect(home.path / "sesame.db") as conn:
+        assert conn.execute("SELECT status FROM outbox").fetchall() == [("queued",)]
+    (home.path / "outbox").unlink()
+    assert sesame("outbox", "flush", "--json").json()["delivered"] == 1
+
+
+def test_email_is_rfc5322_with_the_link_alone_on_its_line(sesame, member, home):
+    from email import message_from_bytes, policy
+
+    member(mobile=None)
+    sesame("forgot", NIR, "--dob", DOB, lang="en")
+    [mail] = home.mail_files()
+    message = message_from_bytes(mail.read_bytes(), policy=policy.default)
+    assert message["To"] == EMAIL
+    assert message["Subject"] == "Espace personnel: change your password"
+    assert message["Message-ID"] == f"<{mail.stem}@sesame.invalid>"
+    body = message.get_body().get_content()
+    [link_line] = [line for line in body.splitlines() if "token=" in line]
+    assert link_line == home.last_link()
+    assert link_line.startswith("https://espace-personnel.example/reinitialiser?token=")
