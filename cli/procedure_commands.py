@@ -107,11 +107,9 @@ def _recover(
         _report_sent(out, procedure.send_code(store, result.flow.id, chosen), identifier)
         return
     lines = [out.text("choose_channel")]
-    lines += [
-        f"  {c.value}: "
-        + out.text(f"choose_channel.{c.value}", destination=destination(result.account, c))
-        for c in channels
-    ]
+    for c in channels:
+        where = out.text(f"choose_channel.{c.value}", destination=destination(result.account, c))
+        lines.append(f"  {where}  (--channel {c.value})")
     lines.append(out.text("choose_channel.command", flow=result.flow.id))
     payload = {
         "flow": result.flow.id,
