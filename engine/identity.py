@@ -14,9 +14,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from stdnum.exceptions import InvalidChecksum, ValidationError
-from stdnum.fr import nir as stdnum_nir
-
 from engine.errors import invalid
 
 __all__ = [
@@ -83,6 +80,9 @@ def parse_nir(raw: str) -> Nir:
     layout, each field, then the key), so a NIR with a misplaced letter is not
     reported as having a wrong key.
     """
+    from stdnum.exceptions import InvalidChecksum, ValidationError  # lazy: not for --help
+    from stdnum.fr import nir as stdnum_nir
+
     if not raw.isascii():
         raise invalid("nir_format")
     text = raw.strip()
@@ -120,6 +120,8 @@ def parse_nir(raw: str) -> Nir:
 
 def format_nir(nir: Nir) -> str:
     """The grouped form people read on their card: ``2 53 07 2B 073 004 70``."""
+    from stdnum.fr import nir as stdnum_nir
+
     return stdnum_nir.format(nir.value)
 
 

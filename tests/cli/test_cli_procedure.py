@@ -528,3 +528,59 @@ def test_foreign_file_is_exit_11(sesame, home):
     result = sesame("status", NIR, "--json")
     assert result.exit_code == 11
     assert result.json()["error"]["code"] == "storage_unavailable"
+
+
+def test_login_rehashes_when_argon2_parameters_change(sesame, member, home):
+    import sqlite3
+
+    member()
+    (home.path / "sesame.toml").write_text(
+        "[policy]\nresend_cooldown_seconds = 0\n[argon2]\ntime_cost = 2\nmemory_cost = 16\n"
+    )
+    with sqlite3.connect(home.path / "sesame.db") as conn:
+        (before,) = conn.execute("SELECT password_hash FROM accounts").fetchone()
+    assert sesame("login", NIR, input=lines(PASSWORD)).exit_code == 0
+    with sqlite3.connect(home.path / "sesame.db") as conn:
+        (after,) = conn.execute("SELECT password_hash FROM accounts").fetchone()
+    assert before.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    assert after.startswith("$argon2id$v=19$m=16,t=2,p=1$")
+    assert sesame("login", NIR, input=lines(PASSWORD)).exit_code == 0
+
+
+def test_unknown_identifier_costs_the_same_argon2_work(sesame, member, monkeypatch):
+    import argon2.low_level
+
+    member()
+    calls: list[str] = []
+    original_hash = argon2.low_level.hash_secret
+    original_verify = argon2.low_level.verify_secret
+
+    def counting_hash(*args, **kwargs):
+        calls.append("hash")
+        return original_hash(*args, **kwargs)
+
+    def counting_verify(*args, **kwargs):
+        calls.append("verify")
+        return original_verify(*args, **kwargs)
+
+    monkeypatch.setattr(argon2.low_level, "hash_secret", counting_hash)
+    monkeypatch.setattr("argon2._password_hasher.verify_secret", counting_verify)
+    sesame("login", NIR, input=lines("wrong password"))
+    known = list(calls)
+    calls.clear()
+    sesame("login", "1 85 05 78 006 084 91", input=lines("wrong password"))
+    assert known == ["verify"]
+    assert calls == ["hash"]  # one argon2 computation at the same parameters
+
+
+def test_english_messages(sesame, member):
+    member()
+    lock(sesame)
+    locked = sesame("login", NIR, input=lines(PASSWORD), lang="en")
+    assert locked.stderr == (
+        "After 3 failed attempts your credentials are locked.\n"
+        f"Unlock your account: sesame unlock {NIR_COMPACT} --dob dd/mm/yyyy\n"
+    )
+    wrong = sesame("unlock", NIR, "--dob", "16/10/1995", lang="en")
+    assert wrong.stderr.startswith("The information given does not identify an account.")
+    sesame("login", NIR, input=lines(PASSWORD))

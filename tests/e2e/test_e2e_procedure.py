@@ -172,3 +172,29 @@ def test_demo_exits_zero():
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "demo: every step behaved as the procedure says" in completed.stdout
+
+
+def test_terminal_gets_a_numbered_channel_choice(tmp_path):
+    member = Member(tmp_path / "home", "[policy]\nresend_cooldown_seconds = 0\n")
+    member.add("--email", EMAIL, "--mobile", MOBILE)
+    member.lock()
+    controller, terminal = os.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
+    env.update(SESAME_HOME=str(member.home), SESAME_LANG="fr")
+    process = subprocess.Popen(
+        [str(SESAME), "unlock", NIR, "--dob", DOB],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    os.close(terminal)
+    os.write(controller, b"2\n")
+    stdout, stderr = process.communicate(timeout=60)
+    os.close(controller)
+    assert process.returncode == 0, stderr
+    assert "  1. Au *** ** 42 08\n  2. A *****@orange.fr" in stderr
+    assert "Votre choix [1-2] : " in stderr
+    assert stdout.startswith("Un email contenant un lien pour changer de mot de passe")
+    assert len(member.mails()) == 2  # the lock notification, then the link
