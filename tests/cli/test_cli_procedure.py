@@ -584,3 +584,27 @@ def test_english_messages(sesame, member):
     wrong = sesame("unlock", NIR, "--dob", "16/10/1995", lang="en")
     assert wrong.stderr.startswith("The information given does not identify an account.")
     sesame("login", NIR, input=lines(PASSWORD))
+
+
+def test_unexpected_error_is_one_line_and_exit_1(sesame, member, monkeypatch):
+    member()
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("password=hunter2 must never be shown")
+
+    monkeypatch.setattr("db.procedure.login", explode)
+    result = sesame("login", NIR, input=lines(PASSWORD))
+    assert result.exit_code == 1
+    assert result.stderr == "Erreur interne : RuntimeError\n"
+    assert "hunter2" not in result.stdout + result.stderr
+    as_json = sesame("login", NIR, "--json", input=lines(PASSWORD))
+    assert as_json.json()["error"]["code"] == "internal_error"
+
+
+def test_default_language_follows_the_locale():
+    from db.settings import default_lang
+
+    assert default_lang({"LANG": "fr_FR.UTF-8"}) == "fr"
+    assert default_lang({"LC_ALL": "en_US.UTF-8", "LANG": "fr_FR.UTF-8"}) == "en"
+    assert default_lang({"LC_MESSAGES": "fr_CA", "LANG": "C"}) == "fr"
+    assert default_lang({}) == "en"
