@@ -149,6 +149,9 @@ def save(
         values = {
             name: getattr(account, name)
             for name in (
+                "email",
+                "mobile",
+                "sms_capable",
                 "password_hash",
                 "failed_attempts",
                 "locked_at",

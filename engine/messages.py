@@ -99,6 +99,7 @@ _T: dict[str, tuple[str, str]] = {
         "Stockage indisponible : {detail}",
         "Storage unavailable: {detail}",
     ),
+    "invalid_input": ("Saisie invalide.", "Invalid input."),
     "internal_error": ("Erreur interne : {detail}", "Internal error: {detail}"),
     "missing_input": (
         "Saisie manquante : {what}.",
@@ -367,6 +368,19 @@ _T: dict[str, tuple[str, str]] = {
         "To unlock your account, give your social-security number and your date of birth "
         'in "Unlock your account".\n\n'
         "If these attempts were not yours, please contact support.\n\n{organization}\n",
+    ),
+    "email.channels_changed.subject": (
+        "{organization} : vos moyens de contact ont été modifiés",
+        "{organization}: your contact details were changed",
+    ),
+    "email.channels_changed.body": (
+        "Bonjour,\n\nLe téléphone portable ou l'adresse email de votre Espace personnel vient "
+        "d'être modifié par le support. Les demandes de déblocage en cours sont annulées.\n\n"
+        "Si vous n'êtes pas à l'origine de ce changement, contactez le support sans "
+        "attendre.\n\n{organization}\n",
+        "Hello,\n\nThe mobile phone or email address of your personal space has just been "
+        "changed by support. Recoveries in progress are cancelled.\n\n"
+        "If you did not ask for this change, contact support at once.\n\n{organization}\n",
     ),
     "email.password_changed.subject": (
         "{organization} : votre mot de passe a été modifié",

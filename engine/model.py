@@ -141,7 +141,46 @@ class NewPasswordSubmitted:
     new_hash: str
 
 
-Event = PasswordChecked | IdentityChecked | ChannelChosen | CodeSubmitted | NewPasswordSubmitted
+@dataclass(frozen=True)
+class UnlockedBySupport:
+    """Support lifted the lock; `send_reset` starts a flow to the member's own channel."""
+
+    reason: str
+    send_reset: Channel | None
+    fresh: FreshSecrets
+
+
+@dataclass(frozen=True)
+class DisabledBySupport:
+    reason: str
+
+
+@dataclass(frozen=True)
+class EnabledBySupport:
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChannelsChanged:
+    """Support replaced the contact channels (already validated)."""
+
+    email: str | None
+    mobile: str | None
+    sms_capable: bool
+    reason: str
+
+
+Event = (
+    PasswordChecked
+    | IdentityChecked
+    | ChannelChosen
+    | CodeSubmitted
+    | NewPasswordSubmitted
+    | UnlockedBySupport
+    | DisabledBySupport
+    | EnabledBySupport
+    | ChannelsChanged
+)
 
 
 # --- effects: what the shell must do in the same transaction ---------------

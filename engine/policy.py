@@ -35,6 +35,7 @@ class Policy:
     password_min_length: int = 12
     notify_on_lock: bool = True
     notify_on_password_change: bool = True
+    notify_on_channel_change: bool = True
     reset_url: str = "https://espace-personnel.example/reinitialiser"
     organization: str = "Espace personnel"
     mail_from: str = "Espace personnel <ne-pas-repondre@espace-personnel.example>"

@@ -619,12 +619,6 @@ def test_locked_login_at_max_code_attempts_cancels_the_flow() -> None:
     assert sent_of(decision) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: _login_locked drops its login_refused audit when the wrong "
-    "password is the one that cancels the SMS flow (it returns the counted decision "
-    "with only flow_cancelled), unlike every other refused login on a locked account",
-)
 def test_locked_login_at_max_code_attempts_is_audited_as_refused() -> None:
     check(LOCKED_AT_MAX_CODE_ATTEMPTS)
 
@@ -1373,12 +1367,6 @@ def test_new_password_submitted(case: Case) -> None:
     check(case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine gap: flow events are keyed by the flow state only, so a flow left "
-    "open when an account is disabled still completes, and _new_password sets "
-    "state=ACTIVE: a password reset re-enables a disabled account",
-)
 def test_new_password_does_not_enable_a_disabled_account() -> None:
     check(
         Case(

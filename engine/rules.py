@@ -1,0 +1,553 @@
+"""The rules of the transition table: one function per (state, event) row.
+
+Each takes the snapshot, the event and the context, and returns a Decision:
+the new account, the flows it wrote, the effects (audit events, messages)
+and the outcome. Refusals are outcomes, not exceptions, so that their effects
+(a failure counted, a flow cancelled) are saved.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from engine import messages
+from engine.model import (
+    Account,
+    AccountState,
+    Audit,
+    Channel,
+    ChannelChosen,
+    ChannelsChanged,
+    CodeSubmitted,
+    Decision,
+    DisabledBySupport,
+    Effect,
+    EnabledBySupport,
+    Flow,
+    FlowKind,
+    FlowState,
+    FreshSecrets,
+    IdentityChecked,
+    NewPasswordSubmitted,
+    Outcome,
+    PasswordChecked,
+    SendEmail,
+    SendSms,
+    Snapshot,
+    UnlockedBySupport,
+)
+from engine.passwords import digests_equal, secret_digest
+from engine.policy import Policy
+
+DAY = timedelta(days=1)
+A, F = AccountState, FlowState
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every rule may need besides the snapshot: the clock and the settings."""
+
+    now: datetime
+    policy: Policy
+    lang: str
+
+
+Rule = Callable[[Snapshot, Any, Context], Decision]
+State = AccountState | FlowState | None
+
+
+def effective_state(account: Account, now: datetime) -> AccountState:
+    """The state as the member experiences it: a time-limited lock ends by itself."""
+    if account.state is A.LOCKED and account.locked_until and account.locked_until <= now:
+        return A.ACTIVE
+    return account.state
+
+
+def effective_account(account: Account, now: datetime) -> Account:
+    """The account with an ended time-limited lock lifted (failures forgotten too)."""
+    if effective_state(account, now) is account.state:
+        return account
+    return replace(account, state=A.ACTIVE, failed_attempts=0, locked_at=None, locked_until=None)
+
+
+def usable_channels(account: Account) -> tuple[Channel, ...]:
+    """SMS only for a metropolitan-France mobile; email whenever one is known."""
+    channels = []
+    if account.mobile and account.sms_capable:
+        channels.append(Channel.SMS)
+    if account.email:
+        channels.append(Channel.EMAIL)
+    return tuple(channels)
+
+
+def expire(snapshot: Snapshot, now: datetime) -> tuple[Snapshot, Decision]:
+    """Time-based transitions that happen before any event is looked at."""
+    account, flow = snapshot.account, snapshot.flow
+    effects: list[Effect] = []
+    flows: list[Flow] = []
+    if effective_state(account, now) is not account.state:
+        effects.append(Audit("lock_expired", A.LOCKED, A.ACTIVE))
+        account = effective_account(account, now)
+    if flow and flow.state.is_open and flow.expires_at <= now:
+        effects.append(Audit("flow_expired", flow.state, F.EXPIRED, flow_id=flow.id))
+        flow = replace(flow, state=F.EXPIRED)
+        flows.append(flow)
+    snapshot = replace(snapshot, account=account, flow=flow)
+    return snapshot, Decision(account, tuple(flows), tuple(effects), Outcome("", True))
+
+
+def _decide(
+    snap: Snapshot,
+    code: str,
+    ok: bool,
+    *effects: Effect,
+    account: Account | None = None,
+    flows: tuple[Flow, ...] = (),
+    retry_after: int | None = None,
+    auto_channel: bool = False,
+) -> Decision:
+    return Decision(
+        account or snap.account,
+        flows,
+        effects,
+        Outcome(code, ok, retry_after=retry_after, auto_channel=auto_channel),
+    )
+
+
+def refuse(code: str) -> Rule:
+    """A rule that refuses without changing anything."""
+
+    def rule(snap: Snapshot, event: Any, ctx: Context) -> Decision:
+        return _decide(snap, code, False)
+
+    rule.__name__ = f"refuse_{code}"
+    return rule
+
+
+# --- login -------------------------------------------------------------------
+
+
+def login_active(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decision:
+    account, policy = snap.account, ctx.policy
+    if ev.matched:
+        detail = {"rehashed": "yes"} if ev.rehashed else {}
+        logged_in = replace(
+            account,
+            failed_attempts=0,
+            last_login_at=ctx.now,
+            password_hash=ev.rehashed or account.password_hash,
+        )
+        audit = Audit("login_succeeded", A.ACTIVE, A.ACTIVE, detail)
+        return _decide(snap, "logged_in", True, audit, account=logged_in)
+    flow = _open_sms_flow(snap)
+    if flow and digests_equal(flow.secret_digest, ev.typed_digest):
+        return _temporary_password_accepted(snap, ctx)
+    failures = account.failed_attempts + 1
+    failed = Audit("login_failed", A.ACTIVE, A.ACTIVE, {"failed_attempts": str(failures)})
+    if failures < policy.max_failed_attempts:
+        counted = replace(account, failed_attempts=failures)
+        return _decide(snap, "auth_failed", False, failed, account=counted)
+    locked_until = ctx.now + timedelta(seconds=policy.lock_seconds) if policy.lock_seconds else None
+    locked = replace(
+        account,
+        state=A.LOCKED,
+        failed_attempts=failures,
+        locked_at=ctx.now,
+        locked_until=locked_until,
+    )
+    effects: list[Effect] = [failed, Audit("account_locked", A.ACTIVE, A.LOCKED)]
+    if policy.notify_on_lock and account.email:
+        params: dict[str, object] = {"max_failed_attempts": policy.max_failed_attempts}
+        effects.append(_notification(account.email, "email.locked", params, ctx))
+    return _decide(snap, "account_locked", False, *effects, account=locked)
+
+
+def login_locked(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decision:
+    flow = _open_sms_flow(snap)
+    if flow and digests_equal(flow.secret_digest, ev.typed_digest):
+        return _temporary_password_accepted(snap, ctx)
+    refused = Audit("login_refused", A.LOCKED, A.LOCKED)
+    if flow is None or ev.matched:
+        return _decide(snap, "account_locked", False, refused)
+    # A wrong guess at the temporary password counts against the flow.
+    counted = _count_code_attempt(snap, flow, ctx)
+    return _decide(snap, "account_locked", False, refused, *counted.effects, flows=counted.flows)
+
+
+def _temporary_password_accepted(snap: Snapshot, ctx: Context) -> Decision:
+    flow = snap.flow
+    assert flow is not None
+    verified = replace(flow, state=F.VERIFIED)
+    audit = Audit("code_verified", flow.state, F.VERIFIED, {"via": "login"}, flow_id=flow.id)
+    return _decide(snap, "temporary_password_accepted", True, audit, flows=(verified,))
+
+
+def _open_sms_flow(snap: Snapshot) -> Flow | None:
+    flow = snap.flow
+    if flow and flow.state in (F.CODE_SENT, F.VERIFIED) and flow.channel is Channel.SMS:
+        return flow
+    return None
+
+
+# --- unlock / forgot: identity, then channel -----------------------------------
+
+
+def identity(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
+    account, policy, now = snap.account, ctx.policy, ctx.now
+    failures = sorted(t for t in snap.recent_identity_failures if t > now - DAY)
+    if len(failures) >= policy.max_identity_failures:
+        return _decide(
+            snap,
+            "rate_limited",
+            False,
+            retry_after=_seconds_until(failures[0] + DAY, now),
+        )
+    if not ev.birth_date_matches:
+        audit = Audit("identity_failed", account.state, account.state, {"kind": ev.kind})
+        return _decide(snap, "identity_mismatch", False, audit)
+    if ev.kind is FlowKind.UNLOCK and account.state is not A.LOCKED:
+        return _decide(snap, "account_not_locked", False)
+    channels = usable_channels(account)
+    if not channels:
+        return _decide(snap, "no_channel", False)
+    if ev.channel is not None and ev.channel not in channels:
+        return _decide(snap, "channel_unavailable", False)
+    chosen = ev.channel or (channels[0] if len(channels) == 1 else None)
+    if chosen is not None:
+        retry_after = _send_limit(snap, ctx)
+        if retry_after is not None:
+            return _decide(snap, "rate_limited", False, retry_after=retry_after)
+    started = start_flow(snap, ev.kind, chosen, ev.fresh, ctx)
+    auto = ev.channel is None and started.outcome.code == "code_sent"
+    return replace(started, outcome=replace(started.outcome, auto_channel=auto))
+
+
+def start_flow(
+    snap: Snapshot, kind: FlowKind, chosen: Channel | None, fresh: FreshSecrets, ctx: Context
+) -> Decision:
+    """A new flow (superseding any open one), its secret sent when the channel is known."""
+    account, now = snap.account, ctx.now
+    effects: list[Effect] = []
+    flows: list[Flow] = []
+    if snap.flow and snap.flow.state.is_open:
+        old = snap.flow
+        flows.append(replace(old, state=F.SUPERSEDED))
+        effects.append(Audit("flow_superseded", old.state, F.SUPERSEDED, flow_id=old.id))
+    flow = Flow(
+        id=fresh.flow_id,
+        account_id=account.id,
+        kind=kind,
+        state=F.CHOOSE_CHANNEL,
+        channel=None,
+        secret_digest=None,
+        expires_at=now + timedelta(seconds=ctx.policy.flow_ttl_seconds),
+        code_attempts=0,
+        created_at=now,
+    )
+    effects.append(Audit("flow_started", None, F.CHOOSE_CHANNEL, {"kind": kind}, flow_id=flow.id))
+    if chosen is None:
+        flows.append(flow)
+        return _decide(snap, "choose_channel", True, *effects, flows=tuple(flows))
+    sent = _send(account, flow, chosen, fresh, ctx)
+    return _decide(snap, "code_sent", True, *effects, *sent.effects, flows=(*flows, *sent.flows))
+
+
+def channel_chosen(snap: Snapshot, ev: ChannelChosen, ctx: Context) -> Decision:
+    flow = snap.flow
+    assert flow is not None
+    if ev.channel not in usable_channels(snap.account):
+        return _decide(snap, "channel_unavailable", False)
+    retry_after = _send_limit(snap, ctx)
+    if retry_after is not None:
+        return _decide(snap, "rate_limited", False, retry_after=retry_after)
+    sent = _send(snap.account, flow, ev.channel, ev.fresh, ctx)
+    return replace(sent, outcome=Outcome("code_sent", True))
+
+
+def _send(
+    account: Account, flow: Flow, channel: Channel, fresh: FreshSecrets, ctx: Context
+) -> Decision:
+    """A new secret on `channel`: it replaces any previous one of the flow."""
+    policy = ctx.policy
+    if channel is Channel.SMS:
+        ttl, secret = policy.sms_code_ttl_seconds, fresh.sms_code
+        assert account.mobile is not None
+        params = {"organization": policy.organization, "minutes": _minutes(ttl)}
+        message: Effect = SendSms(
+            to=account.mobile,
+            body=messages.text("sms.temporary_password", ctx.lang, {**params, "code": secret}),
+            redacted_body=messages.text(
+                "sms.temporary_password",
+                ctx.lang,
+                {**params, "code": messages.REDACTED},
+            ),
+            flow_id=flow.id,
+        )
+    else:
+        ttl, secret = policy.email_link_ttl_seconds, fresh.link_token
+        assert account.email is not None
+        separator = "&" if "?" in policy.reset_url else "?"
+        params = {"organization": policy.organization, "minutes": _minutes(ttl)}
+        body = messages.text(
+            "email.reset.body",
+            ctx.lang,
+            {**params, "link": f"{policy.reset_url}{separator}token={secret}"},
+        )
+        redacted = messages.text(
+            "email.reset.body",
+            ctx.lang,
+            {
+                **params,
+                "link": f"{policy.reset_url}{separator}token={messages.REDACTED}",
+            },
+        )
+        message = SendEmail(
+            to=account.email,
+            subject=messages.text("email.reset.subject", ctx.lang, params),
+            body=body,
+            redacted_body=redacted,
+            flow_id=flow.id,
+        )
+    sent = replace(
+        flow,
+        state=F.CODE_SENT,
+        channel=channel,
+        secret_digest=secret_digest(secret),
+        expires_at=ctx.now + timedelta(seconds=ttl),
+    )
+    audit = Audit("code_sent", flow.state, F.CODE_SENT, {"channel": channel}, flow_id=flow.id)
+    return Decision(account, (sent,), (audit, message), Outcome("code_sent", True))
+
+
+def _send_limit(snap: Snapshot, ctx: Context) -> int | None:
+    """Seconds to wait before the next send, or None when a send is allowed."""
+    policy, now = ctx.policy, ctx.now
+    sends = sorted(t for t in snap.recent_sends if t > now - DAY)
+    cooldown = timedelta(seconds=policy.resend_cooldown_seconds)
+    if sends and now - sends[-1] < cooldown:
+        return _seconds_until(sends[-1] + cooldown, now)
+    if len(sends) >= policy.max_codes_per_day:
+        return _seconds_until(sends[0] + DAY, now)
+    return None
+
+
+# --- step 5: the secret, then the new password ---------------------------------
+
+
+def code_submitted(snap: Snapshot, ev: CodeSubmitted, ctx: Context) -> Decision:
+    flow = snap.flow
+    assert flow is not None
+    if flow.channel is not ev.channel:
+        return _decide(snap, "code_invalid", False)
+    if not digests_equal(flow.secret_digest, ev.typed_digest):
+        return _count_code_attempt(snap, flow, ctx)
+    if flow.state is F.VERIFIED:
+        return _decide(snap, "code_verified", True)
+    verified = replace(flow, state=F.VERIFIED)
+    audit = Audit("code_verified", flow.state, F.VERIFIED, {"via": ev.channel}, flow_id=flow.id)
+    return _decide(snap, "code_verified", True, audit, flows=(verified,))
+
+
+def new_password(snap: Snapshot, ev: NewPasswordSubmitted, ctx: Context) -> Decision:
+    flow, account, policy = snap.flow, snap.account, ctx.policy
+    assert flow is not None
+    checked = code_submitted(snap, CodeSubmitted(ev.channel, ev.typed_digest), ctx)
+    if not checked.outcome.ok:
+        return checked
+    completed = replace(flow, state=F.COMPLETED)
+    changed = replace(
+        account,
+        password_hash=ev.new_hash,
+        state=A.ACTIVE,
+        failed_attempts=0,
+        locked_at=None,
+        locked_until=None,
+        password_changed_at=ctx.now,
+        last_login_at=ctx.now,
+    )
+    effects: list[Effect] = [
+        Audit(
+            "flow_completed",
+            flow.state,
+            F.COMPLETED,
+            {"kind": flow.kind},
+            flow_id=flow.id,
+        ),
+        Audit("password_changed", account.state, A.ACTIVE, flow_id=flow.id),
+    ]
+    if account.state is A.LOCKED:
+        effects.append(Audit("account_unlocked", A.LOCKED, A.ACTIVE, flow_id=flow.id))
+    if policy.notify_on_password_change and account.email:
+        effects.append(_notification(account.email, "email.password_changed", {}, ctx))
+    return _decide(snap, "password_changed", True, *effects, account=changed, flows=(completed,))
+
+
+def _count_code_attempt(snap: Snapshot, flow: Flow, ctx: Context) -> Decision:
+    attempts = flow.code_attempts + 1
+    if attempts < ctx.policy.max_code_attempts:
+        counted = replace(flow, code_attempts=attempts)
+        audit = Audit(
+            "code_rejected",
+            flow.state,
+            flow.state,
+            {"attempts": str(attempts)},
+            flow.id,
+        )
+        return _decide(snap, "code_invalid", False, audit, flows=(counted,))
+    cancelled = replace(flow, state=F.CANCELLED, code_attempts=attempts)
+    audit = Audit(
+        "flow_cancelled",
+        flow.state,
+        F.CANCELLED,
+        {"reason": "too_many_attempts"},
+        flow.id,
+    )
+    return _decide(snap, "too_many_attempts", False, audit, flows=(cancelled,))
+
+
+def used_or_invalid(
+    snap: Snapshot, ev: CodeSubmitted | NewPasswordSubmitted, ctx: Context
+) -> Decision:
+    """A completed flow: its own secret is `code_used`, anything else invalid."""
+    flow = snap.flow
+    assert flow is not None
+    used = digests_equal(flow.secret_digest, ev.typed_digest)
+    return _decide(snap, "code_used" if used else "code_invalid", False)
+
+
+# --- support staff ---------------------------------------------------------------
+
+
+def unlocked_by_support(snap: Snapshot, ev: UnlockedBySupport, ctx: Context) -> Decision:
+    """Clear the lock and the failures; optionally send a reset exactly as self-service would."""
+    account = snap.account
+    if ev.send_reset is not None:
+        if ev.send_reset not in usable_channels(account):
+            return _decide(snap, "channel_unavailable", False)
+        retry_after = _send_limit(snap, ctx)
+        if retry_after is not None:
+            return _decide(snap, "rate_limited", False, retry_after=retry_after)
+    was_locked = account.state is A.LOCKED
+    unlocked = replace(
+        account, state=A.ACTIVE, failed_attempts=0, locked_at=None, locked_until=None
+    )
+    detail = {"reason": ev.reason, "by": "support"}
+    effects: list[Effect] = []
+    if was_locked:
+        effects.append(Audit("account_unlocked", A.LOCKED, A.ACTIVE, detail))
+    elif account.failed_attempts:
+        effects.append(Audit("failures_cleared", A.ACTIVE, A.ACTIVE, detail))
+    code = "unlocked" if was_locked else "not_locked"
+    if ev.send_reset is None:
+        return _decide(snap, code, True, *effects, account=unlocked)
+    started = start_flow(
+        replace(snap, account=unlocked), FlowKind.UNLOCK, ev.send_reset, ev.fresh, ctx
+    )
+    return _decide(
+        snap, code, True, *effects, *started.effects, account=unlocked, flows=started.flows
+    )
+
+
+def disabled_by_support(snap: Snapshot, ev: DisabledBySupport, ctx: Context) -> Decision:
+    """Disabled: login, unlock and forgot are refused, and the open flow is cancelled."""
+    account = snap.account
+    audit = Audit("account_disabled", account.state, A.DISABLED, {"reason": ev.reason})
+    cancelled = _cancel_open_flow(snap, "account_disabled")
+    return _decide(
+        snap,
+        "disabled",
+        True,
+        audit,
+        *cancelled.effects,
+        account=replace(account, state=A.DISABLED),
+        flows=cancelled.flows,
+    )
+
+
+def enabled_by_support(snap: Snapshot, ev: EnabledBySupport, ctx: Context) -> Decision:
+    enabled = replace(
+        snap.account, state=A.ACTIVE, failed_attempts=0, locked_at=None, locked_until=None
+    )
+    audit = Audit("account_enabled", A.DISABLED, A.ACTIVE, {"reason": ev.reason})
+    return _decide(snap, "enabled", True, audit, account=enabled)
+
+
+def channels_changed(snap: Snapshot, ev: ChannelsChanged, ctx: Context) -> Decision:
+    """New contact channels: no secret may go to the old ones, so the open flow ends."""
+    account = snap.account
+    changes: dict[str, str] = {}
+    for name in ("email", "mobile"):
+        change = _change(getattr(account, name), getattr(ev, name))
+        if change:
+            changes[name] = change
+    if not changes:
+        return _decide(snap, "unchanged", True)
+    changed = replace(account, email=ev.email, mobile=ev.mobile, sms_capable=ev.sms_capable)
+    audit = Audit(
+        "channels_changed", account.state, account.state, {"reason": ev.reason, **changes}
+    )
+    cancelled = _cancel_open_flow(snap, "channels_changed")
+    effects: list[Effect] = [audit, *cancelled.effects]
+    if ctx.policy.notify_on_channel_change and account.email:
+        effects.append(_notification(account.email, "email.channels_changed", {}, ctx))
+    return _decide(snap, "channels_changed", True, *effects, account=changed, flows=cancelled.flows)
+
+
+def _change(old: str | None, new: str | None) -> str | None:
+    if old == new:
+        return None
+    if old is None:
+        return "added"
+    return "removed" if new is None else "changed"
+
+
+def _cancel_open_flow(snap: Snapshot, reason: str) -> Decision:
+    flow = snap.flow
+    if flow is None or not flow.state.is_open:
+        return _decide(snap, "", True)
+    cancelled = replace(flow, state=F.CANCELLED)
+    audit = Audit("flow_cancelled", flow.state, F.CANCELLED, {"reason": reason}, flow.id)
+    return _decide(snap, "", True, audit, flows=(cancelled,))
+
+
+def noop(code: str) -> Rule:
+    """A rule that succeeds without changing anything (an idempotent repeat)."""
+
+    def rule(snap: Snapshot, event: Any, ctx: Context) -> Decision:
+        return _decide(snap, code, True)
+
+    rule.__name__ = f"noop_{code}"
+    return rule
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _notification(to: str, key: str, params: dict[str, object], ctx: Context) -> SendEmail:
+    values = {"organization": ctx.policy.organization, **params}
+    body = messages.text(f"{key}.body", ctx.lang, values)
+    return SendEmail(
+        to=to,
+        subject=messages.text(f"{key}.subject", ctx.lang, values),
+        body=body,
+        redacted_body=body,
+    )
+
+
+def _seconds_until(when: datetime, now: datetime) -> int:
+    return max(1, math.ceil((when - now).total_seconds()))
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, math.ceil(seconds / 60))
+
+
+def live_flow(flow: Flow | None, now: datetime) -> Flow | None:
+    """The flow if it is still open at `now`, else None (for read-only views)."""
+    if flow and flow.state.is_open and flow.expires_at > now:
+        return flow
+    return None
