@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import sys
 
-from cli import account_commands, demo, outbox_commands, procedure_commands, schema_commands
+from cli import (
+    account_commands,
+    demo,
+    outbox_commands,
+    procedure_commands,
+    schema_commands,
+    support_commands,
+    transfer_commands,
+)
 from cli.app import app
 
 __all__ = ["app", "main"]
-_REGISTERED = (account_commands, demo, outbox_commands, procedure_commands, schema_commands)
+_REGISTERED = (
+    account_commands,
+    demo,
+    outbox_commands,
+    procedure_commands,
+    schema_commands,
+    support_commands,
+    transfer_commands,
+)
 
 
 def main() -> None:

@@ -18,8 +18,9 @@ from engine.machine import usable_channels
 from engine.model import Channel, FlowKind
 
 if TYPE_CHECKING:
-    from db.procedure import Result, Target
+    from db.procedure import Target
     from db.store import Store
+    from db.unit_of_work import Result
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
 DobOption = Annotated[str, typer.Option("--dob", help="Date of birth, jj/mm/aaaa.")]

@@ -9,9 +9,9 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from db import rows
-from db.procedure import new_salt
 from db.schema import accounts, audit_events
 from db.store import Store
+from db.unit_of_work import new_salt
 from engine.errors import SesameError
 from engine.identity import Identifier, Nir, Phone, check_birth_date_matches_nir
 from engine.machine import effective_account, live_flow

@@ -7,36 +7,27 @@ counted, a flow cancelled) are committed.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from db import rows
-from db.outbox import deliver
 from db.store import Store
+from db.unit_of_work import Result, apply_event, finish, fresh_secrets, new_salt
 from engine.errors import SesameError
 from engine.identity import Identifier
-from engine.machine import Context, step
 from engine.model import (
     Account,
     Channel,
     ChannelChosen,
     CodeSubmitted,
-    Decision,
-    Event,
     Flow,
     FlowKind,
-    FreshSecrets,
     IdentityChecked,
     NewPasswordSubmitted,
-    Outcome,
     PasswordChecked,
-    Snapshot,
 )
 from engine.passwords import (
-    TEMP_PASSWORD_ALPHABET,
-    TEMP_PASSWORD_LENGTH,
     check_new_password,
     hash_password,
     needs_rehash,
@@ -52,13 +43,6 @@ _MAX_VERIFY_ROUNDS = 3
 
 
 @dataclass(frozen=True)
-class Result:
-    outcome: Outcome
-    account: Account
-    flow: Flow | None
-
-
-@dataclass(frozen=True)
 class BySms:
     """Step 5 after an SMS: the account is named, the secret is typed."""
 
@@ -71,24 +55,6 @@ class ByLink:
 
 
 Target = BySms | ByLink
-
-
-def fresh_secrets() -> FreshSecrets:
-    return FreshSecrets(
-        flow_id=rows.new_id(),
-        sms_code="".join(
-            secrets.choice(TEMP_PASSWORD_ALPHABET) for _ in range(TEMP_PASSWORD_LENGTH)
-        ),
-        link_token=secrets.token_urlsafe(32),
-    )
-
-
-def new_salt() -> bytes:
-    return secrets.token_bytes(16)
-
-
-def ident_text(ident: Identifier) -> str:
-    return ident.nir.value if ident.nir else str(ident.email)
 
 
 def login(store: Store, ident: Identifier, password: str) -> Result:
@@ -110,8 +76,8 @@ def login(store: Store, ident: Identifier, password: str) -> Result:
             if account.password_hash != checked_hash:
                 continue
             flow = rows.open_flow(conn, account.id, for_update=True)
-            decision, message_ids = _apply(store, conn, account, flow, event)
-        return _finish(store, decision, message_ids, ident)
+            decision, message_ids = apply_event(store, conn, account, flow, event)
+        return finish(store, decision, message_ids, ident)
     raise SesameError("storage_unavailable", reason="database", params={"detail": "busy"})
 
 
@@ -125,8 +91,8 @@ def start_recovery(
             raise SesameError("identity_mismatch")
         flow = rows.open_flow(conn, account.id, for_update=True)
         event = IdentityChecked(kind, account.birth_date == birth_date, channel, fresh_secrets())
-        decision, message_ids = _apply(store, conn, account, flow, event)
-    return _finish(store, decision, message_ids, ident)
+        decision, message_ids = apply_event(store, conn, account, flow, event)
+    return finish(store, decision, message_ids, ident)
 
 
 def send_code(store: Store, flow_id: str, channel: Channel) -> Result:
@@ -138,10 +104,10 @@ def send_code(store: Store, flow_id: str, channel: Channel) -> Result:
         # Lock the account before the flow, in the same order as every other write.
         account = rows.get_account(conn, found.account_id, for_update=True)
         flow = rows.flow_by_id(conn, flow_id, for_update=True)
-        decision, message_ids = _apply(
+        decision, message_ids = apply_event(
             store, conn, account, flow, ChannelChosen(channel, fresh_secrets())
         )
-    return _finish(store, decision, message_ids, None)
+    return finish(store, decision, message_ids, None)
 
 
 def verify_secret(store: Store, target: Target, secret: str) -> Result:
@@ -150,8 +116,10 @@ def verify_secret(store: Store, target: Target, secret: str) -> Result:
     channel = Channel.SMS if isinstance(target, BySms) else Channel.EMAIL
     with store.write() as conn:
         account, flow = _locate(conn, target, digest)
-        decision, message_ids = _apply(store, conn, account, flow, CodeSubmitted(channel, digest))
-    return _finish(store, decision, message_ids, _ident(target))
+        decision, message_ids = apply_event(
+            store, conn, account, flow, CodeSubmitted(channel, digest)
+        )
+    return finish(store, decision, message_ids, _ident(target))
 
 
 def complete_reset(
@@ -175,8 +143,8 @@ def complete_reset(
     with store.write() as conn:
         account, flow = _locate(conn, target, digest)
         event = NewPasswordSubmitted(channel, digest, new_hash)
-        decision, message_ids = _apply(store, conn, account, flow, event)
-    return _finish(store, decision, message_ids, _ident(target))
+        decision, message_ids = apply_event(store, conn, account, flow, event)
+    return finish(store, decision, message_ids, _ident(target))
 
 
 def _locate(
@@ -200,30 +168,3 @@ def _locate(
 
 def _ident(target: Target) -> Identifier | None:
     return target.ident if isinstance(target, BySms) else None
-
-
-def _apply(
-    store: Store, conn: Connection, account: Account, flow: Flow | None, event: Event
-) -> tuple[Decision, list[str]]:
-    now = store.now()
-    settings = store.settings
-    before: Snapshot = rows.snapshot(conn, account, flow, now)
-    decision = step(before, event, Context(now, settings.policy, settings.lang))
-    return decision, rows.save(conn, before, decision, now, settings.actor)
-
-
-def _finish(
-    store: Store, decision: Decision, message_ids: list[str], ident: Identifier | None
-) -> Result:
-    """After commit: deliver the messages, then report or refuse."""
-    deliver(store, message_ids)
-    outcome = decision.outcome
-    if not outcome.ok:
-        params: dict[str, object] = {
-            "max_failed_attempts": store.settings.policy.max_failed_attempts,
-            "retry_after": outcome.retry_after,
-        }
-        if ident is not None:
-            params["ident"] = ident_text(ident)
-        raise SesameError(outcome.code, params=params, retry_after=outcome.retry_after)
-    return Result(outcome, decision.account, decision.flow)

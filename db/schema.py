@@ -24,9 +24,9 @@ from sqlalchemy.types import TypeDecorator
 
 # The revision the code expects; checked without importing Alembic
 # (tests/db checks it equals the migration scripts' head).
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001",)
+KNOWN_REVISIONS = ("0001", "0002")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -69,6 +69,7 @@ accounts = Table(
     Column("password_changed_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_accounts_state", "state"),
+    Index("ix_accounts_state_locked_at", "state", "locked_at"),
 )
 
 flows = Table(
@@ -85,6 +86,7 @@ flows = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_flows_account", "account_id", "created_at"),
     Index("ix_flows_secret_digest", "secret_digest"),
+    Index("ix_flows_state", "state", "account_id"),
     # One open flow per account (DESIGN.md §2), enforced by the database.
     Index(
         "uq_flows_one_open_per_account",
@@ -109,6 +111,7 @@ audit_events = Table(
     Column("detail", Text, nullable=False, default="{}"),
     Index("ix_audit_account_event_at", "account_id", "event", "at"),
     Index("ix_audit_at", "at"),
+    Index("ix_audit_event_at", "event", "at"),
 )
 
 outbox = Table(
@@ -123,9 +126,17 @@ outbox = Table(
     # The full text, secret included, only until delivery; then NULL.
     Column("body", Text),
     Column("redacted_body", Text, nullable=False),
+    # queued → sent; a failed attempt → failed (retried with backoff) → abandoned.
     Column("status", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("delivered_at", UtcDateTime),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime),
+    Column("last_error", Text),
+    # A delivery worker's claim, so that parallel workers never send a message twice.
+    Column("claimed_by", String(64)),
+    Column("claimed_until", UtcDateTime),
     Index("ix_outbox_status", "status", "created_at"),
+    Index("ix_outbox_status_next", "status", "next_attempt_at"),
     Index("ix_outbox_account", "account_id", "created_at"),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from engine import messages_delivery, messages_operations, messages_support
+
 LANGS = ("fr", "en")
 
 _T: dict[str, tuple[str, str]] = {
@@ -217,6 +219,10 @@ _T: dict[str, tuple[str, str]] = {
         "Configuration : « {key} » doit être compris entre {low} et {high}.",
         "Configuration: '{key}' must be between {low} and {high}.",
     ),
+    "invalid.config_choice": (
+        "Configuration : « {key} » doit valoir {choices}.",
+        "Configuration: '{key}' must be one of {choices}.",
+    ),
     "invalid.config_syntax": (
         "Configuration illisible ({path}) : {detail}",
         "Unreadable configuration ({path}): {detail}",
@@ -394,6 +400,10 @@ _T: dict[str, tuple[str, str]] = {
         "If you did not make this change, contact support at once.\n\n{organization}\n",
     ),
 }
+
+_T.update(messages_support.TEXTS)
+_T.update(messages_delivery.TEXTS)
+_T.update(messages_operations.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

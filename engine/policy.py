@@ -22,6 +22,15 @@ class Argon2Params:
 
 
 @dataclass(frozen=True)
+class OutboxParams:
+    """How messages leave: written to files at once, or queued for `outbox deliver`."""
+
+    transport: str = "files"
+    max_delivery_attempts: int = 5
+    retry_base_seconds: int = 30
+
+
+@dataclass(frozen=True)
 class Policy:
     max_failed_attempts: int = 3
     lock_seconds: int = 0
@@ -40,6 +49,7 @@ class Policy:
     organization: str = "Espace personnel"
     mail_from: str = "Espace personnel <ne-pas-repondre@espace-personnel.example>"
     argon2: Argon2Params = field(default_factory=Argon2Params)
+    outbox: OutboxParams = field(default_factory=OutboxParams)
 
 
 # Smallest sane value of each integer key; anything lower is refused.
@@ -57,7 +67,10 @@ _MINIMUM = {
     "time_cost": 1,
     "memory_cost": 8,
     "parallelism": 1,
+    "max_delivery_attempts": 1,
+    "retry_base_seconds": 1,
 }
+TRANSPORTS = ("files", "queue")
 # A day, a year, a gibibyte of memory: beyond these a value is a mistake.
 _MAXIMUM = {
     "password_min_length": 128,
@@ -70,12 +83,19 @@ _MAXIMUM_DEFAULT = 366 * 24 * 3600
 
 def policy_from_toml(document: Mapping[str, Any]) -> Policy:
     """Build a Policy from a parsed `sesame.toml`; every key is optional."""
-    unknown = set(document) - {"policy", "argon2"}
+    unknown = set(document) - {"policy", "argon2", "outbox"}
     if unknown:
-        raise invalid("config_unknown_key", key=sorted(unknown)[0])
-    policy_values = _section(document, "policy", Policy, skip={"argon2"})
+        raise invalid("config_unknown_key", key=min(unknown))
+    policy_values = _section(document, "policy", Policy, skip={"argon2", "outbox"})
     argon2_values = _section(document, "argon2", Argon2Params, skip=set())
-    return Policy(**policy_values, argon2=Argon2Params(**argon2_values))
+    outbox_values = _section(document, "outbox", OutboxParams, skip=set())
+    if outbox_values.get("transport", "files") not in TRANSPORTS:
+        raise invalid("config_choice", key="outbox.transport", choices=" | ".join(TRANSPORTS))
+    return Policy(
+        **policy_values,
+        argon2=Argon2Params(**argon2_values),
+        outbox=OutboxParams(**outbox_values),
+    )
 
 
 def _section(

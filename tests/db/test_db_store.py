@@ -151,3 +151,29 @@ def test_email_is_rfc5322_with_the_link_alone_on_its_line(sesame, member, home):
     [link_line] = [line for line in body.splitlines() if "token=" in line]
     assert link_line == home.last_link()
     assert link_line.startswith("https://espace-personnel.example/reinitialiser?token=")
+
+
+def test_an_older_schema_is_exit_11_naming_the_upgrade_command(sesame, home):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{home.path / 'sesame.db'}")
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(__import__("db").__file__).parent / "migrations")
+    )
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (nir, birth_date, state, failed_attempts, sms_capable,"
+            " created_at) VALUES ('295109912611193', '1995-10-15', 'locked', 3, 0,"
+            " '2026-01-01 00:00:00')"
+        )
+    old = sesame("status", NIR)
+    assert old.exit_code == 11
+    assert old.stderr.splitlines()[-1].endswith("Mettez-la à jour : sesame db upgrade")
+    assert sesame("db", "upgrade").exit_code == 0
+    status = sesame("status", NIR, "--json").json()["account"]
+    assert (status["state"], status["failed_attempts"]) == ("locked", 3)

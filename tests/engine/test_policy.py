@@ -40,7 +40,18 @@ def test_defaults_are_the_documented_ones() -> None:
         "organization": "Espace personnel",
         "mail_from": "Espace personnel <ne-pas-repondre@espace-personnel.example>",
         "argon2": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
+        "outbox": {"transport": "files", "max_delivery_attempts": 5, "retry_base_seconds": 30},
     }
+
+
+def test_outbox_transport_is_a_choice() -> None:
+    assert policy_from_toml({"outbox": {"transport": "queue"}}).outbox.transport == "queue"
+    with pytest.raises(SesameError) as excinfo:
+        policy_from_toml({"outbox": {"transport": "pigeon"}})
+    assert (excinfo.value.reason, excinfo.value.params["key"]) == (
+        "config_choice",
+        "outbox.transport",
+    )
 
 
 @pytest.mark.parametrize(

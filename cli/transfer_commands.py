@@ -1,0 +1,3 @@
+"""Operators: account import/export, policy check."""
+
+from __future__ import annotations
