@@ -1,26 +1,46 @@
-"""Support staff and provisioning: account add, status."""
+"""Provisioning and inspection: account add/list/show, status (an account or the dashboard)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.app import JsonOption, app, open_store, output
+from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_secret
-from cli.views import account_payload, account_text
-from engine.errors import SesameError
+from cli.views import (
+    EVENT_HEADERS,
+    account_payload,
+    account_text,
+    csv_text,
+    event_cells,
+    event_payload,
+    masked_recipient,
+    terminal_table,
+)
+from engine.errors import SesameError, invalid
 from engine.identity import (
+    mask_email,
+    mask_phone,
     parse_birth_date,
     parse_email,
     parse_identifier,
     parse_mobile,
     parse_nir,
 )
+from engine.model import AccountState
 
-account_app = typer.Typer(help="Provision and inspect accounts.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from db.accounts import AccountView
+
+account_app = typer.Typer(
+    help="Provision, inspect, change and unlock accounts.", no_args_is_help=True
+)
 app.add_typer(account_app, name="account")
+
+CsvOption = Annotated[bool, typer.Option("--csv", help="CSV with a header row.")]
 
 
 @account_app.command("add")
@@ -67,13 +87,227 @@ def account_add(
 @app.command()
 def status(
     ctx: typer.Context,
-    ident: Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")],
+    ident: Annotated[
+        str | None,
+        typer.Argument(metavar="ID", help="NIR or registered email; none: the dashboard."),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Show an account: state, failures, lock, masked channels, open flow."""
+    """Show an account (state, failures, lock, masked channels, open flow), or without ID
+    the dashboard (accounts by state, recent locks, open flows, outbox)."""
     from db.accounts import account_status
 
     out = output(ctx, json_output)
+    if ident is None:
+        _dashboard(ctx, out)
+        return
     identifier = parse_identifier(ident)
     view = account_status(open_store(ctx), identifier)
     out.ok({"account": account_payload(view)}, account_text(view, out))
+
+
+def _dashboard(ctx: typer.Context, out: Output) -> None:
+    from tabulate import tabulate
+
+    from db.support import dashboard
+
+    board = dashboard(open_store(ctx))
+    oldest = None
+    age = None
+    if board.oldest_queued_at is not None:
+        age = max(0, int((board.now - board.oldest_queued_at).total_seconds()))
+        oldest = {"created_at": iso_utc(board.oldest_queued_at), "age_seconds": age}
+    flows = [{"state": f.state, "channel": f.channel, "count": f.count} for f in board.open_flows]
+    by_state = {**board.accounts, "total": sum(board.accounts.values())}
+    payload = {
+        "at": iso_utc(board.now),
+        "accounts": by_state,
+        "locks_last_24h": board.locks_last_24h,
+        "open_flows": flows,
+        "outbox": board.outbox,
+        "oldest_queued": oldest,
+    }
+    flow_rows = [[f.state, f.channel or "-", f.count] for f in board.open_flows]
+    parts = [
+        out.text("dashboard.accounts"),
+        tabulate(list(by_state.items()), tablefmt="plain"),
+        "",
+        out.text("dashboard.locks", count=board.locks_last_24h),
+        "",
+        out.text("dashboard.flows"),
+        tabulate(flow_rows, headers=["state", "channel", "count"]) if flow_rows else "-",
+        "",
+        out.text("dashboard.outbox"),
+        tabulate(list(board.outbox.items()), tablefmt="plain"),
+        "",
+    ]
+    if age is None:
+        parts.append(out.text("dashboard.no_queue"))
+    else:
+        created = local_time(board.oldest_queued_at, out.lang)
+        parts.append(out.text("dashboard.oldest_queued", age=_age(age), created=created))
+    out.ok({"dashboard": payload}, "\n".join(parts))
+
+
+def _age(seconds: int) -> str:
+    """A short age for people: 45s, 12m, 3h05m, 2d04h."""
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if days:
+        return f"{days}d{hours % 24:02d}h"
+    if hours:
+        return f"{hours}h{minutes % 60:02d}m"
+    return f"{minutes}m" if minutes else f"{seconds}s"
+
+
+@account_app.command("list")
+def account_list(
+    ctx: typer.Context,
+    state: Annotated[
+        AccountState | None,
+        typer.Option("--state", help="active, locked or disabled.", case_sensitive=False),
+    ] = None,
+    locked_since: Annotated[
+        str | None,
+        typer.Option("--locked-since", help="Locked since: 30m, 2h, 7d, 2026-11-20, ISO time."),
+    ] = None,
+    has_flow: Annotated[
+        bool, typer.Option("--has-flow", help="Only accounts with an open recovery flow.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10000, help="Page size.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Accounts to skip.")] = 0,
+    csv_output: CsvOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """List accounts, newest first.
+
+    Columns: NIR, state, failures, locked since, open flow, masked channels.
+    """
+    from db.support import AccountFilter, list_accounts, parse_moment
+
+    out = output(ctx, json_output)
+    _one_format(csv_output, json_output)
+    store = open_store(ctx)
+    since = parse_moment(locked_since, store.now()) if locked_since is not None else None
+    page = list_accounts(store, AccountFilter(state, since, has_flow), limit, offset)
+    if csv_output:
+        typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)
+        return
+    table = terminal_table(
+        ["nir", "state", "failures", "locked since", "flow", "channels"],
+        [_list_row(view, out) for view in page.views],
+    )
+    total = out.text("list.total", shown=len(page.views), total=page.total)
+    out.ok(
+        {"accounts": [account_payload(view) for view in page.views], "total": page.total},
+        f"{table}\n{total}",
+    )
+
+
+LIST_CSV_HEADERS = [
+    "nir",
+    "state",
+    "failed_attempts",
+    "locked_at",
+    "locked_until",
+    "sms",
+    "email",
+    "flow",
+    "flow_state",
+    "flow_channel",
+]
+
+
+def _channels(view: AccountView) -> str:
+    account = view.account
+    parts = []
+    if account.mobile:
+        parts.append(f"sms {mask_phone(account.mobile)}")
+    if account.email:
+        parts.append(f"email {mask_email(account.email)}")
+    return ", ".join(parts) or "-"
+
+
+def _list_row(view: AccountView, out: Output) -> list[object]:
+    account, flow = view.account, view.flow
+    flow_text = "-"
+    if flow is not None:
+        flow_text = f"{flow.state.value} {flow.channel.value if flow.channel else ''}".strip()
+    return [
+        account.nir,
+        account.state.value,
+        account.failed_attempts,
+        local_time(account.locked_at, out.lang),
+        flow_text,
+        _channels(view),
+    ]
+
+
+def _csv_row(view: AccountView) -> list[object]:
+    account, flow = view.account, view.flow
+    return [
+        account.nir,
+        account.state.value,
+        account.failed_attempts,
+        iso_utc(account.locked_at),
+        iso_utc(account.locked_until),
+        mask_phone(account.mobile) if account.mobile else None,
+        mask_email(account.email) if account.email else None,
+        flow.id if flow else None,
+        flow.state.value if flow else None,
+        flow.channel.value if flow and flow.channel else None,
+    ]
+
+
+def _one_format(csv_output: bool, json_output: bool) -> None:
+    if csv_output and json_output:
+        raise invalid("options_conflict", options="--csv, --json")
+
+
+@account_app.command("show")
+def account_show(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Inspect an account: status, last events, messages.
+
+    Everything `status` shows, plus the last 10 audit events and the messages sent
+    to the account (masked destinations, never a secret).
+    """
+    from db.support import account_detail
+
+    out = output(ctx, json_output)
+    identifier = parse_identifier(ident)
+    detail = account_detail(open_store(ctx), identifier)
+    messages = [
+        {
+            "id": m.id,
+            "channel": m.channel,
+            "to": masked_recipient(m.channel, m.recipient),
+            "status": m.status,
+            "created_at": iso_utc(m.created_at),
+        }
+        for m in detail.messages
+    ]
+    payload = {
+        "account": account_payload(detail.view),
+        "events": [event_payload(event) for event in detail.events],
+        "messages": messages,
+    }
+    none = out.text("show.none")
+    events = terminal_table(EVENT_HEADERS, [event_cells(e, out.lang) for e in detail.events])
+    message_rows = [
+        [m["id"], local_time(sent.created_at, out.lang), m["channel"], m["to"], m["status"]]
+        for m, sent in zip(messages, detail.messages, strict=True)
+    ]
+    sent_table = terminal_table(["id", "created", "channel", "to", "status"], message_rows)
+    human = [
+        account_text(detail.view, out),
+        "",
+        out.text("show.events"),
+        events if detail.events else none,
+        "",
+        out.text("show.messages"),
+        sent_table if message_rows else none,
+    ]
+    out.ok(payload, "\n".join(human))

@@ -28,7 +28,13 @@ EXIT_CODES: dict[str, int] = {
     # support tooling
     "bulk_incomplete": 5,
     "import_refused": 2,
+    "import_incomplete": 5,
     "policy_findings": 2,
+    # outbox delivery
+    "transport_is_queue": 5,
+    "transport_is_files": 5,
+    "message_not_retryable": 5,
+    "message_secret_erased": 5,
 }
 
 

@@ -1,21 +1,45 @@
-"""What was sent, to whom, its status; and delivery of what is left queued."""
+"""What was sent, to whom, its status; delivery of what is left queued, by file or onward."""
 
 from __future__ import annotations
 
+import os
+import re
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.app import JsonOption, app, open_store, output
-from cli.output import Output, iso_utc, local_time
-from engine.errors import SesameError
-from engine.identity import mask_email, mask_phone
+from cli.output import Output, escape, iso_utc, local_time
+from cli.prompts import read_secret
+from engine.errors import SesameError, invalid
+from engine.identity import mask_email, mask_phone, parse_identifier
 
 if TYPE_CHECKING:
+    from db.delivery import PassCounts, SmtpConfig
     from db.outbox import Message
 
 outbox_app = typer.Typer(help="Messages sent to members (SMS and email).", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
+
+STATUSES = ("queued", "sent", "failed", "abandoned")
+CHANNELS = ("sms", "email")
+PASSWORD_VARIABLE = "SESAME_SMTP_PASSWORD"
+_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+CSV_COLUMNS = (
+    "id",
+    "created_at",
+    "nir",
+    "channel",
+    "to",
+    "subject",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "delivered_at",
+)
 
 
 def _masked(message: Message) -> str:
@@ -34,31 +58,111 @@ def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:
         "status": message.status,
         "created_at": iso_utc(message.created_at),
         "delivered_at": iso_utc(message.delivered_at),
+        "attempts": message.attempts,
+        "next_attempt_at": iso_utc(message.next_attempt_at),
+        "last_error": message.last_error,
     }
     if with_body:
         payload["body"] = message.redacted_body
     return payload
 
 
+def parse_since(value: str) -> datetime | timedelta:
+    """An age (`45m`, `2h`, `7d`, `1w`) or a moment (ISO date or time; local when naive)."""
+    match = _DURATION.match(value.strip())
+    if match:
+        return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise invalid("delivery_since", value=value) from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC)
+
+
+def _choice(value: str | None, choices: tuple[str, ...], name: str) -> str | None:
+    if value is not None and value not in choices:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=name)
+    return value
+
+
 @outbox_app.command("list")
 def outbox_list(
     ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option(metavar="|".join(STATUSES), help="Only this status.")
+    ] = None,
+    channel: Annotated[
+        str | None, typer.Option(metavar="sms|email", help="Only this channel.")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="ID", help="Only to this member (NIR or email).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="DATE|DURATION", help="Created since (2026-01-31, 45m, 2h, 7d)."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000, help="How many, newest first.")] = 50,
+    csv_output: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """The newest messages first (destinations masked, secrets never shown)."""
-    from tabulate import tabulate
-
-    from db.outbox import list_messages
+    from db.outbox import MessageFilter, list_messages
 
     out = output(ctx, json_output)
-    found = list_messages(open_store(ctx), limit)
-    headers = ["id", "created", "channel", "nir", "to", "status"]
+    if csv_output and json_output:
+        raise invalid("delivery_csv_json")
+    wanted = MessageFilter(
+        status=_choice(status, STATUSES, "--status"),
+        channel=_choice(channel, CHANNELS, "--channel"),
+        to=parse_identifier(to) if to is not None else None,
+        since=parse_since(since) if since is not None else None,
+        limit=limit,
+    )
+    found = list_messages(open_store(ctx), wanted)
+    if csv_output:
+        typer.echo(escape(_csv([_payload(m) for m in found])), nl=False)
+        return
+    out.ok({"messages": [_payload(m) for m in found]}, _table(found, out))
+
+
+def _table(found: list[Message], out: Output) -> str:
+    from tabulate import tabulate
+
+    if not found:
+        return out.text("no_messages")
+    headers = ["id", "created", "channel", "nir", "to", "status", "attempts", "last error"]
     table = [
-        [m.id, local_time(m.created_at, out.lang), m.channel, m.account_nir, _masked(m), m.status]
+        [
+            m.id,
+            local_time(m.created_at, out.lang),
+            m.channel,
+            m.account_nir or "-",
+            _masked(m),
+            m.status,
+            m.attempts,
+            _shortened(m.last_error or "-", 40),
+        ]
         for m in found
     ]
-    out.ok({"messages": [_payload(m) for m in found]}, tabulate(table, headers=headers))
+    return tabulate(table, headers=headers, disable_numparse=True)
+
+
+def _shortened(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _csv(payloads: list[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for payload in payloads:
+        writer.writerow({column: payload[column] for column in CSV_COLUMNS})
+    return buffer.getvalue()
 
 
 @outbox_app.command("show")
@@ -66,15 +170,19 @@ def outbox_show(
     ctx: typer.Context,
     message_id: Annotated[str | None, typer.Argument(metavar="[MESSAGE_ID]")] = None,
     last: Annotated[bool, typer.Option("--last", help="The newest message.")] = False,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="ID", help="To this member (NIR or email).")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """One message, its secret replaced once delivered."""
+    """One message, its secret always replaced (the redacted copy)."""
     from db.outbox import show_message
 
     out = output(ctx, json_output)
     if (message_id is None) == (not last):
-        raise typer.BadParameter("give MESSAGE_ID or --last")
-    message = show_message(open_store(ctx), message_id)
+        raise invalid("delivery_show")
+    ident = parse_identifier(to) if to is not None else None
+    message = show_message(open_store(ctx), message_id, ident)
     if message is None:
         raise SesameError("message_not_found")
     out.ok({"message": _payload(message, with_body=True)}, _text(message, out))
@@ -87,7 +195,14 @@ def _text(message: Message, out: Output) -> str:
         f"To: {_masked(message)}",
         f"Status: {message.status}",
         f"Created: {local_time(message.created_at, out.lang)}",
+        f"Attempts: {message.attempts}",
     ]
+    if message.delivered_at:
+        lines.append(f"Delivered: {local_time(message.delivered_at, out.lang)}")
+    if message.next_attempt_at:
+        lines.append(f"Next attempt: {local_time(message.next_attempt_at, out.lang)}")
+    if message.last_error:
+        lines.append(f"Last error: {message.last_error}")
     if message.subject:
         lines.append(f"Subject: {message.subject}")
     return "\n".join(lines) + "\n\n" + message.redacted_body
@@ -95,9 +210,113 @@ def _text(message: Message, out: Output) -> str:
 
 @outbox_app.command("flush")
 def outbox_flush(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """Deliver every message still queued (after a crash, or a full disk)."""
-    from db.outbox import deliver
+    """Write every message still queued to files (after a crash, or a full disk).
+
+    Only with the files transport; with transport = "queue", `outbox deliver` sends them.
+    """
+    from db.outbox import flush
 
     out = output(ctx, json_output)
-    count = deliver(open_store(ctx))
+    count = flush(open_store(ctx))
     out.ok({"delivered": count}, out.text("messages_flushed", count=count))
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    ctx: typer.Context,
+    message_id: Annotated[str | None, typer.Argument(metavar="[MESSAGE_ID]")] = None,
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Every failed or abandoned message.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Queue a failed or abandoned message again, its attempts reset.
+
+    An abandoned message whose secret was erased is refused: the member starts again.
+    """
+    from db.delivery import retry
+
+    out = output(ctx, json_output)
+    if (message_id is None) == (not failed):
+        raise invalid("delivery_retry")
+    result = retry(open_store(ctx), message_id)
+    out.ok(
+        {"requeued": result.requeued, "erased": result.erased},
+        out.text("messages_requeued", requeued=result.requeued, erased=result.erased),
+    )
+
+
+@outbox_app.command("deliver")
+def outbox_deliver(
+    ctx: typer.Context,
+    smtp: Annotated[
+        str | None, typer.Option(metavar="HOST:PORT", help="Send email through this server.")
+    ] = None,
+    starttls: Annotated[
+        bool, typer.Option("--starttls", help="Require STARTTLS before sending.")
+    ] = False,
+    smtp_user: Annotated[
+        str | None,
+        typer.Option(help=f"Log in as this user; password from {PASSWORD_VARIABLE} or a prompt."),
+    ] = None,
+    sms_command: Annotated[
+        str | None,
+        typer.Option(metavar="CMD", help="Run CMD per SMS, the JSON message on stdin (no shell)."),
+    ] = None,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Keep delivering (every second) until Ctrl-C.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Send queued messages onward: email over SMTP, SMS through a gateway command.
+
+    Failures are retried with exponential backoff, then abandoned. A channel
+    without a transport is left queued. Several deliver processes may run at once.
+    """
+    import shlex
+
+    from db.delivery import Transports, deliver_pass
+    from db.delivery import watch as deliver_forever
+
+    out = output(ctx, json_output)
+    if smtp is None and sms_command is None:
+        raise SesameError("missing_input", params={"what": "--smtp HOST:PORT | --sms-command CMD"})
+    try:
+        command = tuple(shlex.split(sms_command)) if sms_command is not None else None
+    except ValueError as exc:
+        raise invalid("sms_command", detail=str(exc)) from None
+    if command == ():
+        raise invalid("sms_command", detail="empty")
+    config = _smtp_config(smtp, starttls, smtp_user, out) if smtp is not None else None
+    store = open_store(ctx)
+    transports = Transports(smtp=config, sms_command=command)
+
+    def report(counts: PassCounts) -> None:
+        payload = {"sent": counts.sent, "failed": counts.failed, "abandoned": counts.abandoned}
+        human = out.text("delivery_pass", **payload)
+        # A watcher's lines are a log: each says when.
+        out.ok(payload, f"{local_time(store.now(), out.lang)}  {human}" if watch else human)
+
+    if not watch:
+        report(deliver_pass(store, transports))
+        return
+    try:
+        deliver_forever(store, transports, report)
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+def _smtp_config(address: str, starttls: bool, user: str | None, out: Output) -> SmtpConfig:
+    from db.delivery import SmtpConfig
+
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise invalid("smtp_address", value=address)
+    password = None
+    if user is not None:
+        password = os.environ.get(PASSWORD_VARIABLE)
+        if password is None:
+            password = read_secret(out.text("prompt.smtp_password", user=user))
+        if password is None:
+            raise SesameError("missing_input", params={"what": PASSWORD_VARIABLE})
+    return SmtpConfig(host.strip("[]"), int(port), starttls, user, password)

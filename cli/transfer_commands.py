@@ -1,3 +1,344 @@
 """Operators: account import/export, policy check."""
 
 from __future__ import annotations
+
+import enum
+import json
+import sys
+import textwrap
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.account_commands import account_app
+from cli.app import JsonOption, app, open_store, output
+from cli.exits import exit_code
+from cli.output import Output, escape
+from engine import messages
+from engine.errors import invalid
+from engine.model import AccountState
+
+if TYPE_CHECKING:
+    from db.transfer import ExportedAccount, ImportReport, Progress
+    from engine.policy_check import Finding
+
+policy_app = typer.Typer(
+    help="Check the configuration against the references.", no_args_is_help=True
+)
+app.add_typer(policy_app, name="policy")
+
+
+class OnError(enum.StrEnum):
+    STOP = "stop"
+    SKIP = "skip"
+
+
+# --- account import ----------------------------------------------------------
+
+
+@account_app.command("import")
+def account_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE.csv",
+            help="Header nir,birth_date,email,mobile[,password_hash]; UTF-8, ',' or ';'.",
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")
+    ] = False,
+    on_error: Annotated[
+        OnError,
+        typer.Option(
+            "--on-error",
+            help="stop: import nothing if a row is refused; skip: import the valid rows.",
+        ),
+    ] = OnError.STOP,
+    json_output: JsonOption = False,
+) -> None:
+    """Create accounts from a CSV file.
+
+    Exit 2 when a row is refused with --on-error stop (nothing imported),
+    5 when rows were skipped with --on-error skip.
+    """
+    from db.transfer import import_accounts
+
+    out = output(ctx, json_output)
+    store = open_store(ctx)
+    with _progress_bar(out) as progress:
+        report = import_accounts(
+            store,
+            file,
+            stop_on_error=on_error is OnError.STOP,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    _render_import(out, report)
+
+
+def _render_import(out: Output, report: ImportReport) -> None:
+    refused = [
+        {
+            "line": refusal.line,
+            "code": refusal.code,
+            **({"reason": refusal.reason} if refusal.reason else {}),
+            "message": messages.error_message(
+                refusal.code, refusal.reason, refusal.params, out.lang
+            ),
+        }
+        for refusal in report.refused
+    ]
+    payload = {
+        "dry_run": report.dry_run,
+        "on_error": OnError.STOP if report.stop_on_error else OnError.SKIP,
+        "rows": report.rows,
+        "valid": report.valid,
+        "imported": report.imported,
+        "refused": refused,
+    }
+    if report.dry_run:
+        human = out.text("import.dry_run", valid=report.valid, rows=report.rows)
+    else:
+        human = out.text("import.done", imported=report.imported, rows=report.rows)
+    if not refused:
+        out.ok(payload, human)
+        return
+    from tabulate import tabulate
+
+    headers = ("Ligne", "Motif") if out.lang == "fr" else ("Line", "Reason")
+    table = tabulate([(row["line"], row["message"]) for row in refused], headers=headers)
+    human += "\n" + out.text("import.refused_rows") + "\n" + table
+    code = "import_refused" if report.stop_on_error else "import_incomplete"
+    message = out.text(
+        "import.dry_run_refused" if report.dry_run else code,
+        refused=len(refused),
+        imported=report.imported,
+    )
+    _refuse(out, code, message, payload, human)
+
+
+class _Bar:
+    """One progress bar per phase of the import, on stderr."""
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        self.phase: str | None = None
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase != self.phase:
+            self.close()
+            label = self.out.text(f"import.phase.{phase}")
+            self.bar = typer.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+            self.phase, self.done = phase, 0
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@contextmanager
+def _progress_bar(out: Output) -> Iterator[Progress | None]:
+    """A bar on a terminal only: piped or redirected, stderr stays quiet."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = _Bar(out)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+# --- account export ----------------------------------------------------------
+
+
+@account_app.command("export")
+def account_export(
+    ctx: typer.Context,
+    state: Annotated[
+        AccountState | None,
+        typer.Option("--state", help="Only accounts in this state.", case_sensitive=False),
+    ] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout (the default).")] = False,
+    with_hashes: Annotated[
+        bool,
+        typer.Option("--with-hashes", help="Add the password_hash column (audited)."),
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Write accounts in the import format.
+
+    Columns nir,birth_date,email,mobile (and password_hash with --with-hashes).
+    """
+    from db.transfer import columns, export_accounts
+
+    output(ctx, json_output)  # remembers --json for a refusal
+    if as_csv and json_output:
+        raise invalid("export_format")
+    exported = export_accounts(open_store(ctx), state, with_hashes=with_hashes)
+    # The first row opens the database: a refusal still comes before any output.
+    first = next(exported, None)
+    rows = _chain(first, exported)
+    names = columns(with_hashes)
+    try:
+        if json_output:
+            _write_json(rows, names)
+        else:
+            _write_csv(rows, names)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_closed()
+
+
+def _stdout_closed() -> None:
+    """The reader went away (`| head`): stop as `sesame` does, without a traceback
+    when Python flushes stdout at exit."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.stderr.write("sesame: broken pipe\n")
+    raise typer.Exit(1)
+
+
+def _chain(first: ExportedAccount | None, rest: Iterator[ExportedAccount]) -> Iterator[Any]:
+    if first is not None:
+        yield first
+        yield from rest
+
+
+def _record(account: ExportedAccount, names: list[str]) -> dict[str, str | None]:
+    values = {
+        "nir": account.nir,
+        "birth_date": f"{account.birth_date:%d/%m/%Y}",
+        "email": account.email,
+        "mobile": account.mobile,
+        "password_hash": account.password_hash,
+    }
+    return {name: values[name] for name in names}
+
+
+def _write_csv(rows: Iterator[ExportedAccount], names: list[str]) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(names)
+    for account in rows:
+        writer.writerow([value or "" for value in _record(account, names).values()])
+
+
+def _write_json(rows: Iterator[ExportedAccount], names: list[str]) -> None:
+    """One JSON document, written as it streams."""
+    write = sys.stdout.write
+    write('{"ok": true, "accounts": [')
+    for index, account in enumerate(rows):
+        write(
+            ("" if index == 0 else ", ") + json.dumps(_record(account, names), ensure_ascii=False)
+        )
+    write("]}\n")
+
+
+# --- policy check ------------------------------------------------------------
+
+
+@policy_app.command("check")
+def policy_check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 2 when any setting is weaker.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Compare the settings with OWASP ASVS 4.0.3 and NIST SP 800-63B.
+
+    Reads sesame.toml only (no database). Exit 2 with --strict when a setting
+    is weaker than its reference.
+    """
+    from engine.policy_check import check_policy
+
+    out = output(ctx, json_output)
+    report = check_policy(open_store(ctx).settings.policy)
+    payload = {
+        "findings": [_finding_payload(finding, out) for finding in report.findings],
+        "accepted": [_finding_payload(finding, out) for finding in report.accepted],
+    }
+    human = _policy_text(payload, out)
+    if strict and report.findings:
+        message = out.text("policy_findings", count=len(report.findings))
+        _refuse(out, "policy_findings", message, payload, human)
+    out.ok(payload, human)
+
+
+def _finding_payload(finding: Finding, out: Output) -> dict[str, Any]:
+    return {
+        "check": finding.check,
+        "setting": finding.setting,
+        "value": finding.value,
+        "expected": finding.expected,
+        "reference": finding.reference,
+        "severity": finding.severity,
+        "message": out.text(f"policy.{finding.check}", **finding.params),
+    }
+
+
+_COLUMNS = ("severity", "setting", "value", "expected", "reference", "message")
+
+
+def _policy_text(payload: Mapping[str, list[dict[str, Any]]], out: Output) -> str:
+    from tabulate import tabulate
+
+    findings = payload["findings"]
+    if findings:
+        fr = out.lang == "fr"
+        headers = (
+            ("Gravité", "Réglage", "Valeur", "Attendu", "Référence", "Constat")
+            if fr
+            else ("Severity", "Setting", "Value", "Expected", "Reference", "Finding")
+        )
+        table = tabulate(
+            [[_cell(finding[key]) for key in _COLUMNS] for finding in findings],
+            headers=headers,
+            maxcolwidths=[None, 24, None, 14, 26, 36],
+            disable_numparse=True,
+        )
+        lines = [out.text("policy.findings"), table]
+    else:
+        lines = [out.text("policy.none")]
+    lines += ["", out.text("policy.accepted")]
+    for note in payload["accepted"]:
+        lines.append(f"- {note['setting']} ({note['reference']}):")
+        lines.append(
+            textwrap.fill(note["message"], 88, initial_indent="  ", subsequent_indent="  ")
+        )
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    """Booleans as sesame.toml writes them."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+# --- shared ------------------------------------------------------------------
+
+
+def _refuse(out: Output, code: str, message: str, payload: Mapping[str, Any], human: str) -> None:
+    """A refusal that carries its report: one JSON document, or the report on
+    stdout and the refusal on stderr; then the exit status of `code`."""
+    if out.as_json:
+        error = {"code": code, "message": message}
+        typer.echo(json.dumps({"ok": False, "error": error, **payload}, ensure_ascii=False))
+    else:
+        typer.echo(escape(human))
+        typer.echo(escape(message), err=True)
+    raise typer.Exit(exit_code(code))

@@ -10,6 +10,7 @@ from engine.model import Account, Channel, Flow
 
 if TYPE_CHECKING:
     from db.accounts import AccountView
+    from db.support import AuditEvent
 
 
 def destination(account: Account, channel: Channel) -> str:
@@ -87,3 +88,74 @@ def account_text(view: AccountView, out: Output) -> str:
         ("Demande en cours" if fr else "Open flow", flow_text),
     ]
     return tabulate(rows, tablefmt="plain")
+
+
+def masked_recipient(channel: str, recipient: str) -> str:
+    """An outbox recipient as support may see it."""
+    return mask_phone(recipient) if channel == Channel.SMS else mask_email(recipient)
+
+
+def event_payload(event: AuditEvent) -> dict[str, Any]:
+    """One audit event in `audit --json` and `account show --json`."""
+    return {
+        "id": event.id,
+        "at": iso_utc(event.at),
+        "actor": event.actor,
+        "nir": event.nir,
+        "flow": event.flow_id,
+        "event": event.event,
+        "state_before": event.state_before,
+        "state_after": event.state_after,
+        "detail": event.detail,
+    }
+
+
+def event_cells(event: AuditEvent, lang: str) -> list[str]:
+    """time, actor, nir, event, before→after, flow, detail: one table row for people."""
+    change = f"{event.state_before or '-'}→{event.state_after or '-'}"
+    detail = " ".join(f"{key}={value}" for key, value in sorted(event.detail.items()))
+    return [
+        local_time(event.at, lang),
+        event.actor,
+        event.nir or "-",
+        event.event,
+        change,
+        event.flow_id or "-",
+        detail or "-",
+    ]
+
+
+EVENT_HEADERS = ["at", "actor", "nir", "event", "change", "flow", "detail"]
+
+
+def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
+    """`--csv`: a header row, then one row per item; stored text shown safely."""
+    import csv
+    import io
+
+    from cli.output import escape
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(["" if cell is None else escape(str(cell)) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
+def terminal_table(headers: list[str], rows: list[list[Any]]) -> str:
+    """A table; on a terminal, the last (free-text) column wraps to fit its width."""
+    import shutil
+    import sys
+
+    from tabulate import tabulate
+
+    if not rows or not sys.stdout.isatty():
+        return tabulate(rows, headers=headers, disable_numparse=True)
+    width = shutil.get_terminal_size().columns
+    fixed = [
+        max(len(str(header)), *(len(str(row[i])) for row in rows))
+        for i, header in enumerate(headers[:-1])
+    ]
+    last = max(20, width - sum(fixed) - 2 * len(fixed))
+    widths: list[int | None] = [None] * (len(headers) - 1)
+    return tabulate(rows, headers=headers, maxcolwidths=[*widths, last], disable_numparse=True)

@@ -3,7 +3,8 @@
 Delivery is idempotent: a file is named after its message id and appears
 through `link()` of a fsynced temporary file, so a second delivery of the
 same message is a no-op. Once delivered, the row's full body (the secret)
-is erased; only the redacted text stays in the database.
+is erased; only the redacted text stays in the database. Onward delivery
+(SMTP, an SMS gateway) is `db.delivery`; this module reads and lists rows.
 """
 
 from __future__ import annotations
@@ -13,18 +14,21 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
+from db import rows
 from db.schema import accounts, outbox
 from db.store import Store, storage_error
+from engine.errors import SesameError
+from engine.identity import Identifier
 from engine.timestamps import iso_utc
 
 if TYPE_CHECKING:
-    from sqlalchemy import Row
+    from sqlalchemy import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,27 @@ class Message:
     status: str
     created_at: datetime
     delivered_at: datetime | None
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class MessageFilter:
+    """What `outbox list` narrows to; `since` is a moment or an age (from the store's clock)."""
+
+    status: str | None = None
+    channel: str | None = None
+    to: Identifier | None = None
+    since: datetime | timedelta | None = None
+    limit: int = 50
+
+
+def flush(store: Store) -> int:
+    """Write what a crash left queued to files; refused when messages go onward instead."""
+    if store.settings.policy.outbox.transport != "files":
+        raise SesameError("transport_is_queue")
+    return deliver(store)
 
 
 def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
@@ -68,13 +93,7 @@ def write_file(store: Store, row: Row[Any]) -> Path:
     try:
         if row.channel == "sms":
             folder, name = root / "sms", f"{row.id}.json"
-            document = {
-                "id": row.id,
-                "to": row.recipient,
-                "body": row.body,
-                "created_at": iso_utc(row.created_at),
-            }
-            data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+            data = sms_document(row)
         else:
             folder, name = root / "mail", f"{row.id}.eml"
             data = render_email(store, row)
@@ -83,6 +102,17 @@ def write_file(store: Store, row: Row[Any]) -> Path:
         raise storage_error(
             "outbox", detail=f"{exc.filename or root}: {exc.strerror or exc}"
         ) from None
+
+
+def sms_document(row: Row[Any]) -> bytes:
+    """The SMS as the JSON document a file or a gateway command receives."""
+    document = {
+        "id": row.id,
+        "to": row.recipient,
+        "body": row.body,
+        "created_at": iso_utc(row.created_at),
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 def render_email(store: Store, row: Row[Any]) -> bytes:
@@ -147,6 +177,9 @@ def _message(row: Row[Any]) -> Message:
         status=row.status,
         created_at=row.created_at,
         delivered_at=row.delivered_at,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
     )
 
 
@@ -154,20 +187,43 @@ def _joined() -> Any:
     return select(outbox, accounts.c.nir).outerjoin(accounts, accounts.c.id == outbox.c.account_id)
 
 
-def list_messages(store: Store, limit: int = 50) -> list[Message]:
-    """The newest messages first."""
-    query = _joined().order_by(outbox.c.created_at.desc(), outbox.c.id).limit(limit)
+def list_messages(store: Store, wanted: MessageFilter | None = None) -> list[Message]:
+    """The newest messages first, narrowed by `wanted`."""
+    wanted = wanted or MessageFilter()
+    query = _joined()
+    if wanted.status is not None:
+        query = query.where(outbox.c.status == wanted.status)
+    if wanted.channel is not None:
+        query = query.where(outbox.c.channel == wanted.channel)
+    if isinstance(wanted.since, timedelta):
+        query = query.where(outbox.c.created_at >= store.now() - wanted.since)
+    elif wanted.since is not None:
+        query = query.where(outbox.c.created_at >= wanted.since)
+    query = query.order_by(outbox.c.created_at.desc(), outbox.c.id).limit(wanted.limit)
     with store.read() as conn:
+        if wanted.to is not None:
+            query = query.where(outbox.c.account_id == _account_id(conn, wanted.to))
         return [_message(row) for row in conn.execute(query)]
 
 
-def show_message(store: Store, message_id: str | None) -> Message | None:
-    """One message by id, or the newest when `message_id` is None."""
+def show_message(
+    store: Store, message_id: str | None, to: Identifier | None = None
+) -> Message | None:
+    """One message by id, or the newest (to the member `to`) when `message_id` is None."""
     query = _joined()
     if message_id is None:
-        query = query.order_by(outbox.c.created_at.desc()).limit(1)
+        query = query.order_by(outbox.c.created_at.desc(), outbox.c.id).limit(1)
     else:
         query = query.where(outbox.c.id == message_id)
     with store.read() as conn:
+        if to is not None:
+            query = query.where(outbox.c.account_id == _account_id(conn, to))
         row = conn.execute(query).first()
     return _message(row) if row else None
+
+
+def _account_id(conn: Connection, ident: Identifier) -> int:
+    account = rows.find_account(conn, ident)
+    if account is None:
+        raise SesameError("not_found")
+    return account.id

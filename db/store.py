@@ -126,11 +126,20 @@ def _create_engine(url: str) -> Engine:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Owner-only directory and file, whatever the umask."""
+    """Owner-only directory and file, whatever the umask.
+
+    An existing file is left untouched: closing any descriptor of a SQLite
+    file drops every POSIX lock this process holds on it, which would let
+    another process checkpoint the WAL under our feet.
+    """
+    if path.exists():
+        return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
         os.close(fd)
+    except FileExistsError:
+        return
     except OSError as exc:
         raise storage_error("database", detail=f"{path}: {exc.strerror}") from None
 

@@ -1,3 +1,99 @@
 """Catalogue texts (French, English) for the support commands; merged into engine.messages."""
 
-TEXTS: dict[str, tuple[str, str]] = {}
+TEXTS: dict[str, tuple[str, str]] = {
+    # --- refusals ------------------------------------------------------------------
+    "bulk_incomplete": (
+        "Déblocage incomplet : {failed} ligne(s) en échec et {not_found} introuvable(s) "
+        "sur {total}.",
+        "Bulk unlock incomplete: {failed} line(s) failed and {not_found} not found out of {total}.",
+    ),
+    "invalid.when": (
+        "Date ou durée invalide : « {value} » (exemples : 30m, 2h, 7d, 2026-11-20, "
+        "2026-11-20T08:30).",
+        "Invalid date or duration: '{value}' (examples: 30m, 2h, 7d, 2026-11-20, "
+        "2026-11-20T08:30).",
+    ),
+    "invalid.reason_empty": (
+        "Indiquez un motif (--reason) : il est enregistré dans le journal d'audit.",
+        "Give a reason (--reason): it is recorded in the audit log.",
+    ),
+    "invalid.file": (
+        "Fichier illisible ({path}) : {detail}",
+        "Unreadable file ({path}): {detail}",
+    ),
+    "invalid.options_conflict": (
+        "Ces options ne peuvent pas être combinées : {options}.",
+        "These options cannot be combined: {options}.",
+    ),
+    "invalid.options_missing": (
+        "Indiquez une de ces options : {options}.",
+        "Give one of these options: {options}.",
+    ),
+    # --- results of support actions --------------------------------------------------
+    "support.unlocked": ("Compte {nir} débloqué.", "Account {nir} unlocked."),
+    "support.not_locked": (
+        "Le compte {nir} n'était pas bloqué.",
+        "Account {nir} was not locked.",
+    ),
+    "support.reset_sent.sms": (
+        "Mot de passe temporaire envoyé par SMS au {destination} (demande {flow}, valable "
+        "jusqu'au {expires}). Le membre se connecte avec : sesame login {nir}",
+        "Temporary password sent by SMS to {destination} (flow {flow}, valid until "
+        "{expires}). The member logs in with: sesame login {nir}",
+    ),
+    "support.reset_sent.email": (
+        "Lien de réinitialisation envoyé par email à {destination} (demande {flow}, valable "
+        "jusqu'au {expires}).",
+        "Reset link sent by email to {destination} (flow {flow}, valid until {expires}).",
+    ),
+    "support.disabled": ("Compte {nir} désactivé.", "Account {nir} disabled."),
+    "support.already_disabled": (
+        "Le compte {nir} était déjà désactivé.",
+        "Account {nir} was already disabled.",
+    ),
+    "support.enabled": ("Compte {nir} réactivé.", "Account {nir} enabled."),
+    "support.already_enabled": (
+        "Le compte {nir} n'était pas désactivé.",
+        "Account {nir} was not disabled.",
+    ),
+    "support.channels_changed": (
+        "Moyens de contact du compte {nir} modifiés.",
+        "Contact channels of account {nir} changed.",
+    ),
+    "support.unchanged": (
+        "Aucun changement pour le compte {nir}.",
+        "Nothing changed for account {nir}.",
+    ),
+    # --- lists and views ------------------------------------------------------------
+    "list.total": (
+        "{shown} compte(s) affiché(s) sur {total}.",
+        "{shown} of {total} account(s) shown.",
+    ),
+    "show.events": ("Derniers événements", "Latest events"),
+    "show.messages": ("Messages envoyés", "Messages sent"),
+    "show.none": ("(aucun)", "(none)"),
+    "audit.none": ("Aucun événement.", "No events."),
+    # --- bulk unlock ------------------------------------------------------------------
+    "bulk.progress": ("Déblocage", "Unlocking"),
+    "bulk.dry_run": (
+        "Simulation (--dry-run) : rien n'a été modifié.",
+        "Dry run (--dry-run): nothing was changed.",
+    ),
+    "bulk.unlocked": ("débloqués", "unlocked"),
+    "bulk.not_locked": ("non bloqués", "not locked"),
+    "bulk.not_found": ("introuvables", "not found"),
+    "bulk.failed": ("en échec", "failed"),
+    # --- the dashboard -----------------------------------------------------------------
+    "dashboard.accounts": ("Comptes par état", "Accounts by state"),
+    "dashboard.locks": (
+        "Blocages sur les dernières 24 h : {count}",
+        "Locks in the last 24 h: {count}",
+    ),
+    "dashboard.flows": ("Demandes en cours", "Open recovery flows"),
+    "dashboard.outbox": ("Messages par statut", "Messages by status"),
+    "dashboard.oldest_queued": (
+        "Plus ancien message en attente : {age} (créé le {created})",
+        "Oldest queued message: {age} old (created {created})",
+    ),
+    "dashboard.no_queue": ("Aucun message en attente.", "No queued message."),
+}

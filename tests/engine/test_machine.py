@@ -1,10 +1,10 @@
 """The transition table, entry by entry.
 
 One parametrized table per area of the machine (login, identity, channel,
-secret, new password). Each case states the whole expected decision: the
-outcome, the account and flows the rule writes, the audit events in order and
-the messages sent. `test_every_table_entry_is_exercised` keeps the tables in
-step with TRANSITIONS.
+secret, new password, support staff). Each case states the whole expected
+decision: the outcome, the account and flows the rule writes, the audit
+events in order and the messages sent. `test_every_table_entry_is_exercised`
+keeps the tables in step with TRANSITIONS.
 """
 
 from __future__ import annotations
@@ -20,15 +20,18 @@ from hypothesis import strategies as st
 
 from engine import machine, messages
 from engine.errors import IllegalTransition
-from engine.machine import TRANSITIONS, Context, effective_state, step
+from engine.machine import TRANSITIONS, Context, dispatch_state, step
 from engine.model import (
     Account,
     AccountState,
     Audit,
     Channel,
     ChannelChosen,
+    ChannelsChanged,
     CodeSubmitted,
     Decision,
+    DisabledBySupport,
+    EnabledBySupport,
     Event,
     Flow,
     FlowKind,
@@ -41,9 +44,11 @@ from engine.model import (
     SendEmail,
     SendSms,
     Snapshot,
+    UnlockedBySupport,
 )
 from engine.passwords import secret_digest
 from engine.policy import Policy
+from engine.rules import State, expire
 
 A, F = AccountState, FlowState
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
@@ -65,6 +70,8 @@ def later(**delta: float) -> datetime:
 
 ADDRESS = "marie.curie@example.fr"
 MOBILE = "+33612345678"
+NEW_ADDRESS = "m.curie@example.org"
+NEW_MOBILE = "+33798765432"
 OVERSEAS = "+262692123456"  # a Réunion mobile: no SMS from here
 OLD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$old"
 REHASHED = "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdG5ld3NhbHQ$rehashed"
@@ -224,6 +231,25 @@ def new_password(secret: str = CODE, channel: Channel = SMS) -> NewPasswordSubmi
     return NewPasswordSubmitted(channel, secret_digest(secret), NEW_HASH)
 
 
+UNLOCK_REASON = "ticket 4521: member called"
+DISABLE_REASON = "ticket 4522: suspected takeover"
+ENABLE_REASON = "ticket 4523: identity confirmed at the desk"
+CHANNELS_REASON = "ticket 4524: new phone"
+
+
+def support_unlock(send_reset: Channel | None = None) -> UnlockedBySupport:
+    return UnlockedBySupport(UNLOCK_REASON, send_reset, FRESH)
+
+
+DISABLE = DisabledBySupport(DISABLE_REASON)
+ENABLE = EnabledBySupport(ENABLE_REASON)
+
+
+def channels(email: str | None = ADDRESS, mobile: str | None = MOBILE) -> ChannelsChanged:
+    """New channels as the shell validated them: SMS for a metropolitan mobile only."""
+    return ChannelsChanged(email, mobile, mobile in (MOBILE, NEW_MOBILE), CHANNELS_REASON)
+
+
 # --- expected messages ---------------------------------------------------------
 
 
@@ -267,6 +293,12 @@ PASSWORD_NOTICE = Notice(
     ADDRESS,
     "Espace personnel : votre mot de passe a été modifié",
     "Le mot de passe de votre Espace personnel vient d'être modifié.",
+)
+CHANNELS_NOTICE = Notice(
+    ADDRESS,
+    "Espace personnel : vos moyens de contact ont été modifiés",
+    "Le téléphone portable ou l'adresse email de votre Espace personnel vient d'être "
+    "modifié par le support. Les demandes de déblocage en cours sont annulées.",
 )
 SMS_NEW = Sms(MOBILE, FRESH.sms_code, FRESH.flow_id)
 EMAIL_NEW = ResetEmail(ADDRESS, FRESH.link_token, FRESH.flow_id)
@@ -320,20 +352,17 @@ class Case:
     audits: tuple[str, ...] = ()
     sent: tuple[Expected, ...] = ()
 
-    def decide(self) -> Decision:
-        snapshot = Snapshot(self.account, self.flow, self.sends, self.identity_failures)
-        policy = replace(Policy(), **self.policy)  # type: ignore[arg-type]
-        return step(snapshot, self.event, Context(NOW, policy, "fr"))
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.account, self.flow, self.sends, self.identity_failures)
 
-    def table_key(self) -> tuple[AccountState | FlowState | None, type]:
+    def decide(self) -> Decision:
+        policy = replace(Policy(), **self.policy)  # type: ignore[arg-type]
+        return step(self.snapshot(), self.event, Context(NOW, policy, "fr"))
+
+    def table_key(self) -> tuple[State, type]:
         """The TRANSITIONS entry this case exercises (after time-based expiry)."""
-        if isinstance(self.event, PasswordChecked | IdentityChecked):
-            return effective_state(self.account, NOW), type(self.event)
-        if self.flow is None:
-            return None, type(self.event)
-        if self.flow.state.is_open and self.flow.expires_at <= NOW:
-            return F.EXPIRED, type(self.event)
-        return self.flow.state, type(self.event)
+        expired, _ = expire(self.snapshot(), NOW)
+        return dispatch_state(expired, self.event), type(self.event)
 
 
 def table(*cases: Case) -> list[object]:
@@ -375,6 +404,11 @@ AUTO_SENT = Outcome("code_sent", True, auto_channel=True)
 CHOOSE = Outcome("choose_channel", True)
 VERIFIED = Outcome("code_verified", True)
 CHANGED = Outcome("password_changed", True)
+UNLOCKED = Outcome("unlocked", True)
+NOT_LOCKED = Outcome("not_locked", True)
+DISABLED = Outcome("disabled", True)
+ENABLED = Outcome("enabled", True)
+CHANNELS_CHANGED = Outcome("channels_changed", True)
 EXPIRED_FLOW = flow(state=F.EXPIRED, expires_at=ago(seconds=1))
 
 # Five events in the last 24 h, the oldest 23 h ago: it ages out in an hour.
@@ -552,6 +586,22 @@ LOGIN_CASES = table(
         outcome=refused("account_locked"),
         flows=(flow(code_attempts=2),),
         audits=("login_refused", "code_rejected"),
+    ),
+    Case(
+        id="locked-old-password-with-open-sms-flow-not-a-code-attempt",
+        account=locked(),
+        flow=flow(code_attempts=1),
+        event=RIGHT,
+        outcome=refused("account_locked"),
+        audits=("login_refused",),
+    ),
+    Case(
+        id="locked-old-password-with-verified-sms-flow-not-a-code-attempt",
+        account=locked(),
+        flow=flow(state=F.VERIFIED, code_attempts=4),
+        event=RIGHT,
+        outcome=refused("account_locked"),
+        audits=("login_refused",),
     ),
     Case(
         id="locked-wrong-password-with-email-flow-not-counted",
@@ -1379,24 +1429,487 @@ def test_new_password_does_not_enable_a_disabled_account() -> None:
     )
 
 
+# --- support staff (account events, keyed by the account state) -----------------
+
+SUPPORT_CASES = table(
+    # UnlockedBySupport
+    Case(
+        id="support-unlock-locked",
+        account=locked(),
+        event=support_unlock(),
+        outcome=UNLOCKED,
+        becomes=account(),
+        audits=("account_unlocked",),
+    ),
+    Case(
+        id="support-unlock-time-limited-lock",
+        account=locked(locked_until=later(hours=1)),
+        event=support_unlock(),
+        outcome=UNLOCKED,
+        becomes=account(),
+        audits=("account_unlocked",),
+    ),
+    Case(
+        id="support-unlock-keeps-the-open-flow",
+        account=locked(),
+        flow=flow(),
+        event=support_unlock(),
+        outcome=UNLOCKED,
+        becomes=account(),
+        audits=("account_unlocked",),
+    ),
+    Case(
+        id="support-unlock-after-lock-expired-not-locked",
+        account=locked(locked_until=ago(seconds=1)),
+        event=support_unlock(),
+        outcome=NOT_LOCKED,
+        becomes=account(),
+        audits=("lock_expired",),
+    ),
+    Case(
+        id="support-unlock-active-clears-failures",
+        account=account(failed_attempts=2),
+        event=support_unlock(),
+        outcome=NOT_LOCKED,
+        becomes=account(),
+        audits=("failures_cleared",),
+    ),
+    Case(
+        id="support-unlock-active-without-failures",
+        account=account(),
+        event=support_unlock(),
+        outcome=NOT_LOCKED,
+    ),
+    Case(
+        id="support-unlock-send-reset-sms",
+        account=locked(),
+        event=support_unlock(SMS),
+        outcome=UNLOCKED,
+        becomes=account(),
+        flows=(sent_sms(new_flow()),),
+        audits=("account_unlocked", "flow_started", "code_sent"),
+        sent=(SMS_NEW,),
+    ),
+    Case(
+        id="support-unlock-send-reset-sms-supersedes-open-flow",
+        account=locked(),
+        flow=email_flow(kind=FORGOT),
+        event=support_unlock(SMS),
+        outcome=UNLOCKED,
+        becomes=account(),
+        flows=(email_flow(kind=FORGOT, state=F.SUPERSEDED), sent_sms(new_flow())),
+        audits=("account_unlocked", "flow_superseded", "flow_started", "code_sent"),
+        sent=(SMS_NEW,),
+    ),
+    Case(
+        id="support-unlock-send-reset-email-to-active-account",
+        account=account(failed_attempts=1),
+        flow=choosing(),
+        event=support_unlock(EMAIL),
+        outcome=NOT_LOCKED,
+        becomes=account(),
+        flows=(choosing(state=F.SUPERSEDED), sent_email(new_flow())),
+        audits=("failures_cleared", "flow_superseded", "flow_started", "code_sent"),
+        sent=(EMAIL_NEW,),
+    ),
+    Case(
+        id="support-unlock-send-reset-sms-to-overseas-mobile",
+        account=locked(**overseas()),
+        flow=flow(),
+        event=support_unlock(SMS),
+        outcome=refused("channel_unavailable"),
+    ),
+    Case(
+        id="support-unlock-send-reset-sms-without-mobile",
+        account=locked(**no_mobile()),
+        event=support_unlock(SMS),
+        outcome=refused("channel_unavailable"),
+    ),
+    Case(
+        id="support-unlock-send-reset-email-without-email",
+        account=account(failed_attempts=2, **no_email()),
+        event=support_unlock(EMAIL),
+        outcome=refused("channel_unavailable"),
+    ),
+    Case(
+        id="support-unlock-send-reset-cooldown",
+        account=locked(),
+        flow=flow(),
+        event=support_unlock(SMS),
+        sends=(ago(seconds=20),),
+        outcome=refused("rate_limited", retry_after=40),
+    ),
+    Case(
+        id="support-unlock-send-reset-daily-limit",
+        account=locked(),
+        event=support_unlock(EMAIL),
+        sends=FIVE_IN_A_DAY,
+        outcome=refused("rate_limited", retry_after=3600),
+    ),
+    Case(
+        id="support-unlock-without-reset-ignores-send-limits",
+        account=locked(),
+        event=support_unlock(),
+        sends=FIVE_IN_A_DAY,
+        outcome=UNLOCKED,
+        becomes=account(),
+        audits=("account_unlocked",),
+    ),
+    Case(
+        id="support-unlock-disabled",
+        account=account(state=A.DISABLED),
+        event=support_unlock(),
+        outcome=refused("account_disabled"),
+    ),
+    Case(
+        id="support-unlock-disabled-send-reset",
+        account=locked(state=A.DISABLED),
+        flow=flow(),
+        event=support_unlock(SMS),
+        outcome=refused("account_disabled"),
+    ),
+    # DisabledBySupport
+    Case(
+        id="disable-active",
+        account=account(),
+        event=DISABLE,
+        outcome=DISABLED,
+        becomes=account(state=A.DISABLED),
+        audits=("account_disabled",),
+    ),
+    Case(
+        id="disable-active-cancels-the-open-flow",
+        account=account(failed_attempts=1),
+        flow=flow(kind=FORGOT),
+        event=DISABLE,
+        outcome=DISABLED,
+        becomes=account(state=A.DISABLED, failed_attempts=1),
+        flows=(flow(kind=FORGOT, state=F.CANCELLED),),
+        audits=("account_disabled", "flow_cancelled"),
+    ),
+    Case(
+        id="disable-locked-keeps-the-lock-record",
+        account=locked(),
+        event=DISABLE,
+        outcome=DISABLED,
+        becomes=locked(state=A.DISABLED),
+        audits=("account_disabled",),
+    ),
+    Case(
+        id="disable-locked-cancels-the-verified-flow",
+        account=locked(),
+        flow=flow(state=F.VERIFIED),
+        event=DISABLE,
+        outcome=DISABLED,
+        becomes=locked(state=A.DISABLED),
+        flows=(flow(state=F.CANCELLED),),
+        audits=("account_disabled", "flow_cancelled"),
+    ),
+    Case(
+        id="disable-locked-cancels-the-choosing-flow",
+        account=locked(),
+        flow=choosing(),
+        event=DISABLE,
+        outcome=DISABLED,
+        becomes=locked(state=A.DISABLED),
+        flows=(choosing(state=F.CANCELLED),),
+        audits=("account_disabled", "flow_cancelled"),
+    ),
+    Case(
+        id="disable-leaves-a-completed-flow",
+        account=account(),
+        flow=flow(state=F.COMPLETED),
+        event=DISABLE,
+        outcome=DISABLED,
+        becomes=account(state=A.DISABLED),
+        audits=("account_disabled",),
+    ),
+    Case(
+        id="disable-after-flow-expired",
+        account=locked(),
+        flow=flow(expires_at=ago(seconds=1)),
+        event=DISABLE,
+        outcome=DISABLED,
+        becomes=locked(state=A.DISABLED),
+        flows=(EXPIRED_FLOW,),
+        audits=("flow_expired", "account_disabled"),
+    ),
+    Case(
+        id="disable-after-lock-expired",
+        account=locked(locked_until=ago(seconds=1)),
+        event=DISABLE,
+        outcome=DISABLED,
+        becomes=account(state=A.DISABLED),
+        audits=("lock_expired", "account_disabled"),
+    ),
+    Case(
+        id="disable-already-disabled",
+        account=account(state=A.DISABLED),
+        event=DISABLE,
+        outcome=Outcome("already_disabled", True),
+    ),
+    Case(
+        id="disable-already-disabled-with-flow",
+        account=locked(state=A.DISABLED),
+        flow=flow(state=F.CANCELLED),
+        event=DisabledBySupport("again"),
+        outcome=Outcome("already_disabled", True),
+    ),
+    # EnabledBySupport
+    Case(
+        id="enable-disabled",
+        account=account(state=A.DISABLED, failed_attempts=2),
+        event=ENABLE,
+        outcome=ENABLED,
+        becomes=account(),
+        audits=("account_enabled",),
+    ),
+    Case(
+        id="enable-disabled-clears-the-lock-record",
+        account=locked(state=A.DISABLED, locked_until=later(hours=1)),
+        event=ENABLE,
+        outcome=ENABLED,
+        becomes=account(),
+        audits=("account_enabled",),
+    ),
+    Case(
+        id="enable-active",
+        account=account(failed_attempts=1),
+        event=ENABLE,
+        outcome=Outcome("already_enabled", True),
+    ),
+    Case(
+        id="enable-locked-stays-locked",
+        account=locked(),
+        flow=flow(),
+        event=ENABLE,
+        outcome=Outcome("already_enabled", True),
+    ),
+    # ChannelsChanged, in every account state
+    Case(
+        id="channels-email-changed-notifies-the-old-address",
+        account=account(),
+        event=channels(email=NEW_ADDRESS),
+        outcome=CHANNELS_CHANGED,
+        becomes=account(email=NEW_ADDRESS),
+        audits=("channels_changed",),
+        sent=(CHANNELS_NOTICE,),
+    ),
+    Case(
+        id="channels-email-removed-notifies-the-old-address",
+        account=locked(),
+        event=channels(email=None),
+        outcome=CHANNELS_CHANGED,
+        becomes=locked(email=None),
+        audits=("channels_changed",),
+        sent=(CHANNELS_NOTICE,),
+    ),
+    Case(
+        id="channels-email-added-nobody-to-notify",
+        account=locked(**no_email()),
+        event=channels(email=NEW_ADDRESS),
+        outcome=CHANNELS_CHANGED,
+        becomes=locked(email=NEW_ADDRESS),
+        audits=("channels_changed",),
+    ),
+    Case(
+        id="channels-mobile-added",
+        account=locked(**no_mobile()),
+        event=channels(),
+        outcome=CHANNELS_CHANGED,
+        becomes=locked(),
+        audits=("channels_changed",),
+        sent=(CHANNELS_NOTICE,),
+    ),
+    Case(
+        id="channels-mobile-removed",
+        account=account(failed_attempts=2),
+        event=channels(mobile=None),
+        outcome=CHANNELS_CHANGED,
+        becomes=account(failed_attempts=2, **no_mobile()),
+        audits=("channels_changed",),
+        sent=(CHANNELS_NOTICE,),
+    ),
+    Case(
+        id="channels-overseas-mobile-replaced-by-metropolitan",
+        account=account(**overseas()),
+        event=channels(mobile=NEW_MOBILE),
+        outcome=CHANNELS_CHANGED,
+        becomes=account(mobile=NEW_MOBILE, sms_capable=True),
+        audits=("channels_changed",),
+        sent=(CHANNELS_NOTICE,),
+    ),
+    Case(
+        id="channels-changed-cancels-the-open-flow",
+        account=locked(),
+        flow=flow(),
+        event=channels(mobile=NEW_MOBILE),
+        outcome=CHANNELS_CHANGED,
+        becomes=locked(mobile=NEW_MOBILE),
+        flows=(flow(state=F.CANCELLED),),
+        audits=("channels_changed", "flow_cancelled"),
+        sent=(CHANNELS_NOTICE,),
+    ),
+    Case(
+        id="channels-changed-leaves-an-expired-flow",
+        account=locked(),
+        flow=email_flow(expires_at=ago(seconds=1)),
+        event=channels(email=NEW_ADDRESS, mobile=None),
+        outcome=CHANNELS_CHANGED,
+        becomes=locked(email=NEW_ADDRESS, **no_mobile()),
+        flows=(email_flow(state=F.EXPIRED, expires_at=ago(seconds=1)),),
+        audits=("flow_expired", "channels_changed"),
+        sent=(CHANNELS_NOTICE,),
+    ),
+    Case(
+        id="channels-changed-without-notify-on-channel-change",
+        account=account(),
+        flow=choosing(kind=FORGOT),
+        event=channels(email=NEW_ADDRESS),
+        policy={"notify_on_channel_change": False},
+        outcome=CHANNELS_CHANGED,
+        becomes=account(email=NEW_ADDRESS),
+        flows=(choosing(kind=FORGOT, state=F.CANCELLED),),
+        audits=("channels_changed", "flow_cancelled"),
+    ),
+    Case(
+        id="channels-changed-on-disabled-account",
+        account=account(state=A.DISABLED),
+        event=channels(email=NEW_ADDRESS, mobile=NEW_MOBILE),
+        outcome=CHANNELS_CHANGED,
+        becomes=account(state=A.DISABLED, email=NEW_ADDRESS, mobile=NEW_MOBILE),
+        audits=("channels_changed",),
+        sent=(CHANNELS_NOTICE,),
+    ),
+    *(
+        Case(
+            id=f"channels-unchanged-on-{before.state}-account",
+            account=before,
+            flow=flow(),
+            event=channels(),
+            outcome=Outcome("unchanged", True),
+        )
+        for before in (account(), locked(), account(state=A.DISABLED))
+    ),
+    Case(
+        id="channels-unchanged-without-email-or-mobile",
+        account=locked(**no_email(**no_mobile())),
+        event=channels(email=None, mobile=None),
+        outcome=Outcome("unchanged", True),
+    ),
+    # a disabled account's flow goes nowhere (keyed by the account state)
+    Case(
+        id="disabled-choose-channel-on-open-flow",
+        account=account(state=A.DISABLED),
+        flow=choosing(),
+        event=choose(SMS),
+        outcome=refused("account_disabled"),
+    ),
+    Case(
+        id="disabled-choose-channel-without-flow",
+        account=account(state=A.DISABLED),
+        event=choose(EMAIL),
+        outcome=refused("account_disabled"),
+    ),
+    Case(
+        id="disabled-right-code-not-verified",
+        account=locked(state=A.DISABLED),
+        flow=flow(),
+        event=submit(),
+        outcome=refused("account_disabled"),
+    ),
+    Case(
+        id="disabled-wrong-code-not-counted",
+        account=account(state=A.DISABLED),
+        flow=flow(code_attempts=4),
+        event=submit("WrongCode2"),
+        outcome=refused("account_disabled"),
+    ),
+    Case(
+        id="disabled-new-password-on-verified-flow",
+        account=account(state=A.DISABLED),
+        flow=email_flow(state=F.VERIFIED),
+        event=new_password(TOKEN, EMAIL),
+        outcome=refused("account_disabled"),
+    ),
+    Case(
+        id="disabled-new-password-on-expired-flow",
+        account=account(state=A.DISABLED),
+        flow=flow(state=F.VERIFIED, expires_at=ago(seconds=1)),
+        event=new_password(),
+        outcome=refused("account_disabled"),
+        flows=(EXPIRED_FLOW,),
+        audits=("flow_expired",),
+    ),
+)
+
+
+@pytest.mark.parametrize("case", SUPPORT_CASES)
+def test_support(case: Case) -> None:
+    check(case)
+
+
 # --- the table itself --------------------------------------------------------------
 
 ALL_CASES: list[Case] = [
     p.values[0]  # type: ignore[attr-defined]
-    for p in (*LOGIN_CASES, *IDENTITY_CASES, *CHANNEL_CASES, *CODE_CASES, *NEW_PASSWORD_CASES)
+    for p in (
+        *LOGIN_CASES,
+        *IDENTITY_CASES,
+        *CHANNEL_CASES,
+        *CODE_CASES,
+        *NEW_PASSWORD_CASES,
+        *SUPPORT_CASES,
+    )
 ]
-ACCOUNT_EVENTS = (PasswordChecked, IdentityChecked)
+ACCOUNT_EVENTS = (
+    PasswordChecked,
+    IdentityChecked,
+    UnlockedBySupport,
+    DisabledBySupport,
+    EnabledBySupport,
+    ChannelsChanged,
+)
 FLOW_EVENTS = (ChannelChosen, CodeSubmitted, NewPasswordSubmitted)
 
 
 def test_table_is_total() -> None:
     """Every account state meets every account event, every flow state (or no
-    flow) every flow event: nothing else, nothing missing."""
-    expected = set(itertools.product(AccountState, ACCOUNT_EVENTS)) | set(
-        itertools.product((*FlowState, None), FLOW_EVENTS)
+    flow) every flow event, and a disabled account every flow event: nothing
+    else, nothing missing."""
+    expected = (
+        set(itertools.product(AccountState, ACCOUNT_EVENTS))
+        | set(itertools.product((*FlowState, None), FLOW_EVENTS))
+        | set(itertools.product([A.DISABLED], FLOW_EVENTS))
     )
     assert set(TRANSITIONS) == expected
-    assert len(TRANSITIONS) == 3 * 2 + 8 * 3
+    assert len(TRANSITIONS) == 3 * 6 + 8 * 3 + 1 * 3
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "event", "state"),
+    [
+        pytest.param(Snapshot(locked(), flow()), WRONG, A.LOCKED, id="login-locked"),
+        pytest.param(Snapshot(locked(), flow()), choose(SMS), F.CODE_SENT, id="flow-event"),
+        pytest.param(Snapshot(locked()), submit(), None, id="flow-event-without-flow"),
+        pytest.param(Snapshot(account(), flow()), DISABLE, A.ACTIVE, id="support-event"),
+        pytest.param(
+            Snapshot(account(state=A.DISABLED), flow()),
+            submit(),
+            A.DISABLED,
+            id="flow-event-on-disabled-account",
+        ),
+        pytest.param(
+            Snapshot(account(state=A.DISABLED)),
+            choose(SMS),
+            A.DISABLED,
+            id="flow-event-on-disabled-account-without-flow",
+        ),
+        pytest.param(Snapshot(account(state=A.DISABLED), flow()), ENABLE, A.DISABLED, id="enable"),
+    ],
+)
+def test_dispatch_state(snapshot: Snapshot, event: Event, state: State) -> None:
+    assert dispatch_state(snapshot, event) == state
 
 
 def test_every_table_entry_is_exercised() -> None:
@@ -1547,6 +2060,100 @@ AUDITS = [
         ),
         id="password-changed",
     ),
+    pytest.param(
+        locked(),
+        None,
+        support_unlock(),
+        (
+            Audit(
+                "account_unlocked", A.LOCKED, A.ACTIVE, {"reason": UNLOCK_REASON, "by": "support"}
+            ),
+        ),
+        id="support-unlock",
+    ),
+    pytest.param(
+        account(failed_attempts=2),
+        None,
+        support_unlock(),
+        (
+            Audit(
+                "failures_cleared", A.ACTIVE, A.ACTIVE, {"reason": UNLOCK_REASON, "by": "support"}
+            ),
+        ),
+        id="support-clears-failures",
+    ),
+    pytest.param(
+        locked(),
+        flow(),
+        support_unlock(SMS),
+        (
+            Audit(
+                "account_unlocked", A.LOCKED, A.ACTIVE, {"reason": UNLOCK_REASON, "by": "support"}
+            ),
+            Audit("flow_superseded", F.CODE_SENT, F.SUPERSEDED, flow_id="flow-1"),
+            Audit("flow_started", None, F.CHOOSE_CHANNEL, {"kind": "unlock"}, "flow-new"),
+            Audit("code_sent", F.CHOOSE_CHANNEL, F.CODE_SENT, {"channel": "sms"}, "flow-new"),
+        ),
+        id="support-unlock-send-reset",
+    ),
+    pytest.param(
+        locked(),
+        flow(state=F.VERIFIED),
+        DISABLE,
+        (
+            Audit("account_disabled", A.LOCKED, A.DISABLED, {"reason": DISABLE_REASON}),
+            Audit(
+                "flow_cancelled",
+                F.VERIFIED,
+                F.CANCELLED,
+                {"reason": "account_disabled"},
+                "flow-1",
+            ),
+        ),
+        id="disable",
+    ),
+    pytest.param(
+        account(state=A.DISABLED),
+        None,
+        ENABLE,
+        (Audit("account_enabled", A.DISABLED, A.ACTIVE, {"reason": ENABLE_REASON}),),
+        id="enable",
+    ),
+    pytest.param(
+        locked(),
+        choosing(),
+        channels(email=NEW_ADDRESS, mobile=None),
+        (
+            Audit(
+                "channels_changed",
+                A.LOCKED,
+                A.LOCKED,
+                {"reason": CHANNELS_REASON, "email": "changed", "mobile": "removed"},
+            ),
+            Audit(
+                "flow_cancelled",
+                F.CHOOSE_CHANNEL,
+                F.CANCELLED,
+                {"reason": "channels_changed"},
+                "flow-1",
+            ),
+        ),
+        id="channels-changed",
+    ),
+    pytest.param(
+        account(state=A.DISABLED, **no_email(**no_mobile())),
+        None,
+        channels(),
+        (
+            Audit(
+                "channels_changed",
+                A.DISABLED,
+                A.DISABLED,
+                {"reason": CHANNELS_REASON, "email": "added", "mobile": "added"},
+            ),
+        ),
+        id="channels-added",
+    ),
 ]
 
 
@@ -1583,6 +2190,10 @@ def test_messages_follow_the_language() -> None:
     (lock,) = sent_of(decide(account(failed_attempts=2), WRONG, lang="en"))
     assert isinstance(lock, SendEmail)
     assert lock.subject == "Espace personnel: your credentials are locked"
+    (notice,) = sent_of(decide(account(), channels(email=NEW_ADDRESS), lang="en"))
+    assert isinstance(notice, SendEmail)
+    assert notice.to == ADDRESS
+    assert notice.subject == "Espace personnel: your contact details were changed"
 
 
 def test_organization_names_the_messages() -> None:
@@ -1613,6 +2224,14 @@ EVENT_SPECS = st.one_of(
     st.tuples(st.just("choose"), st.sampled_from(Channel)),
     st.tuples(st.just("submit"), ON_FLOW, MOSTLY),
     st.tuples(st.just("new_password"), ON_FLOW, MOSTLY),
+    st.tuples(st.just("support_unlock"), st.sampled_from([None, None, SMS, EMAIL])),
+    st.tuples(st.just("disable")),
+    st.tuples(st.just("enable")),
+    st.tuples(
+        st.just("channels"),
+        st.sampled_from([ADDRESS, NEW_ADDRESS, None]),
+        st.sampled_from([MOBILE, NEW_MOBILE, OVERSEAS, None]),
+    ),
 )
 # Mostly seconds apart (cooldowns, attempts), sometimes past a TTL, a lock or a day.
 ADVANCES = st.one_of(st.integers(0, 120), st.sampled_from([601, 1801, 3600, 86400]))
@@ -1631,6 +2250,7 @@ def policies(draw: st.DrawFn) -> Policy:
         max_identity_failures=draw(st.integers(1, 5)),
         notify_on_lock=draw(st.booleans()),
         notify_on_password_change=draw(st.booleans()),
+        notify_on_channel_change=draw(st.booleans()),
     )
 
 
@@ -1643,8 +2263,11 @@ def starting_accounts(draw: st.DrawFn, policy: Policy) -> Account:
         sms_capable=mobile == MOBILE,
         failed_attempts=draw(st.integers(0, policy.max_failed_attempts - 1)),
     )
-    if draw(st.booleans()):
+    state = draw(st.sampled_from([A.ACTIVE, A.ACTIVE, A.LOCKED, A.LOCKED, A.DISABLED]))
+    if state is A.ACTIVE:
         return start
+    if state is A.DISABLED:
+        return replace(start, state=A.DISABLED)
     return replace(
         start,
         state=A.LOCKED,
@@ -1672,14 +2295,38 @@ def build_event(spec: tuple[object, ...], current: Flow | None, fresh: FreshSecr
         case ("new_password", channel, bool(right)):
             on = flow_channel if channel == "flow" else channel
             return NewPasswordSubmitted(on, flow_digest if right else wrong, NEW_HASH)  # type: ignore[arg-type]
+        case ("support_unlock", (Channel() | None) as send_reset):
+            return UnlockedBySupport("support", send_reset, fresh)
+        case ("disable",):
+            return DisabledBySupport("support")
+        case ("enable",):
+            return EnabledBySupport("support")
+        case ("channels", (str() | None) as email, (str() | None) as mobile):
+            return channels(email, mobile)
     raise AssertionError(spec)
 
 
-def check_invariants(decision: Decision, policy: Policy, secrets: list[str]) -> None:
+def check_invariants(
+    before: Account, event: Event, decision: Decision, policy: Policy, secrets: list[str]
+) -> None:
     acct = decision.account
     assert acct.failed_attempts <= policy.max_failed_attempts
-    assert (acct.state is A.LOCKED) == (acct.locked_at is not None)
+    # A disabled account keeps the record of the lock it was disabled in.
+    if acct.state is A.LOCKED:
+        assert acct.locked_at is not None
+    if acct.locked_at is not None:
+        assert acct.state in (A.LOCKED, A.DISABLED)
     assert sum(f.state.is_open for f in decision.flows) <= 1
+    # Only EnabledBySupport brings a disabled account back, and nothing flows meanwhile.
+    if before.state is A.DISABLED and not isinstance(event, EnabledBySupport):
+        assert acct.state is A.DISABLED
+    if acct.state is A.DISABLED:
+        assert not any(f.state.is_open for f in decision.flows)
+        assert all(message.flow_id is None for message in sent_of(decision))
+    # A secret goes only to the channels the account has after the step.
+    for message in sent_of(decision):
+        if message.flow_id is not None:
+            assert message.to == (acct.mobile if isinstance(message, SendSms) else acct.email)
     if any(f.state is F.COMPLETED for f in decision.flows):
         assert acct.state is A.ACTIVE
         assert acct.failed_attempts == 0
@@ -1718,10 +2365,13 @@ def test_invariants_hold_over_random_sequences(data: st.DataObject) -> None:
         event = build_event(spec, current, fresh)
         decision = step(snapshot, event, Context(now, policy, "fr"))
 
-        check_invariants(decision, policy, secrets)
+        check_invariants(acct, event, decision, policy, secrets)
         acct = decision.account
         stored.update({f.id: f for f in decision.flows})
         assert sum(f.state.is_open for f in stored.values()) <= 1
+        if "channels_changed" in audit_names(decision):
+            # A flow begun on the old channels does not outlive them.
+            assert not any(f.state.is_open for f in stored.values())
         opened = [f for f in decision.flows if f.state.is_open]
         if opened:
             current = opened[-1]

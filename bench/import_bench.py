@@ -1,0 +1,123 @@
+"""Benchmark: `sesame account import` of N generated rows through the installed executable.
+
+    python bench/import_bench.py [N] [--sesame PATH]
+
+Generates N valid rows (NIRs with their computed keys, a mix of mobiles,
+landlines, emails and empty channels), then times, each in a fresh
+temporary home: `account import --dry-run`, the real `account import`
+(check the whole file, then write) and `account import --on-error skip`
+(one pass, checking and writing batch by batch).
+Prints rows/s and the peak RSS of the child process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from stdnum.fr import nir as stdnum_nir
+
+# Departments 01-95 without 20 (Corsica's numbering changed in 1976).
+DEPARTMENTS = [f"{d:02d}" for d in range(1, 96) if d != 20]
+
+
+def nir_and_birth_date(i: int) -> tuple[str, str]:
+    """The i-th NIR (unique for i < 85 million) and a birth date it agrees with."""
+    sex = "12"[i % 2]
+    year = 1930 + i % 90
+    month = 1 + i % 12
+    day = 1 + i % 28
+    department = DEPARTMENTS[(i // 998_001) % len(DEPARTMENTS)]
+    commune = 1 + (i // 999) % 999
+    serial = 1 + i % 999
+    body = f"{sex}{year % 100:02d}{month:02d}{department}{commune:03d}{serial:03d}"
+    return body + stdnum_nir.calc_check_digits(body), f"{day:02d}/{month:02d}/{year}"
+
+
+def row(i: int) -> list[str]:
+    nir, birth_date = nir_and_birth_date(i)
+    kind = i % 10
+    email = "" if kind == 9 else f"member{i}@example.fr"
+    if kind < 6:
+        mobile = f"06 {i % 100:02d} {i // 100 % 100:02d} {i // 10_000 % 100:02d} {i % 97:02d}"
+    elif kind < 8:
+        mobile = f"+33 7 {i % 100:02d} {i // 100 % 100:02d} {i // 10_000 % 100:02d} 10"
+    elif kind == 8:
+        mobile = f"01 45 {i % 100:02d} {i // 100 % 100:02d} 00"
+    else:
+        mobile = "06 12 34 56 78"
+    return [nir, birth_date, email, mobile]
+
+
+def generate(path: Path, count: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["nir", "birth_date", "email", "mobile"])
+        for i in range(count):
+            writer.writerow(row(i))
+
+
+def timed(sesame: str, home: Path, args: list[str]) -> tuple[float, int, str]:
+    """Seconds, the child's peak RSS (KiB) and its stdout, for one run.
+
+    `os.wait4` gives the rusage of this child alone (RUSAGE_CHILDREN would
+    keep the largest child so far).
+    """
+    env = {**os.environ, "SESAME_HOME": str(home), "SESAME_LANG": "en"}
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        start = time.perf_counter()
+        child = subprocess.Popen([sesame, *args], env=env, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        if child.returncode != 0:
+            sys.exit(f"sesame {' '.join(args)} exited {child.returncode}: {stderr.read()}")
+        return seconds, usage.ru_maxrss, stdout.read().strip()
+
+
+def installed_sesame() -> str:
+    """The `sesame` beside this Python (its virtualenv), else the one on PATH."""
+    beside = Path(sys.executable).with_name("sesame")
+    return str(beside) if beside.exists() else shutil.which("sesame") or "sesame"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", nargs="?", type=int, default=100_000)
+    parser.add_argument("--sesame", default=installed_sesame())
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "accounts.csv"
+        start = time.perf_counter()
+        generate(source, options.rows)
+        print(f"generated {options.rows} rows in {time.perf_counter() - start:.1f} s", flush=True)
+        runs = (
+            ("dry run", ["--dry-run"]),
+            ("import", []),
+            ("skip", ["--on-error", "skip"]),
+        )
+        for label, extra in runs:
+            home = Path(tmp) / label.replace(" ", "-")
+            home.mkdir()
+            seconds, peak_kib, report = timed(
+                options.sesame, home, ["account", "import", str(source), *extra]
+            )
+            rate = options.rows / seconds
+            print(
+                f"{label:8} {seconds:6.1f} s  {rate:8.0f} rows/s  "
+                f"peak RSS {peak_kib / 1024:.0f} MiB  ({report})",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

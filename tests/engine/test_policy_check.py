@@ -1,0 +1,141 @@
+"""engine.policy_check: each setting against its reference, table-driven, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from engine.policy import Argon2Params, Policy
+from engine.policy_check import (
+    SecretShape,
+    check_policy,
+    failed_attempts_per_hour,
+)
+
+DEFAULT = Policy()
+
+
+def checks(policy: Policy, shape: SecretShape | None = None) -> list[str]:
+    return [finding.check for finding in check_policy(policy, shape).findings]
+
+
+def test_the_defaults_meet_every_reference():
+    assert checks(DEFAULT) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"sms_code_ttl_seconds": 600}, []),
+        ({"sms_code_ttl_seconds": 601}, ["sms_code_ttl"]),
+        ({"email_link_ttl_seconds": 3600}, []),
+        ({"email_link_ttl_seconds": 3601}, ["email_link_ttl"]),
+        ({"max_failed_attempts": 100}, []),
+        ({"max_failed_attempts": 101}, ["failed_attempts"]),
+        ({"max_failed_attempts": 3, "lock_seconds": 108}, []),  # 100 per hour
+        ({"max_failed_attempts": 3, "lock_seconds": 107}, ["failed_attempts"]),
+        ({"max_failed_attempts": 50, "lock_seconds": 3600}, []),
+        ({"max_code_attempts": 10, "max_codes_per_day": 10}, []),
+        ({"max_code_attempts": 11, "max_codes_per_day": 10}, ["code_attempts"]),
+        ({"max_identity_failures": 10}, []),
+        ({"max_identity_failures": 11}, ["identity_failures"]),
+        ({"password_min_length": 12}, []),
+        ({"password_min_length": 11}, ["password_recommended_length"]),
+        ({"password_min_length": 8}, ["password_recommended_length"]),
+        ({"password_min_length": 7}, ["password_min_length"]),
+        ({"max_codes_per_day": 11}, ["codes_per_day"]),
+        ({"max_codes_per_day": 21}, ["code_attempts", "codes_per_day"]),
+        ({"max_codes_per_day": 11, "max_code_attempts": 1}, ["codes_per_day"]),
+        ({"resend_cooldown_seconds": 30}, []),
+        ({"resend_cooldown_seconds": 29}, ["resend_cooldown"]),
+        ({"notify_on_password_change": False}, ["notify_on_password_change"]),
+        ({"notify_on_channel_change": False}, ["notify_on_channel_change"]),
+        ({"notify_on_lock": False}, ["notify_on_lock"]),
+        ({"argon2": Argon2Params(time_cost=2, memory_cost=19456)}, []),
+        ({"argon2": Argon2Params(time_cost=2, memory_cost=19455)}, ["argon2_memory"]),
+        ({"argon2": Argon2Params(time_cost=1, memory_cost=65536)}, ["argon2_time"]),
+        (
+            {"argon2": Argon2Params(time_cost=1, memory_cost=8)},
+            ["argon2_memory", "argon2_time"],
+        ),
+    ],
+)
+def test_each_setting_against_its_threshold(changes, expected):
+    assert checks(replace(DEFAULT, **changes)) == expected
+
+
+@pytest.mark.parametrize(
+    ("token_bytes", "bits", "flagged"),
+    [(32, 256, False), (3, 24, False), (2, 16, True)],
+)
+def test_link_token_bits(token_bytes, bits, flagged):
+    shape = SecretShape(link_token_bytes=token_bytes)
+    assert shape.link_token_bits == bits
+    assert checks(DEFAULT, shape) == (["link_token_entropy"] if flagged else [])
+
+
+@pytest.mark.parametrize(
+    ("alphabet", "length", "bits", "flagged"),
+    [
+        (57, 10, 58.3, False),  # sesame's temporary password
+        (10, 6, 19.9, True),  # six digits: just under 20 bits
+        (10, 7, 23.3, False),
+        (2, 19, 19.0, True),
+        (2, 20, 20.0, False),
+    ],
+)
+def test_temporary_password_bits(alphabet, length, bits, flagged):
+    shape = SecretShape(temp_password_alphabet=alphabet, temp_password_length=length)
+    assert shape.temp_password_bits == bits
+    assert checks(DEFAULT, shape) == (["temporary_password_entropy"] if flagged else [])
+
+
+def test_finding_carries_value_expected_reference_and_severity():
+    [finding] = check_policy(replace(DEFAULT, max_failed_attempts=5, lock_seconds=60)).findings
+    assert (finding.setting, finding.value, finding.expected, finding.severity) == (
+        "max_failed_attempts, lock_seconds",
+        300,
+        "<= 100 per hour",
+        "high",
+    )
+    assert finding.reference == "OWASP ASVS 4.0.3 V2.2.1; NIST SP 800-63B §5.2.2"
+
+
+@pytest.mark.parametrize(
+    ("max_failed", "lock_seconds", "per_hour"),
+    [
+        (3, 0, 3),  # locked until recovery or support
+        (200, 0, 200),
+        (3, 3600, 3),
+        (3, 86400, 3),  # never fewer than one round
+        (3, 900, 12),
+        (5, 60, 300),
+        (3, 107, 101),  # rounded up
+    ],
+)
+def test_failed_attempts_per_hour(max_failed, lock_seconds, per_hour):
+    assert failed_attempts_per_hour(max_failed, lock_seconds) == per_hour
+
+
+def test_accepted_deviations_are_reported_apart_with_their_protections():
+    report = check_policy(DEFAULT)
+    assert [(a.check, a.severity) for a in report.accepted] == [
+        ("sms_channel.accepted", "info"),
+        ("identity_gate.accepted", "info"),
+        ("email_link_ttl.accepted", "info"),
+    ]
+    sms = report.accepted[0]
+    assert sms.params == {"ttl": 600, "attempts": 5, "per_day": 5, "cooldown": 60}
+    assert sms.value == "10 chars, 58.3 bits"
+    assert report.accepted[1].params == {"failures": 5}
+
+
+@pytest.mark.parametrize(
+    ("ttl", "accepted", "finding"),
+    [(600, False, False), (601, True, False), (3600, True, False), (3601, False, True)],
+)
+def test_email_link_lifetime_is_accepted_up_to_an_hour(ttl, accepted, finding):
+    report = check_policy(replace(DEFAULT, email_link_ttl_seconds=ttl))
+    assert ("email_link_ttl.accepted" in [a.check for a in report.accepted]) is accepted
+    assert ("email_link_ttl" in [f.check for f in report.findings]) is finding
