@@ -182,7 +182,8 @@ def account_list(
 
     Columns: NIR, state, failures, locked since, open flow, masked channels.
     """
-    from db.support import AccountFilter, list_accounts, parse_moment
+    from cli.parsing import parse_moment
+    from db.support import AccountFilter, list_accounts
 
     out = output(ctx, json_output)
     _one_format(csv_output, json_output)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.app import JsonOption, app, open_store, output
 from cli.output import Output, escape, iso_utc, local_time
+from cli.parsing import parse_moment
 from cli.prompts import read_secret
 from engine.errors import SesameError, invalid
 from engine.identity import mask_email, mask_phone, parse_identifier
@@ -25,8 +24,6 @@ app.add_typer(outbox_app, name="outbox")
 STATUSES = ("queued", "sent", "failed", "abandoned")
 CHANNELS = ("sms", "email")
 PASSWORD_VARIABLE = "SESAME_SMTP_PASSWORD"
-_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 CSV_COLUMNS = (
     "id",
     "created_at",
@@ -67,20 +64,6 @@ def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:
     return payload
 
 
-def parse_since(value: str) -> datetime | timedelta:
-    """An age (`45m`, `2h`, `7d`, `1w`) or a moment (ISO date or time; local when naive)."""
-    match = _DURATION.match(value.strip())
-    if match:
-        return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise invalid("delivery_since", value=value) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC)
-
-
 def _choice(value: str | None, choices: tuple[str, ...], name: str) -> str | None:
     if value is not None and value not in choices:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=name)
@@ -113,14 +96,15 @@ def outbox_list(
     out = output(ctx, json_output)
     if csv_output and json_output:
         raise invalid("delivery_csv_json")
+    store = open_store(ctx)
     wanted = MessageFilter(
         status=_choice(status, STATUSES, "--status"),
         channel=_choice(channel, CHANNELS, "--channel"),
         to=parse_identifier(to) if to is not None else None,
-        since=parse_since(since) if since is not None else None,
+        since=parse_moment(since, store.now()) if since is not None else None,
         limit=limit,
     )
-    found = list_messages(open_store(ctx), wanted)
+    found = list_messages(store, wanted)
     if csv_output:
         typer.echo(escape(_csv([_payload(m) for m in found])), nl=False)
         return

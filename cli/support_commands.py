@@ -209,7 +209,8 @@ def _unlock_bulk(
     from_file: Path | None,
     dry_run: bool,
 ) -> None:
-    from db.support import AllLocked, FromFile, bulk_unlock, parse_moment
+    from cli.parsing import parse_moment
+    from db.support import AllLocked, FromFile, bulk_unlock
 
     store = open_store(ctx)
     source: AllLocked | FromFile
@@ -342,7 +343,8 @@ def audit(
     The newest events, shown oldest first; --follow keeps printing new ones until
     Ctrl-C (with --json: one JSON object per line).
     """
-    from db.support import AuditFilter, audit_log, follow_audit, parse_moment
+    from cli.parsing import parse_moment
+    from db.support import AuditFilter, audit_log, follow_audit
 
     out = output(ctx, json_output)
     if csv_output and (json_output or follow):

@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,12 +49,12 @@ class Message:
 
 @dataclass(frozen=True)
 class MessageFilter:
-    """What `outbox list` narrows to; `since` is a moment or an age (from the store's clock)."""
+    """What `outbox list` narrows to."""
 
     status: str | None = None
     channel: str | None = None
     to: Identifier | None = None
-    since: datetime | timedelta | None = None
+    since: datetime | None = None
     limit: int = 50
 
 
@@ -195,9 +195,7 @@ def list_messages(store: Store, wanted: MessageFilter | None = None) -> list[Mes
         query = query.where(outbox.c.status == wanted.status)
     if wanted.channel is not None:
         query = query.where(outbox.c.channel == wanted.channel)
-    if isinstance(wanted.since, timedelta):
-        query = query.where(outbox.c.created_at >= store.now() - wanted.since)
-    elif wanted.since is not None:
+    if wanted.since is not None:
         query = query.where(outbox.c.created_at >= wanted.since)
     query = query.order_by(outbox.c.created_at.desc(), outbox.c.id).limit(wanted.limit)
     with store.read() as conn:

@@ -10,12 +10,11 @@ actor and reason, like the member's own commands.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,28 +46,6 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection, Row
 
 # --- when: "30m", "2h", "7d" ago, or a date / ISO datetime ---------------------------
-
-_DURATION = re.compile(r"\A([0-9]{1,6})([smhdw])\Z")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-
-
-def parse_moment(raw: str, now: datetime) -> datetime:
-    """A moment from `--since`/`--until`/`--locked-since`, in UTC.
-
-    A duration counts back from `now`; a date (`2026-11-20`) or an ISO
-    datetime without an offset is local time, as people say it.
-    """
-    text = raw.strip()
-    duration = _DURATION.match(text.lower())
-    if duration:
-        return now - timedelta(seconds=int(duration[1]) * _UNIT_SECONDS[duration[2]])
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise invalid("when", value=raw) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC)
 
 
 def _check_reason(reason: str) -> str:

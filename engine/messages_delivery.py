@@ -38,11 +38,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Commande SMS invalide : {detail}",
         "Invalid SMS command: {detail}",
     ),
-    "invalid.delivery_since": (
-        "Date ou durée invalide : « {value} » (par exemple 2026-01-31, 2026-01-31T08:00, "
-        "45m, 2h, 7d).",
-        "Invalid date or duration: '{value}' (e.g. 2026-01-31, 2026-01-31T08:00, 45m, 2h, 7d).",
-    ),
     "invalid.delivery_csv_json": (
         "--csv et --json ne vont pas ensemble : choisissez l'un des deux.",
         "--csv and --json do not go together: choose one.",

@@ -176,16 +176,16 @@ def test_list_refusals(sesame, two_messages):
         2,
         {
             "code": "invalid_input",
-            "reason": "delivery_since",
+            "reason": "when",
             "message": "Invalid date or duration: 'yesterday' "
-            "(e.g. 2026-01-31, 2026-01-31T08:00, 45m, 2h, 7d).",
+            "(examples: 30m, 2h, 7d, 2026-11-20, 2026-11-20T08:30).",
         },
     )
     french = sesame("outbox", "list", "--since", "hier")
     assert (french.exit_code, french.stderr) == (
         2,
-        "Date ou durée invalide : « hier » (par exemple 2026-01-31, 2026-01-31T08:00, 45m, "
-        "2h, 7d).\n",
+        "Date ou durée invalide : « hier » (exemples : 30m, 2h, 7d, 2026-11-20, "
+        "2026-11-20T08:30).\n",
     )
     both = sesame("outbox", "list", "--csv", "--json", lang="en")
     assert (both.exit_code, both.json()["error"]["message"]) == (

@@ -48,7 +48,7 @@ def events_of(sesame, *args):
 
 
 def test_parse_moment_durations_dates_and_refusals():
-    from db.support import parse_moment
+    from cli.parsing import parse_moment
     from engine.errors import SesameError
 
     now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
