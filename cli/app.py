@@ -65,6 +65,8 @@ class SesameGroup(TyperGroup):
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise  # a closed pipe (`| head`) is not an internal error: see cli.main
         except Exception as exc:
             if _globals(ctx).debug:
                 import traceback
