@@ -128,6 +128,8 @@ def deliver_pass(store: Store, transports: Transports, worker: str | None = None
     with _senders(store, transports) as send:
         while batch := _claim(store, worker, channels, counts):
             _deliver_batch(store, worker, batch, send, counts)
+    if counts.sent or counts.abandoned:
+        store.erase_wal()
     return counts
 
 

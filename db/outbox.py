@@ -84,6 +84,7 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
                 .where(outbox.c.id.in_([row.id for row in rows]), outbox.c.status == "queued")
                 .values(status="sent", body=None, delivered_at=store.now())
             )
+        store.erase_wal()
     return len(rows)
 
 

@@ -57,6 +57,23 @@ class Store:
     def is_postgres(self) -> bool:
         return self.settings.db_url.startswith("postgresql")
 
+    def erase_wal(self) -> None:
+        """Checkpoint and truncate SQLite's WAL after erasing secrets.
+
+        The WAL keeps old page images until it is reset; without this, a
+        delivered temporary password would stay readable in `sesame.db-wal`.
+        With another process reading at that moment the truncation is partial,
+        and the next checkpoint finishes it.
+        """
+        if self.is_postgres:
+            return
+        with translate_errors():
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction: committed on success, rolled back on any error."""
