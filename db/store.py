@@ -119,7 +119,7 @@ def _create_engine(url: str) -> Engine:
             return create_engine(parsed)
         except (NoSuchModuleError, ImportError) as exc:
             raise storage_error("driver_missing", detail=str(exc)) from None
-    if parsed.database and parsed.database != ":memory:":
+    if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
         _prepare_sqlite_file(Path(parsed.database))
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
