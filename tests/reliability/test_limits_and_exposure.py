@@ -70,3 +70,16 @@ def test_control_characters_in_stored_text_are_shown_escaped(sesame, member):
     assert "\\x1b[2J" in shown.stdout and "\\u202e" in shown.stdout
     shown = sesame("account", "show", NIR)
     assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+
+
+def test_malformed_configuration_is_exit_2_naming_the_file(sesame, home):
+    (home.path / "sesame.toml").write_text("[policy\nmax_failed_attempts = = 3\n")
+    result = sesame("status", NIR, "--json", lang="en")
+    assert result.exit_code == 2
+    error = result.json()["error"]
+    assert (error["code"], error["reason"]) == ("invalid_input", "config_syntax")
+    assert "sesame.toml" in error["message"]
+    (home.path / "sesame.toml").write_text("[policy]\nsms_code_ttl_seconds = 99999999999\n")
+    absurd = sesame("status", NIR, "--json", lang="en").json()["error"]
+    assert absurd["reason"] == "config_range"
+    assert "policy.sms_code_ttl_seconds" in absurd["message"]
