@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 BUSY_TIMEOUT_SECONDS = 10
+# Any constant shared by every sesame: the key of the schema-upgrade advisory lock.
+_SCHEMA_LOCK = 0x5E5A3E
 
 
 def utc_now() -> datetime:
@@ -197,6 +199,10 @@ def upgrade(engine: Engine) -> str:
     with engine.connect() as conn:
         conn.execution_options(sesame_write=True)
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # Two first commands on an empty database must not both create
+                # the schema: the second waits here, then finds it at head.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     return HEAD_REVISION

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,10 +11,71 @@ from pathlib import Path
 import pytest
 from helpers import DOB, EMAIL, MOBILE, NIR, PASSWORD, Home, Run, lines
 
+PG_ADMIN_URL = os.environ.get(
+    "SESAME_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a property of SQLite files (WAL, locks)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """SQLite-only tests run once, on SQLite: no PostgreSQL twin is collected."""
+    items[:] = [
+        item
+        for item in items
+        if not (
+            item.get_closest_marker("sqlite_only")
+            and getattr(item, "callspec", None) is not None
+            and item.callspec.params.get("database") == "postgresql"
+        )
+    ]
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    """The PostgreSQL server, or a visible skip (a failure under CI, where it must run)."""
+    try:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(PG_ADMIN_URL, poolclass=NullPool)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # any reason the server cannot be used
+        reason = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI must run the PostgreSQL half)")
+        pytest.skip(reason)
+    return PG_ADMIN_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for the home's SQLite file, or the URL of a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    admin_url = request.getfixturevalue("pg_admin_url")
+    name = f"sesame_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
 
 @pytest.fixture
-def home(tmp_path: Path) -> Home:
-    h = Home(tmp_path / "home")
+def home(tmp_path: Path, database: str | None) -> Home:
+    h = Home(tmp_path / "home", database)
     h.path.mkdir()
     h.configure(resend_cooldown_seconds=0)
     return h
@@ -46,7 +109,7 @@ def sesame(home: Home, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[...
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None, lang: str = "fr") -> Run:
-        result = runner.invoke(app, ["--home", str(home.path), "--lang", lang, *args], input=input)
+        result = runner.invoke(app, [*home.global_args, "--lang", lang, *args], input=input)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return Run(result.exit_code, result.stdout, result.stderr)

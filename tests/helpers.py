@@ -21,7 +21,37 @@ NEW_PASSWORD = "Un nouveau départ bien long"
 
 @dataclass
 class Home:
+    """A throw-away installation: its folder, and the database URL when it is
+    not the folder's SQLite file (the PostgreSQL half of the suite)."""
+
     path: Path
+    db_url: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self.db_url or f"sqlite:///{self.path / 'sesame.db'}"
+
+    @property
+    def global_args(self) -> list[str]:
+        """What every command gets before its name: `--home`, and `--db` on PostgreSQL."""
+        return ["--home", str(self.path), *(["--db", self.db_url] if self.db_url else [])]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db_url is None
+
+    def query(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Rows of one SQL statement, on whichever backend (named `:params`)."""
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                result = conn.execute(text(sql), params)
+                return [tuple(row) for row in result] if result.returns_rows else []
+        finally:
+            engine.dispose()
 
     def configure(self, **policy: Any) -> None:
         lines = ["[policy]"]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+
+from helpers import Home
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ def _worker(
     barrier: multiprocessing.synchronize.Barrier,
     results: multiprocessing.Queue[tuple[int, Outcome]],
     index: int,
-    home: str,
+    global_args: Sequence[str],
     args: Sequence[str],
     stdin: str,
 ) -> None:
@@ -36,17 +37,17 @@ def _worker(
 
     runner = CliRunner()
     barrier.wait()
-    result = runner.invoke(app, ["--home", home, *args], input=stdin)
+    result = runner.invoke(app, [*global_args, *args], input=stdin)
     results.put((index, Outcome(result.exit_code, result.stdout, result.stderr)))
 
 
-def run_together(home: Path, commands: Sequence[tuple[Sequence[str], str]]) -> list[Outcome]:
-    """Run every (args, stdin) at once, one process each; results in order."""
+def run_together(home: Home, commands: Sequence[tuple[Sequence[str], str]]) -> list[Outcome]:
+    """Run every (args, stdin) at once, one process each, on the home's database."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(len(commands))
     results: multiprocessing.Queue[tuple[int, Outcome]] = context.Queue()
     processes = [
-        context.Process(target=_worker, args=(barrier, results, i, str(home), args, stdin))
+        context.Process(target=_worker, args=(barrier, results, i, home.global_args, args, stdin))
         for i, (args, stdin) in enumerate(commands)
     ]
     for process in processes:

@@ -1,24 +1,22 @@
-"""Exact results under parallel use: real processes against one SQLite file."""
+"""Exact results under parallel use: real processes against one database
+(SQLite file, and PostgreSQL with each process on its own connection)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from helpers import DOB, NEW_PASSWORD, NIR, PASSWORD, lines
 from parallel import run_together
 
 
 def _events(home, event):
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        return conn.execute(
-            "SELECT COUNT(*) FROM audit_events WHERE event = ?", (event,)
-        ).fetchone()[0]
+    [(count,)] = home.query("SELECT COUNT(*) FROM audit_events WHERE event = :e", e=event)
+    return count
 
 
 def test_parallel_wrong_passwords_lock_exactly_once(sesame, member, home):
     member()
-    outcomes = run_together(home.path, [(["login", NIR], lines("wrong password"))] * 8)
+    outcomes = run_together(home, [(["login", NIR], lines("wrong password"))] * 8)
     codes = sorted(o.exit_code for o in outcomes)
     assert codes == [3, 3, 4, 4, 4, 4, 4, 4]
     assert all("locked" not in o.stderr.lower() or "database" not in o.stderr for o in outcomes)
@@ -33,7 +31,7 @@ def test_parallel_wrong_passwords_lock_exactly_once(sesame, member, home):
 def test_parallel_send_code_leaves_exactly_one_valid_secret(sesame, member, home):
     member()
     flow = sesame("forgot", NIR, "--dob", DOB, "--json").json()["flow"]
-    outcomes = run_together(home.path, [(["send-code", flow, "--channel", "sms"], "")] * 2)
+    outcomes = run_together(home, [(["send-code", flow, "--channel", "sms"], "")] * 2)
     assert [o.exit_code for o in outcomes] == [0, 0]
     codes = [json.loads(p.read_text())["body"].splitlines()[1] for p in home.sms_files()]
     assert len(codes) == 2
@@ -47,7 +45,7 @@ def test_parallel_uses_of_one_temporary_password_succeed_once(sesame, member, ho
     sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
     code = home.last_sms_code()
     stdin = lines(code, NEW_PASSWORD, NEW_PASSWORD)
-    outcomes = run_together(home.path, [(["reset", NIR, "--json"], stdin)] * 4)
+    outcomes = run_together(home, [(["reset", NIR, "--json"], stdin)] * 4)
     assert sorted(o.exit_code for o in outcomes) == [0, 6, 6, 6]
     errors = [json.loads(o.stdout)["error"]["code"] for o in outcomes if o.exit_code]
     assert errors == ["code_used"] * 3
@@ -59,7 +57,7 @@ def test_parallel_uses_of_one_link_succeed_once(sesame, member, home):
     sesame("forgot", NIR, "--dob", DOB, "--channel", "email")
     link = home.last_link()
     stdin = lines(link, NEW_PASSWORD, NEW_PASSWORD)
-    outcomes = run_together(home.path, [(["reset", "--token", "-"], stdin)] * 4)
+    outcomes = run_together(home, [(["reset", "--token", "-"], stdin)] * 4)
     assert sorted(o.exit_code for o in outcomes) == [0, 6, 6, 6]
     assert _events(home, "flow_completed") == 1
 
@@ -93,22 +91,22 @@ def test_eight_processes_hammering_one_database(sesame, member, home):
             (["account", "unlock", nir, "--reason", "member on the phone"], ""),
         ]
     for start in range(0, len(mixed), 8):
-        outcomes = run_together(home.path, mixed[start : start + 8])
+        outcomes = run_together(home, mixed[start : start + 8])
         for outcome in outcomes:
             assert outcome.exit_code in {0, 3, 4, 5, 6, 7, 8, 10}, outcome
             assert outcome.exit_code != 11, outcome
             assert "database is locked" not in outcome.stderr
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        inconsistent = conn.execute(
-            "SELECT COUNT(*) FROM accounts WHERE (state = 'locked') != (locked_at IS NOT NULL)"
-        ).fetchone()[0]
-        assert inconsistent == 0
-        open_flows = conn.execute(
-            "SELECT account_id, COUNT(*) FROM flows WHERE state IN"
-            " ('choose_channel', 'code_sent', 'verified') GROUP BY account_id HAVING COUNT(*) > 1"
-        ).fetchall()
-        assert open_flows == []
+    if home.is_sqlite:
+        assert home.query("PRAGMA integrity_check") == [("ok",)]
+    inconsistent = home.query(
+        "SELECT COUNT(*) FROM accounts WHERE (state = 'locked') != (locked_at IS NOT NULL)"
+    )
+    assert inconsistent == [(0,)]
+    open_flows = home.query(
+        "SELECT account_id, COUNT(*) FROM flows WHERE state IN"
+        " ('choose_channel', 'code_sent', 'verified') GROUP BY account_id HAVING COUNT(*) > 1"
+    )
+    assert open_flows == []
 
 
 def _dob(nir: str) -> str:

@@ -17,9 +17,9 @@ def test_identity_limit_holds_across_processes(sesame, member, home):
     home.configure(max_identity_failures=3, resend_cooldown_seconds=0)
     member()
     wrong = (["forgot", NIR, "--dob", "16/10/1995"], "")
-    assert [o.exit_code for o in run_together(home.path, [wrong] * 3)] == [3, 3, 3]
+    assert [o.exit_code for o in run_together(home, [wrong] * 3)] == [3, 3, 3]
     # A new process, as after a restart: the right date of birth is refused now.
-    [limited] = run_together(home.path, [(["forgot", NIR, "--dob", DOB, "--json"], "")])
+    [limited] = run_together(home, [(["forgot", NIR, "--dob", DOB, "--json"], "")])
     assert limited.exit_code == 8
     assert json.loads(limited.stdout)["error"]["code"] == "rate_limited"
 
@@ -28,7 +28,7 @@ def test_send_limits_hold_across_processes(sesame, member, home):
     home.configure(max_codes_per_day=2, resend_cooldown_seconds=0)
     member()
     send = (["forgot", NIR, "--dob", DOB, "--channel", "sms", "--json"], "")
-    codes = sorted(o.exit_code for o in run_together(home.path, [send] * 4))
+    codes = sorted(o.exit_code for o in run_together(home, [send] * 4))
     assert codes == [0, 0, 8, 8]
     assert len(home.sms_files()) == 2
 
@@ -38,7 +38,7 @@ def test_code_attempts_hold_across_processes(sesame, member, home):
     member()
     sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
     code = home.last_sms_code()
-    guesses = run_together(home.path, [(["reset", NIR, "--json"], lines("WRONGCODE2"))] * 3)
+    guesses = run_together(home, [(["reset", NIR, "--json"], lines("WRONGCODE2"))] * 3)
     errors = sorted(json.loads(o.stdout)["error"]["code"] for o in guesses)
     assert errors == ["code_invalid", "code_invalid", "too_many_attempts"]
     # The flow is cancelled: the right code no longer works either.

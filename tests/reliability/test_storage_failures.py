@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import errno
-import sqlite3
 import subprocess
 import sys
 
+import pytest
 from helpers import DOB, NIR, PASSWORD, lines
 
 
 def _outbox(home):
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        return conn.execute("SELECT status FROM outbox").fetchall()
+    return home.query("SELECT status FROM outbox")
 
 
 def test_disk_full_while_writing_the_message(sesame, member, home, monkeypatch):
@@ -36,6 +35,7 @@ def test_disk_full_while_writing_the_message(sesame, member, home, monkeypatch):
     assert len(home.sms_files()) == 1
 
 
+@pytest.mark.sqlite_only
 def test_read_only_database_applies_nothing(sesame, member, home):
     member()
     url = f"sqlite:///file:{home.path / 'sesame.db'}?mode=ro&uri=true"
@@ -48,6 +48,7 @@ def test_read_only_database_applies_nothing(sesame, member, home):
     assert sesame("--db", url, "status", NIR).exit_code == 0
 
 
+@pytest.mark.sqlite_only
 def test_database_locked_longer_than_the_busy_timeout(sesame, member, home):
     member()
     holder = subprocess.Popen(
