@@ -23,13 +23,15 @@ class Outcome:
     stderr: str
 
 
+Command = tuple[Sequence[str], str]  # (arguments, stdin)
+
+
 def _worker(
     barrier: multiprocessing.synchronize.Barrier,
-    results: multiprocessing.Queue[tuple[int, Outcome]],
+    results: multiprocessing.Queue[tuple[int, list[Outcome]]],
     index: int,
     global_args: Sequence[str],
-    args: Sequence[str],
-    stdin: str,
+    commands: Sequence[Command],
 ) -> None:
     from typer.testing import CliRunner
 
@@ -37,22 +39,31 @@ def _worker(
 
     runner = CliRunner()
     barrier.wait()
-    result = runner.invoke(app, [*global_args, *args], input=stdin)
-    results.put((index, Outcome(result.exit_code, result.stdout, result.stderr)))
+    outcomes = []
+    for args, stdin in commands:
+        result = runner.invoke(app, [*global_args, *args], input=stdin)
+        outcomes.append(Outcome(result.exit_code, result.stdout, result.stderr))
+    results.put((index, outcomes))
 
 
-def run_together(home: Home, commands: Sequence[tuple[Sequence[str], str]]) -> list[Outcome]:
-    """Run every (args, stdin) at once, one process each, on the home's database."""
+def run_sequences(home: Home, sequences: Sequence[Sequence[Command]]) -> list[list[Outcome]]:
+    """One process per sequence, all started together, each running its
+    commands one after the other on the home's database."""
     context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(len(commands))
-    results: multiprocessing.Queue[tuple[int, Outcome]] = context.Queue()
+    barrier = context.Barrier(len(sequences))
+    results: multiprocessing.Queue[tuple[int, list[Outcome]]] = context.Queue()
     processes = [
-        context.Process(target=_worker, args=(barrier, results, i, home.global_args, args, stdin))
-        for i, (args, stdin) in enumerate(commands)
+        context.Process(target=_worker, args=(barrier, results, i, home.global_args, commands))
+        for i, commands in enumerate(sequences)
     ]
     for process in processes:
         process.start()
-    collected = dict(results.get(timeout=120) for _ in processes)
+    collected = dict(results.get(timeout=300) for _ in processes)
     for process in processes:
         process.join(timeout=60)
-    return [collected[i] for i in range(len(commands))]
+    return [collected[i] for i in range(len(sequences))]
+
+
+def run_together(home: Home, commands: Sequence[Command]) -> list[Outcome]:
+    """Run every command at once, one process each; results in order."""
+    return [outcomes[0] for outcomes in run_sequences(home, [[c] for c in commands])]

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from helpers import DOB, EMAIL, NIR, NIR_COMPACT, lines
 
 QUEUE = '[outbox]\ntransport = "queue"\n'
-WATCH = (sys.executable, "-m", "cli", "outbox", "deliver", "--watch", "--json")
+WATCH = ("outbox", "deliver", "--watch", "--json")
 OTHER_NIR, OTHER_EMAIL = "1 85 05 78 006 084 91", "autre@example.org"
 SMTP_USER, SMTP_PASSWORD = "relay", "pass-phrase for the relay"
 
@@ -34,16 +33,14 @@ def lock(sesame) -> None:
         sesame("login", NIR, input=lines("wrong password"))
 
 
-def database(home) -> sqlite3.Connection:
-    return sqlite3.connect(home.path / "sesame.db")
-
-
 def set_status(home, message_id: str, status: str, **values) -> None:
-    assignments = ", ".join(["status = ?", *(f"{k} = ?" for k in values)])
-    with database(home) as conn:
-        conn.execute(
-            f"UPDATE outbox SET {assignments} WHERE id = ?", (status, *values.values(), message_id)
-        )
+    assignments = ", ".join(["status = :status", *(f"{k} = :{k}" for k in values)])
+    home.query(
+        f"UPDATE outbox SET {assignments} WHERE id = :message_id",
+        status=status,
+        message_id=message_id,
+        **values,
+    )
 
 
 def other_member(sesame) -> None:
@@ -208,8 +205,7 @@ def test_show_never_shows_the_secret(sesame, member, home):
     use_queue(home)
     member(email=None)
     sesame("forgot", NIR, "--dob", DOB, lang="en")
-    with database(home) as conn:
-        (body,) = conn.execute("SELECT body FROM outbox").fetchone()
+    (body,) = home.query("SELECT body FROM outbox")[0]
     code = body.splitlines()[1]
     shown = sesame("outbox", "show", "--last", "--json", lang="en").json()["message"]
     assert shown["status"] == "queued"
@@ -279,10 +275,7 @@ def test_retry_one_failed_message(sesame, member, home):
     assert result.json() == {"ok": True, "requeued": 1, "erased": 0}
     [again] = sesame("outbox", "list", "--json").json()["messages"]
     assert (again["status"], again["attempts"], again["last_error"]) == ("queued", 0, None)
-    with database(home) as conn:
-        (detail,) = conn.execute(
-            "SELECT detail FROM audit_events WHERE event = 'message_requeued'"
-        ).fetchone()
+    (detail,) = home.query("SELECT detail FROM audit_events WHERE event = 'message_requeued'")[0]
     assert json.loads(detail) == {"message": message["id"], "channel": "sms", "attempts": "2"}
     queued = sesame("outbox", "retry", message["id"], "--json", lang="en")
     assert (queued.exit_code, queued.json()["error"]["message"]) == (
@@ -484,7 +477,15 @@ def test_deliver_watch_until_interrupted(home, member, sesame, tmp_path):
     sesame("forgot", NIR, "--dob", DOB)
     environment = {**os.environ, "SESAME_HOME": str(home.path), "SESAME_LANG": "en"}
     watcher = subprocess.Popen(
-        [*WATCH, "--sms-command", gateway_script(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            *home.global_args,
+            *WATCH,
+            "--sms-command",
+            gateway_script(tmp_path),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=environment,

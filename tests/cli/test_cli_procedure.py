@@ -111,10 +111,7 @@ def test_disabled_account_refuses_everything(sesame, member, home):
 
 
 def _set_state(home, state):
-    import sqlite3
-
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        conn.execute("UPDATE accounts SET state = ?", (state,))
+    home.query("UPDATE accounts SET state = :state", state=state)
 
 
 # --- unlock / forgot --------------------------------------------------------
@@ -513,16 +510,14 @@ def test_bad_config_names_the_key(sesame, home, toml, key):
 
 
 def test_newer_schema_is_exit_11(sesame, member, home):
-    import sqlite3
-
     member()
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    home.query("UPDATE alembic_version SET version_num = '9999'")
     result = sesame("status", NIR)
     assert result.exit_code == 11
     assert "9999" in result.stderr
 
 
+@pytest.mark.sqlite_only  # a non-database file as sesame.db: PostgreSQL has no such file
 def test_foreign_file_is_exit_11(sesame, home):
     (home.path / "sesame.db").write_bytes(b"this is not a database at all" * 100)
     result = sesame("status", NIR, "--json")
@@ -531,17 +526,13 @@ def test_foreign_file_is_exit_11(sesame, home):
 
 
 def test_login_rehashes_when_argon2_parameters_change(sesame, member, home):
-    import sqlite3
-
     member()
     (home.path / "sesame.toml").write_text(
         "[policy]\nresend_cooldown_seconds = 0\n[argon2]\ntime_cost = 2\nmemory_cost = 16\n"
     )
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        (before,) = conn.execute("SELECT password_hash FROM accounts").fetchone()
+    (before,) = home.query("SELECT password_hash FROM accounts")[0]
     assert sesame("login", NIR, input=lines(PASSWORD)).exit_code == 0
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        (after,) = conn.execute("SELECT password_hash FROM accounts").fetchone()
+    (after,) = home.query("SELECT password_hash FROM accounts")[0]
     assert before.startswith("$argon2id$v=19$m=8,t=1,p=1$")
     assert after.startswith("$argon2id$v=19$m=16,t=2,p=1$")
     assert sesame("login", NIR, input=lines(PASSWORD)).exit_code == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -24,15 +23,34 @@ def write(tmp_path: Path, *rows: str, header: str = HEADER, name: str = "account
     return str(path)
 
 
-def database(home: Home) -> sqlite3.Connection:
-    return sqlite3.connect(home.path / "sesame.db")
+def has_database(home: Home) -> bool:
+    """The SQLite file exists, or (PostgreSQL) its tables were created."""
+    if home.is_sqlite:
+        return (home.path / "sesame.db").exists()
+    return home.query("SELECT to_regclass('alembic_version')") != [(None,)]
 
 
 def account_count(home: Home) -> int:
-    if not (home.path / "sesame.db").exists():
+    if not has_database(home):
         return 0
-    with database(home) as conn:
-        return int(conn.execute("SELECT count(*) FROM accounts").fetchone()[0])
+    return int(home.query("SELECT count(*) FROM accounts")[0][0])
+
+
+def typed_accounts(home: Home) -> list[tuple[object, ...]]:
+    """The accounts as SQLAlchemy types them (dates, booleans), to compare across backends."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.pool import NullPool
+
+    from db.schema import accounts
+
+    columns = ("nir", "birth_date", "email", "mobile", "sms_capable", "password_hash", "state")
+    engine = create_engine(home.url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            query = select(*(accounts.c[name] for name in columns)).order_by(accounts.c.nir)
+            return [tuple(row) for row in conn.execute(query)]
+    finally:
+        engine.dispose()
 
 
 def argon2_hash(password: str, *, time_cost: int, memory_cost: int, kind: str = "ID") -> str:
@@ -84,11 +102,10 @@ def test_import_creates_accounts_with_one_audit_event_each(sesame, home, tmp_pat
     assert paul["channels"] == [
         {"channel": "sms", "destination": "*** ** 89 10", "sms_possible": False}
     ]
-    with database(home) as conn:
-        events = conn.execute(
-            "SELECT a.nir, e.event, e.actor, e.state_after, e.detail FROM audit_events e "
-            "JOIN accounts a ON a.id = e.account_id ORDER BY e.id"
-        ).fetchall()
+    events = home.query(
+        "SELECT a.nir, e.event, e.actor, e.state_after, e.detail FROM audit_events e "
+        "JOIN accounts a ON a.id = e.account_id ORDER BY e.id"
+    )
     assert events == [
         (NIR_COMPACT, "account_imported", "ops", "active",
          '{"file": "accounts.csv", "line": "2", "password": "none"}'),
@@ -149,16 +166,12 @@ def test_imported_hash_logs_in_and_is_rehashed_with_the_configured_parameters(
         "import",
         write(tmp_path, f'{MARIE},"{legacy}"', header=f"{HEADER},password_hash"),
     )
-    with database(home) as conn:
-        [stored] = conn.execute("SELECT password_hash FROM accounts").fetchone()
+    [stored] = home.query("SELECT password_hash FROM accounts")[0]
     assert stored == legacy
     assert sesame("login", NIR, input=lines("not the password")).exit_code == 3
     assert sesame("login", NIR, input=lines(PASSWORD)).exit_code == 0
-    with database(home) as conn:
-        [rehashed] = conn.execute("SELECT password_hash FROM accounts").fetchone()
-        [detail] = conn.execute(
-            "SELECT detail FROM audit_events WHERE event = 'login_succeeded'"
-        ).fetchone()
+    [rehashed] = home.query("SELECT password_hash FROM accounts")[0]
+    [detail] = home.query("SELECT detail FROM audit_events WHERE event = 'login_succeeded'")[0]
     assert rehashed != legacy
     params = extract_parameters(rehashed)  # tests/helpers.FAST_ARGON2
     assert (params.time_cost, params.memory_cost, params.parallelism) == (1, 8, 1)
@@ -285,8 +298,7 @@ def test_dry_run_reports_and_writes_nothing(sesame, home, tmp_path):
     skip = sesame("account", "import", bad, "--dry-run", "--on-error", "skip", "--json")
     assert (skip.exit_code, skip.json()["imported"]) == (5, 0)
     assert account_count(home) == 0
-    with database(home) as conn:
-        assert conn.execute("SELECT count(*) FROM audit_events").fetchone() == (0,)
+    assert home.query("SELECT count(*) FROM audit_events")[0] == (0,)
 
 
 def test_duplicates_against_the_database(sesame, member, tmp_path):
@@ -318,12 +330,11 @@ def test_stop_rolls_back_a_batch_whose_account_appeared_after_the_check(
     checked_then_written = db.transfer._import_spooled
 
     def someone_adds_paul_meanwhile(*args, **kwargs):
-        with database(home) as conn:
-            conn.execute(
-                "INSERT INTO accounts (nir, birth_date, sms_capable, state, failed_attempts, "
-                f"created_at) VALUES ('{PAUL_COMPACT}', '1985-05-03', 0, 'active', 0, "
-                "'2026-01-01 00:00:00')"
-            )
+        home.query(
+            "INSERT INTO accounts (nir, birth_date, sms_capable, state, failed_attempts, "
+            "created_at) VALUES (:nir, '1985-05-03', FALSE, 'active', 0, '2026-01-01 00:00:00')",
+            nir=PAUL_COMPACT,
+        )
         checked_then_written(*args, **kwargs)
 
     monkeypatch.setattr(db.transfer, "_import_spooled", someone_adds_paul_meanwhile)
@@ -428,10 +439,9 @@ def test_import_thousands_of_rows_in_batches(sesame, home, tmp_path):
     assert result.exit_code == 5
     assert (result.json()["imported"], len(result.json()["refused"])) == (5998, 2)
     assert account_count(home) == 5998
-    with database(home) as conn:
-        audited = conn.execute(
-            "SELECT count(DISTINCT account_id) FROM audit_events WHERE event = 'account_imported'"
-        ).fetchone()[0]
+    audited = home.query(
+        "SELECT count(DISTINCT account_id) FROM audit_events WHERE event = 'account_imported'"
+    )[0][0]
     assert audited == 5998
     exported = sesame("account", "export").stdout.splitlines()
     assert len(exported) == 5999
@@ -481,11 +491,10 @@ def test_export_csv_json_state_and_hashes(sesame, member, home, tmp_path):
     assert list(parsed[0]) == ["nir", "birth_date", "email", "mobile", "password_hash"]
     assert parsed[0]["password_hash"].startswith("$argon2id$v=19$m=8,t=1,p=1$")
     assert parsed[1]["password_hash"] == ""
-    with database(home) as conn:
-        audited = conn.execute(
-            "SELECT actor, account_id, detail FROM audit_events "
-            "WHERE event = 'accounts_exported_with_hashes'"
-        ).fetchall()
+    audited = home.query(
+        "SELECT actor, account_id, detail FROM audit_events "
+        "WHERE event = 'accounts_exported_with_hashes'"
+    )
     assert audited == [("auditor", None, '{"state": "all"}')]
 
 
@@ -521,10 +530,7 @@ def test_export_reimports_identically_into_an_empty_home(sesame, home, tmp_path)
 
     run_other("account", "import", str(tmp_path / "export.csv"))
     assert run_other("account", "export", "--with-hashes") == exported
-    with database(home) as a, database(other) as b:
-        columns = "nir, birth_date, email, mobile, sms_capable, password_hash, state"
-        query = f"SELECT {columns} FROM accounts ORDER BY nir"
-        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+    assert typed_accounts(home) == typed_accounts(other)
 
 
 # --- progress bar ----------------------------------------------------------------
@@ -573,7 +579,7 @@ def test_policy_check_defaults_reports_only_the_accepted_deviations(sesame, home
         "identity_gate.accepted",
         "email_link_ttl.accepted",
     ]
-    assert not (home.path / "sesame.db").exists()  # no database needed
+    assert not has_database(home)  # no database needed
 
 
 def test_policy_check_strict_fails_on_weak_settings(sesame, home):

@@ -88,7 +88,7 @@ def test_every_documented_code_is_in_the_table():
 
 
 @settings(
-    max_examples=400,
+    max_examples=200,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
