@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from db.settings import load_settings
 from db.store import Store
 from engine.policy import OutboxParams
 
+DELIVER = ("outbox", "deliver", "--sms-command")
 QUEUE_CONFIG = '[outbox]\ntransport = "queue"\nmax_delivery_attempts = 3\n'
 
 
@@ -80,7 +80,7 @@ def queue_home(home):
 
 @pytest.fixture
 def store(queue_home) -> Store:
-    return Store(load_settings(home=str(queue_home.path), lang="en"))
+    return Store(load_settings(home=str(queue_home.path), db=queue_home.db_url, lang="en"))
 
 
 def smtp(port: int, **options) -> Transports:
@@ -88,9 +88,16 @@ def smtp(port: int, **options) -> Transports:
 
 
 def outbox_rows(home) -> list[dict]:
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(row) for row in conn.execute("SELECT * FROM outbox ORDER BY created_at, id")]
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(home.url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(text("SELECT * FROM outbox ORDER BY created_at, id"))
+            return [dict(row) for row in result.mappings()]
+    finally:
+        engine.dispose()
 
 
 def counts(sent=0, failed=0, abandoned=0) -> PassCounts:
@@ -230,10 +237,9 @@ def test_abandoned_after_max_attempts_erases_the_secret_but_not_a_notice(
     assert notice["body"] == notice["redacted_body"]
     clock.advance(3600)
     assert deliver_pass(store, transports) == counts()
-    with sqlite3.connect(queue_home.path / "sesame.db") as conn:
-        audited = conn.execute(
-            "SELECT detail FROM audit_events WHERE event = 'message_abandoned' ORDER BY id"
-        ).fetchall()
+    audited = queue_home.query(
+        "SELECT detail FROM audit_events WHERE event = 'message_abandoned' ORDER BY id"
+    )
     assert [json.loads(d)["reason"] for (d,) in audited] == ["max_attempts", "max_attempts"]
 
 
@@ -345,13 +351,16 @@ def test_a_live_claim_is_left_alone_and_an_expired_one_taken_over(
 ):
     member(email=None)
     sesame("forgot", NIR, "--dob", DOB)
-    until = (
-        (clock.now + timedelta(seconds=60))
-        .replace(tzinfo=None)
-        .isoformat(sep=" ", timespec="microseconds")
-    )
-    with sqlite3.connect(queue_home.path / "sesame.db") as conn:
-        conn.execute("UPDATE outbox SET claimed_by = 'crashed-worker', claimed_until = ?", (until,))
+    from sqlalchemy import update
+
+    from db.schema import outbox
+
+    with store.write() as conn:  # the column's own type stores the moment, on either backend
+        conn.execute(
+            update(outbox).values(
+                claimed_by="crashed-worker", claimed_until=clock.now + timedelta(seconds=60)
+            )
+        )
     command, received = gateway(tmp_path)
     transports = Transports(sms_command=command)
     assert deliver_pass(store, transports) == counts()
@@ -367,13 +376,12 @@ def test_a_lost_claim_records_nothing(sesame, member, queue_home, store, tmp_pat
     member(email=None)
     sesame("forgot", NIR, "--dob", DOB)
     script = tmp_path / "slow_gateway.py"
-    database = queue_home.path / "sesame.db"
     script.write_text(
-        "import sqlite3, sys\nsys.stdin.read()\n"
-        f"with sqlite3.connect({str(database)!r}) as conn:\n"
-        "    conn.execute(\"UPDATE outbox SET claimed_by = 'another-worker'\")\n"
+        "import sys\nfrom sqlalchemy import create_engine, text\nsys.stdin.read()\n"
+        f"with create_engine({queue_home.url!r}).begin() as conn:\n"
+        "    conn.execute(text(\"UPDATE outbox SET claimed_by = 'another-worker'\"))\n"
     )
-    transports = Transports(sms_command=(sys.executable, "-S", str(script)))
+    transports = Transports(sms_command=(sys.executable, str(script)))
     assert deliver_pass(store, transports) == counts()
     [row] = outbox_rows(queue_home)
     assert (row["status"], row["claimed_by"], row["attempts"]) == ("queued", "another-worker", 0)
@@ -413,7 +421,7 @@ def test_two_deliver_processes_send_each_of_200_messages_once(queue_home, store,
     started = time.monotonic()
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "cli", "outbox", "deliver", "--sms-command", command, "--json"],
+            [sys.executable, "-m", "cli", *queue_home.global_args, *DELIVER, command, "--json"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=environment,

@@ -1,9 +1,8 @@
-"""The db shell on a real SQLite file: migrations, the outbox, what is stored."""
+"""The db shell on a real database (SQLite file, PostgreSQL): migrations, the outbox, storage."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -45,15 +44,16 @@ def test_db_current_and_upgrade_commands(sesame, home):
 def test_one_open_flow_per_account_is_enforced_by_the_database(sesame, member, home):
     member()
     sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        (account_id,) = conn.execute("SELECT id FROM accounts").fetchone()
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute(
-                "INSERT INTO flows (id, account_id, kind, state, expires_at, code_attempts,"
-                " created_at) VALUES ('x', ?, 'forgot', 'code_sent', '2030-01-01', 0,"
-                " '2026-01-01')",
-                (account_id,),
-            )
+    from sqlalchemy.exc import IntegrityError
+
+    (account_id,) = home.query("SELECT id FROM accounts")[0]
+    with pytest.raises(IntegrityError):
+        home.query(
+            "INSERT INTO flows (id, account_id, kind, state, expires_at, code_attempts,"
+            " created_at) VALUES ('x', :account_id, 'forgot', 'code_sent', '2030-01-01', 0,"
+            " '2026-01-01')",
+            account_id=account_id,
+        )
 
 
 def test_every_transition_is_audited_without_secrets(sesame, member, home):
@@ -67,10 +67,9 @@ def test_every_transition_is_audited_without_secrets(sesame, member, home):
         NIR,
         input=lines(code, "Un nouveau départ bien long", "Un nouveau départ bien long"),
     )
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        events = conn.execute(
-            "SELECT event, state_before, state_after, actor, detail FROM audit_events ORDER BY id"
-        ).fetchall()
+    events = home.query(
+        "SELECT event, state_before, state_after, actor, detail FROM audit_events ORDER BY id"
+    )
     names = [e[0] for e in events]
     assert names == [
         "account_created",
@@ -99,14 +98,13 @@ def test_outbox_delivery_is_idempotent_and_scrubs_the_secret(sesame, member, hom
     member(email=None, mobile=MOBILE)
     sesame("forgot", NIR, "--dob", DOB)
     code = home.last_sms_code()
-    store = Store(load_settings(home=str(home.path)))
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        row = conn.execute("SELECT id, status, body, redacted_body FROM outbox").fetchone()
-        message_id = row[0]
-        assert row[1:3] == ("sent", None)
-        assert code not in row[3]
-        # Simulate a crash after commit, before delivery: queued again, file gone.
-        conn.execute("UPDATE outbox SET status = 'queued', body = ?", (f"code\n{code}\n",))
+    store = Store(load_settings(home=str(home.path), db=home.db_url))
+    row = home.query("SELECT id, status, body, redacted_body FROM outbox")[0]
+    message_id = row[0]
+    assert row[1:3] == ("sent", None)
+    assert code not in row[3]
+    # Simulate a crash after commit, before delivery: queued again, file gone.
+    home.query("UPDATE outbox SET status = 'queued', body = :body", body=f"code\n{code}\n")
     (home.path / "outbox" / "sms" / "new" / f"{message_id}.json").unlink()
     assert sesame("outbox", "flush", "--json").json() == {"ok": True, "delivered": 1}
     assert deliver(store) == 0
@@ -131,8 +129,7 @@ def test_unwritable_outbox_is_exit_11_and_the_message_stays_queued(sesame, membe
     assert result.exit_code == 11
     assert result.json()["error"]["code"] == "storage_unavailable"
     assert "sesame outbox flush" in result.json()["error"]["message"]
-    with sqlite3.connect(home.path / "sesame.db") as conn:
-        assert conn.execute("SELECT status FROM outbox").fetchall() == [("queued",)]
+    assert home.query("SELECT status FROM outbox") == [("queued",)]
     (home.path / "outbox").unlink()
     assert sesame("outbox", "flush", "--json").json()["delivered"] == 1
 
@@ -157,8 +154,9 @@ def test_an_older_schema_is_exit_11_naming_the_upgrade_command(sesame, home):
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
 
-    engine = create_engine(f"sqlite:///{home.path / 'sesame.db'}")
+    engine = create_engine(home.url, poolclass=NullPool)
     config = Config()
     config.set_main_option(
         "script_location", str(Path(__import__("db").__file__).parent / "migrations")
@@ -168,9 +166,10 @@ def test_an_older_schema_is_exit_11_naming_the_upgrade_command(sesame, home):
         command.upgrade(config, "0001")
         conn.exec_driver_sql(
             "INSERT INTO accounts (nir, birth_date, state, failed_attempts, sms_capable,"
-            " created_at) VALUES ('295109912611193', '1995-10-15', 'locked', 3, 0,"
+            " created_at) VALUES ('295109912611193', '1995-10-15', 'locked', 3, FALSE,"
             " '2026-01-01 00:00:00')"
         )
+    engine.dispose()
     old = sesame("status", NIR)
     assert old.exit_code == 11
     assert old.stderr.splitlines()[-1].endswith("Mettez-la à jour : sesame db upgrade")

@@ -24,14 +24,17 @@ pytestmark = pytest.mark.skipif(SESAME is None, reason="sesame is not installed"
 class Member:
     """One throw-away installation driven through the executable."""
 
-    def __init__(self, home: Path, config: str = "") -> None:
+    def __init__(self, home: Path, config: str = "", db_url: str | None = None) -> None:
         self.home = home
+        self.db_url = db_url
         home.mkdir(mode=0o700)
         (home / "sesame.toml").write_text(config)
 
     def run(self, *args: str, stdin: str = "", lang: str = "fr") -> Run:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
         env.update(SESAME_HOME=str(self.home), SESAME_LANG=lang)
+        if self.db_url:
+            env["SESAME_DB"] = self.db_url
         completed = subprocess.run(
             [str(SESAME), *args], input=stdin, capture_output=True, text=True, env=env, timeout=60
         )
@@ -61,8 +64,8 @@ class Member:
         assert codes == [3, 3, 4]
 
 
-def test_sms_path_then_email_path(tmp_path):
-    member = Member(tmp_path / "home", "[policy]\nresend_cooldown_seconds = 0\n")
+def test_sms_path_then_email_path(tmp_path, database):
+    member = Member(tmp_path / "home", "[policy]\nresend_cooldown_seconds = 0\n", database)
     member.add("--email", EMAIL, "--mobile", MOBILE)
     member.lock()
     assert member.run("login", NIR, stdin=lines(PASSWORD)).exit_code == 4
@@ -105,9 +108,9 @@ def test_sms_path_then_email_path(tmp_path):
     assert code not in shown["body"]
 
 
-def test_auto_channel_overseas_mobile_and_expiry(tmp_path):
+def test_auto_channel_overseas_mobile_and_expiry(tmp_path, database):
     config = "[policy]\nresend_cooldown_seconds = 0\nsms_code_ttl_seconds = 1\n"
-    member = Member(tmp_path / "home", config)
+    member = Member(tmp_path / "home", config, database)
     member.add("--email", EMAIL, "--mobile", "+590 690 12 34 56")
     member.lock()
     # The overseas mobile cannot get an SMS: email is the only channel, used automatically.
@@ -121,7 +124,7 @@ def test_auto_channel_overseas_mobile_and_expiry(tmp_path):
     assert auto.stdout.startswith("Seule votre adresse email est connue")
     assert member.sms() == []
     # Expiry: an SMS code with a one-second lifetime.
-    other = Member(tmp_path / "other", config)
+    other = Member(tmp_path / "other", config)  # its own home: the SQLite default
     other.add("--mobile", MOBILE)
     other.lock()
     assert other.run("unlock", NIR, "--dob", DOB).exit_code == 0
@@ -131,9 +134,9 @@ def test_auto_channel_overseas_mobile_and_expiry(tmp_path):
     assert (expired.exit_code, json.loads(expired.stdout)["error"]["code"]) == (6, "code_expired")
 
 
-def test_rate_limits(tmp_path):
+def test_rate_limits(tmp_path, database):
     config = "[policy]\nresend_cooldown_seconds = 60\nmax_identity_failures = 2\n"
-    member = Member(tmp_path / "home", config)
+    member = Member(tmp_path / "home", config, database)
     member.add("--mobile", MOBILE)
     member.lock()
     flow = json.loads(member.run("unlock", NIR, "--dob", DOB, "--json").stdout)["flow"]
@@ -147,7 +150,8 @@ def test_rate_limits(tmp_path):
     assert limited.stderr.startswith("Too many attempts. Try again in ")
 
 
-def test_permissions_and_no_plaintext_secret(tmp_path):
+@pytest.mark.sqlite_only
+def test_permissions_and_no_plaintext_secret(tmp_path, database):
     member = Member(tmp_path / "home", "[policy]\nresend_cooldown_seconds = 0\n")
     member.add("--mobile", MOBILE)
     member.lock()
@@ -174,13 +178,15 @@ def test_demo_exits_zero():
     assert "demo: every step behaved as the procedure says" in completed.stdout
 
 
-def test_terminal_gets_a_numbered_channel_choice(tmp_path):
-    member = Member(tmp_path / "home", "[policy]\nresend_cooldown_seconds = 0\n")
+def test_terminal_gets_a_numbered_channel_choice(tmp_path, database):
+    member = Member(tmp_path / "home", "[policy]\nresend_cooldown_seconds = 0\n", database)
     member.add("--email", EMAIL, "--mobile", MOBILE)
     member.lock()
     controller, terminal = os.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
     env.update(SESAME_HOME=str(member.home), SESAME_LANG="fr")
+    if database:
+        env["SESAME_DB"] = database
     process = subprocess.Popen(
         [str(SESAME), "unlock", NIR, "--dob", DOB],
         stdin=terminal,
