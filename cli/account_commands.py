@@ -103,7 +103,7 @@ def status(
         return
     identifier = parse_identifier(ident)
     view = account_status(open_store(ctx), identifier)
-    out.ok({"account": account_payload(view)}, account_text(view, out))
+    out.ok({"account": account_payload(view)}, lambda: account_text(view, out))
 
 
 def _dashboard(ctx: typer.Context, out: Output) -> None:

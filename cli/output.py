@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -44,11 +44,13 @@ class Output:
     def text(self, key: str, **params: object) -> str:
         return messages.text(key, self.lang, params)
 
-    def ok(self, payload: Mapping[str, Any], human: str) -> None:
+    def ok(self, payload: Mapping[str, Any], human: str | Callable[[], str]) -> None:
+        """The result: JSON, or the human text (a callable is only rendered when shown,
+        so `--json` does not pay for tables)."""
         if self.as_json:
             typer.echo(json.dumps({"ok": True, **payload}, ensure_ascii=False))
         else:
-            typer.echo(escape(human))
+            typer.echo(escape(human() if callable(human) else human))
 
     def note(self, human: str) -> None:
         """A step of the dialogue, not a result: stderr, and nothing with --json."""
