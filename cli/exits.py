@@ -35,6 +35,8 @@ EXIT_CODES: dict[str, int] = {
     "transport_is_files": 5,
     "message_not_retryable": 5,
     "message_secret_erased": 5,
+    # db copy
+    "target_not_empty": 5,
 }
 
 

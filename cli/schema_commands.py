@@ -1,12 +1,22 @@
-"""Schema management for operators: `sesame db current`, `sesame db upgrade`."""
+"""Schema management for operators: `sesame db current`, `sesame db upgrade`,
+`sesame db copy`."""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 import typer
 
 from cli.app import JsonOption, app, open_store, output
+from cli.output import Output
 
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database schema (Alembic migrations) and copies between databases.",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 
 
@@ -32,3 +42,76 @@ def db_upgrade(ctx: typer.Context, json_output: JsonOption = False) -> None:
     out = output(ctx, json_output)
     revision = upgrade_url(open_store(ctx).settings.db_url)
     out.ok({"revision": revision}, out.text("schema_upgraded", revision=revision))
+
+
+@db_app.command("copy")
+def db_copy(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Option("--from", help="The database to read: a SQLite file path or a URL."),
+    ],
+    target: Annotated[
+        str,
+        typer.Option("--to", help="The empty database to fill: a SQLite file path or a URL."),
+    ],
+    json_output: JsonOption = False,
+) -> None:
+    """Copy a whole installation to another database (SQLite ⇄ PostgreSQL), ids kept.
+
+    The target gets the schema if it has none; exit 5 when it already holds
+    rows, 11 when a database is unreachable, outdated, or the counts differ.
+    """
+    from db.copy import copy_database
+
+    out = output(ctx, json_output)
+    settings = open_store(ctx).settings
+    with _table_bars(out) as progress:
+        copied = copy_database(settings, source, target, progress=progress)
+    out.ok({"copied": copied}, lambda: _copied_table(out, copied))
+
+
+def _copied_table(out: Output, copied: dict[str, int]) -> str:
+    from tabulate import tabulate
+
+    headers = ("Table", "Lignes") if out.lang == "fr" else ("Table", "Rows")
+    table = tabulate(list(copied.items()), headers=headers, colalign=("left", "right"))
+    return table + "\n" + out.text("copy.done", rows=sum(copied.values()))
+
+
+class _TableBar:
+    """One progress bar per copied table, on stderr."""
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        self.table: str | None = None
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, table: str, done: int, total: int) -> None:
+        if table != self.table:
+            self.close()
+            label = self.out.text("copy.table", table=table)
+            self.bar = typer.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+            self.table, self.done = table, 0
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@contextmanager
+def _table_bars(out: Output) -> Iterator[_TableBar | None]:
+    """Bars on a terminal only: piped or redirected, stderr stays quiet."""
+    if out.as_json or not sys.stderr.isatty():
+        yield None
+        return
+    bar = _TableBar(out)
+    try:
+        yield bar
+    finally:
+        bar.close()

@@ -192,4 +192,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "send a secret to the member's registered channel, never to a typed one; {failures} "
         "failures per 24 h, the same answer whatever was wrong.",
     ),
+    # --- db copy ------------------------------------------------------------
+    "target_not_empty": (
+        "La base cible contient déjà des données ({accounts} compte(s), {flows} demande(s), "
+        "{audit_events} événement(s) d'audit, {outbox} message(s)) : sesame db copy n'écrit "
+        "que dans une base vide. Choisissez une autre cible, ou videz-la d'abord.",
+        "The target database already holds data ({accounts} account(s), {flows} flow(s), "
+        "{audit_events} audit event(s), {outbox} message(s)): sesame db copy only writes "
+        "into an empty database. Choose another target, or empty it first.",
+    ),
+    "storage.copy_count_mismatch": (
+        "Copie incomplète : la table {table} compte {source} ligne(s) dans la source et "
+        "{target} dans la cible. Videz la cible et recommencez.",
+        "Incomplete copy: table {table} holds {source} row(s) in the source and {target} in "
+        "the target. Empty the target and start again.",
+    ),
+    "copy.table": ("Copie de {table}", "Copying {table}"),
+    "copy.done": (
+        "{rows} ligne(s) copiée(s), comptes vérifiés des deux côtés.",
+        "{rows} row(s) copied, counts checked on both sides.",
+    ),
 }
