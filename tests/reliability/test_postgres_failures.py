@@ -1,4 +1,5 @@
-"""PostgreSQL failures: unreachable, refused, driver missing, connection lost mid-command.
+"""PostgreSQL failures: unreachable, refused, driver missing, connection lost mid-command;
+and the first commands on an empty database racing to create the schema.
 
 Each is exit 11 with a clear message, and nothing is half-applied.
 """
@@ -68,3 +69,12 @@ def test_connection_lost_mid_command_applies_nothing(sesame, member, home, monke
     assert home.query("SELECT failed_attempts FROM accounts") == [(0,)]
     assert home.query("SELECT COUNT(*) FROM audit_events WHERE event = 'login_failed'") == [(0,)]
     assert sesame("login", NIR, input=lines(PASSWORD)).exit_code == 0
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
+def test_first_commands_on_an_empty_database_create_the_schema_once(home):
+    from parallel import run_together
+
+    outcomes = run_together(home, [(["status", NIR, "--json"], "")] * 4)
+    assert [o.exit_code for o in outcomes] == [12] * 4, outcomes
+    assert home.query("SELECT version_num FROM alembic_version") == [("0002",)]
