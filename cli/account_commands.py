@@ -21,16 +21,7 @@ from cli.views import (
     terminal_table,
 )
 from engine.errors import SesameError, invalid
-from engine.identity import (
-    mask_email,
-    mask_phone,
-    parse_birth_date,
-    parse_email,
-    parse_identifier,
-    parse_mobile,
-    parse_nir,
-)
-from engine.model import AccountState
+from engine.states import AccountState
 
 if TYPE_CHECKING:
     from db.accounts import AccountView
@@ -58,6 +49,7 @@ def account_add(
 ) -> None:
     """Create an account (the password and its confirmation are prompted)."""
     from db.accounts import add_account
+    from engine.identity import parse_birth_date, parse_email, parse_mobile, parse_nir
 
     out = output(ctx, json_output)
     parsed_nir = parse_nir(nir)
@@ -96,6 +88,7 @@ def status(
     """Show an account (state, failures, lock, masked channels, open flow), or without ID
     the dashboard (accounts by state, recent locks, open flows, outbox)."""
     from db.accounts import account_status
+    from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     if ident is None:
@@ -219,6 +212,8 @@ LIST_CSV_HEADERS = [
 
 
 def _channels(view: AccountView) -> str:
+    from engine.identity import mask_email, mask_phone
+
     account = view.account
     parts = []
     if account.mobile:
@@ -244,6 +239,8 @@ def _list_row(view: AccountView, out: Output) -> list[object]:
 
 
 def _csv_row(view: AccountView) -> list[object]:
+    from engine.identity import mask_email, mask_phone
+
     account, flow = view.account, view.flow
     return [
         account.nir,
@@ -276,6 +273,7 @@ def account_show(
     to the account (masked destinations, never a secret).
     """
     from db.support import account_detail
+    from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     identifier = parse_identifier(ident)

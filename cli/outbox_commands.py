@@ -12,7 +12,6 @@ from cli.output import Output, escape, iso_utc, local_time
 from cli.parsing import parse_moment
 from cli.prompts import read_secret
 from engine.errors import SesameError, invalid
-from engine.identity import mask_email, mask_phone, parse_identifier
 
 if TYPE_CHECKING:
     from db.delivery import PassCounts, SmtpConfig
@@ -40,6 +39,8 @@ CSV_COLUMNS = (
 
 
 def _masked(message: Message) -> str:
+    from engine.identity import mask_email, mask_phone
+
     if message.channel == "sms":
         return mask_phone(message.recipient)
     return mask_email(message.recipient)
@@ -92,6 +93,7 @@ def outbox_list(
 ) -> None:
     """The newest messages first (destinations masked, secrets never shown)."""
     from db.outbox import MessageFilter, list_messages
+    from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     if csv_output and json_output:
@@ -161,6 +163,7 @@ def outbox_show(
 ) -> None:
     """One message, its secret always replaced (the redacted copy)."""
     from db.outbox import show_message
+    from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     if (message_id is None) == (not last):

@@ -13,14 +13,13 @@ from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_choice, read_secret
 from cli.views import destination
 from engine.errors import SesameError, invalid
-from engine.identity import Identifier, parse_birth_date, parse_identifier
-from engine.machine import usable_channels
-from engine.model import Channel, FlowKind
+from engine.states import Channel, FlowKind
 
 if TYPE_CHECKING:
     from db.procedure import Target
     from db.store import Store
     from db.unit_of_work import Result
+    from engine.identity import Identifier
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
 DobOption = Annotated[str, typer.Option("--dob", help="Date of birth, jj/mm/aaaa.")]
@@ -41,6 +40,7 @@ def require_secret(out: Output, prompt_key: str, missing: str = "missing_input")
 def login(ctx: typer.Context, ident: IdArgument, json_output: JsonOption = False) -> None:
     """Log in with your NIR (or email) and password (prompted)."""
     from db import procedure
+    from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     identifier = parse_identifier(ident)
@@ -92,6 +92,8 @@ def _recover(
     json_output: bool,
 ) -> None:
     from db import procedure
+    from engine.identity import parse_birth_date, parse_identifier
+    from engine.machine import usable_channels
 
     out = output(ctx, json_output)
     identifier = parse_identifier(ident)
@@ -197,6 +199,7 @@ def reset(
 ) -> None:
     """Set a new password with the SMS temporary password (ID) or the email link (--token)."""
     from db import procedure
+    from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     if (ident is None) == (token is None):

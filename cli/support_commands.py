@@ -27,8 +27,7 @@ from cli.views import (
     terminal_table,
 )
 from engine.errors import SesameError, invalid
-from engine.identity import parse_email, parse_identifier, parse_mobile
-from engine.model import Channel
+from engine.states import Channel
 
 if TYPE_CHECKING:
     from db.support import AuditEvent, BulkLine, BulkReport, SupportResult
@@ -75,6 +74,7 @@ def account_edit(
     email address is told (when notify_on_channel_change is on).
     """
     from db.support import ChannelEdit, edit_channels
+    from engine.identity import parse_email, parse_identifier, parse_mobile
 
     out = output(ctx, json_output)
     if email is not None and no_email:
@@ -102,6 +102,7 @@ def account_disable(
     Login, unlock and forgot are then refused (exit 5); an open flow is cancelled.
     """
     from db.support import disable
+    from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     _report(out, disable(open_store(ctx), parse_identifier(ident), reason))
@@ -116,6 +117,7 @@ def account_enable(
     It becomes active, with no failures counted.
     """
     from db.support import enable
+    from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     _report(out, enable(open_store(ctx), parse_identifier(ident), reason))
@@ -188,6 +190,7 @@ def _unlock_one(
     ctx: typer.Context, out: Output, ident: str, reason: str, send_reset: Channel | None
 ) -> None:
     from db.support import unlock
+    from engine.identity import parse_identifier
 
     result = unlock(open_store(ctx), parse_identifier(ident), reason, send_reset)
     reset = None
@@ -345,6 +348,7 @@ def audit(
     """
     from cli.parsing import parse_moment
     from db.support import AuditFilter, audit_log, follow_audit
+    from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     if csv_output and (json_output or follow):

@@ -19,7 +19,7 @@ from cli.exits import exit_code
 from cli.output import Output, escape
 from engine import messages
 from engine.errors import invalid
-from engine.model import AccountState
+from engine.states import AccountState
 
 if TYPE_CHECKING:
     from db.transfer import ExportedAccount, ImportReport, Progress

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cli.output import Output, iso_utc, local_time
-from engine.identity import mask_email, mask_phone
-from engine.model import Account, Channel, Flow
+from engine.states import Channel
 
 if TYPE_CHECKING:
     from db.accounts import AccountView
     from db.support import AuditEvent
+    from engine.model import Account, Flow
 
 
 def destination(account: Account, channel: Channel) -> str:
+    from engine.identity import mask_email, mask_phone
+
     if channel is Channel.SMS:
         return mask_phone(account.mobile or "")
     return mask_email(account.email or "")
@@ -30,6 +32,8 @@ def flow_payload(flow: Flow) -> dict[str, Any]:
 
 
 def account_payload(view: AccountView) -> dict[str, Any]:
+    from engine.identity import mask_email, mask_phone
+
     account = view.account
     channels: list[dict[str, Any]] = []
     if account.mobile:
@@ -92,6 +96,8 @@ def account_text(view: AccountView, out: Output) -> str:
 
 def masked_recipient(channel: str, recipient: str) -> str:
     """An outbox recipient as support may see it."""
+    from engine.identity import mask_email, mask_phone
+
     return mask_phone(recipient) if channel == Channel.SMS else mask_email(recipient)
 
 

@@ -3,42 +3,15 @@ events (past-tense facts) and effects (imperatives) that `step()` exchanges."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-
-class AccountState(enum.StrEnum):
-    ACTIVE = "active"
-    LOCKED = "locked"
-    DISABLED = "disabled"
-
-
-class FlowState(enum.StrEnum):
-    CHOOSE_CHANNEL = "choose_channel"
-    CODE_SENT = "code_sent"
-    VERIFIED = "verified"
-    COMPLETED = "completed"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-    SUPERSEDED = "superseded"
-
-    @property
-    def is_open(self) -> bool:
-        return self in OPEN_FLOW_STATES
-
-
-OPEN_FLOW_STATES = frozenset({FlowState.CHOOSE_CHANNEL, FlowState.CODE_SENT, FlowState.VERIFIED})
-
-
-class FlowKind(enum.StrEnum):
-    UNLOCK = "unlock"
-    FORGOT = "forgot"
-
-
-class Channel(enum.StrEnum):
-    SMS = "sms"
-    EMAIL = "email"
+# The states live in engine.states (cheap to import); re-exported here.
+from engine.states import OPEN_FLOW_STATES as OPEN_FLOW_STATES
+from engine.states import AccountState as AccountState
+from engine.states import Channel as Channel
+from engine.states import FlowKind as FlowKind
+from engine.states import FlowState as FlowState
 
 
 @dataclass(frozen=True)
