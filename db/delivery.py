@@ -51,7 +51,10 @@ if TYPE_CHECKING:
 LEASE_SECONDS = 60
 # One SMTP exchange or one gateway run; a send starts only if it ends within the lease.
 SEND_TIMEOUT_SECONDS = 20
-BATCH_SIZE = 20
+# One message per claim: its flow is checked in the claiming transaction just
+# before the send, so a channel change or a newer request made while a worker
+# is busy still stops a secret that has not been sent yet.
+BATCH_SIZE = 1
 ERROR_LENGTH = 200
 CLAIMABLE = ("queued", "failed")
 RETRYABLE = ("failed", "abandoned")

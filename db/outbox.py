@@ -18,13 +18,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from db import rows
-from db.schema import accounts, outbox
+from db.schema import accounts, audit_events, flows, outbox
 from db.store import Store, storage_error
 from engine.errors import SesameError
 from engine.identity import Identifier
+from engine.model import OPEN_FLOW_STATES, Audit
 from engine.timestamps import iso_utc
 
 if TYPE_CHECKING:
@@ -66,26 +67,60 @@ def flush(store: Store) -> int:
 
 
 def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
-    """Write queued messages (all of them when `message_ids` is None) to files."""
-    query = select(outbox).where(outbox.c.status == "queued").order_by(outbox.c.created_at)
+    """Write queued messages (all of them when `message_ids` is None) to files.
+
+    A message whose flow closed or expired meanwhile (a channel changed, a
+    newer request, a disabled account) is abandoned unsent and its secret
+    erased: a secret never goes to a channel the account no longer has.
+    """
+    query = (
+        select(outbox, flows.c.state.label("flow_state"), flows.c.expires_at.label("flow_ends"))
+        .outerjoin(flows, flows.c.id == outbox.c.flow_id)
+        .where(outbox.c.status == "queued")
+        .order_by(outbox.c.created_at)
+    )
     if message_ids is not None:
         wanted = list(message_ids)
         if not wanted:
             return 0
         query = query.where(outbox.c.id.in_(wanted))
     with store.read() as conn:
-        rows = conn.execute(query).all()
-    for row in rows:
+        found = conn.execute(query).all()
+    now = store.now()
+    live = [r for r in found if r.flow_id is None or _flow_open(r.flow_state, r.flow_ends, now)]
+    dead = [r for r in found if r not in live]
+    for row in live:
         write_file(store, row)
-    if rows:
+    if found:
         with store.write() as conn:
-            conn.execute(
-                update(outbox)
-                .where(outbox.c.id.in_([row.id for row in rows]), outbox.c.status == "queued")
-                .values(status="sent", body=None, delivered_at=store.now())
-            )
+            if live:
+                conn.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_([r.id for r in live]), outbox.c.status == "queued")
+                    .values(status="sent", body=None, delivered_at=now)
+                )
+            for row in dead:
+                _abandon_unsent(store, conn, row, now)
         store.erase_wal()
-    return len(rows)
+    return len(live)
+
+
+def _flow_open(state: str | None, ends: datetime | None, now: datetime) -> bool:
+    return state in OPEN_FLOW_STATES and ends is not None and ends > now
+
+
+def _abandon_unsent(store: Store, conn: Connection, row: Row[Any], now: datetime) -> None:
+    done = conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row.id, outbox.c.status == "queued")
+        .values(status="abandoned", body=None, last_error="flow closed before delivery")
+    )
+    if done.rowcount == 1:
+        detail = {"message": row.id, "channel": row.channel, "reason": "flow_closed"}
+        event = Audit("message_abandoned", "queued", "abandoned", detail, row.flow_id)
+        conn.execute(
+            insert(audit_events), [rows.audit_row(event, row.account_id, now, store.settings.actor)]
+        )
 
 
 def write_file(store: Store, row: Row[Any]) -> Path:

@@ -163,6 +163,7 @@ def import_accounts(
     elif not stop_on_error:
         for batch in checked:
             with store.write() as conn:
+                _lock_accounts(conn)
                 fresh = report.refuse_taken(report.count(batch), conn)
                 _insert(store, conn, fresh, path.name)
             report.imported += len(fresh)
@@ -195,6 +196,7 @@ def _import_spooled(
     for batch in _unspool(spool):
         try:
             with store.write() as conn:
+                _lock_accounts(conn)
                 fresh, taken = _split_existing(conn, batch)
                 if taken:
                     raise _Taken(taken)
@@ -205,6 +207,17 @@ def _import_spooled(
             return
         report.imported += len(fresh)
         tick(report.imported)
+
+
+def _lock_accounts(conn: Connection) -> None:
+    """Hold off other writers of `accounts` until this batch commits.
+
+    SQLite's BEGIN IMMEDIATE already does; on PostgreSQL a row created by
+    another command between the duplicate check and the insert would end the
+    import with an IntegrityError instead of a refused row.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE")
 
 
 def _split_existing(

@@ -176,3 +176,19 @@ def test_an_older_schema_is_exit_11_naming_the_upgrade_command(sesame, home):
     assert sesame("db", "upgrade").exit_code == 0
     status = sesame("status", NIR, "--json").json()["account"]
     assert (status["state"], status["failed_attempts"]) == ("locked", 3)
+
+
+def test_a_queued_secret_never_reaches_a_replaced_channel(sesame, member, home):
+    member(email=None)
+    (home.path / "blocker").write_text("")
+    blocked = sesame("--outbox", str(home.path / "blocker" / "out"), "forgot", NIR, "--dob", DOB)
+    assert blocked.exit_code == 11  # committed, its SMS left queued
+    edited = sesame("account", "edit", NIR, "--mobile", "06 11 22 33 44", "--reason", "new phone")
+    assert edited.exit_code == 0
+    assert sesame("outbox", "flush", "--json").json() == {"ok": True, "delivered": 0}
+    assert home.sms_files() == []
+    assert home.query("SELECT status, body, last_error FROM outbox") == [
+        ("abandoned", None, "flow closed before delivery")
+    ]
+    events = home.query("SELECT event FROM audit_events WHERE event = 'message_abandoned'")
+    assert events == [("message_abandoned",)]
