@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from cli.app import JsonOption, app, open_store, output
 from cli.output import Output
+from cli.progress import step_bars
 
 db_app = typer.Typer(
     help="Database schema (Alembic migrations) and copies between databases.",
@@ -66,7 +64,11 @@ def db_copy(
 
     out = output(ctx, json_output)
     settings = open_store(ctx).settings
-    with _table_bars(out) as progress:
+
+    def label(table: str) -> str:
+        return out.text("copy.table", table=table)
+
+    with step_bars(label, wanted=not out.as_json) as progress:
         copied = copy_database(settings, source, target, progress=progress)
     out.ok({"copied": copied}, lambda: _copied_table(out, copied))
 
@@ -77,41 +79,3 @@ def _copied_table(out: Output, copied: dict[str, int]) -> str:
     headers = ("Table", "Lignes") if out.lang == "fr" else ("Table", "Rows")
     table = tabulate(list(copied.items()), headers=headers, colalign=("left", "right"))
     return table + "\n" + out.text("copy.done", rows=sum(copied.values()))
-
-
-class _TableBar:
-    """One progress bar per copied table, on stderr."""
-
-    def __init__(self, out: Output) -> None:
-        self.out = out
-        self.table: str | None = None
-        self.bar: Any = None
-        self.done = 0
-
-    def __call__(self, table: str, done: int, total: int) -> None:
-        if table != self.table:
-            self.close()
-            label = self.out.text("copy.table", table=table)
-            self.bar = typer.progressbar(length=total, label=label, file=sys.stderr)
-            self.bar.__enter__()
-            self.table, self.done = table, 0
-        self.bar.update(done - self.done)
-        self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
-@contextmanager
-def _table_bars(out: Output) -> Iterator[_TableBar | None]:
-    """Bars on a terminal only: piped or redirected, stderr stays quiet."""
-    if out.as_json or not sys.stderr.isatty():
-        yield None
-        return
-    bar = _TableBar(out)
-    try:
-        yield bar
-    finally:
-        bar.close()

@@ -7,7 +7,7 @@ import json
 import sys
 import textwrap
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,6 +17,7 @@ from cli.account_commands import account_app
 from cli.app import JsonOption, app, open_store, output
 from cli.exits import exit_code
 from cli.output import Output, escape
+from cli.progress import step_bars
 from engine import messages
 from engine.errors import invalid
 from engine.states import AccountState
@@ -122,42 +123,9 @@ def _render_import(out: Output, report: ImportReport) -> None:
     _refuse(out, code, message, payload, human)
 
 
-class _Bar:
-    """One progress bar per phase of the import, on stderr."""
-
-    def __init__(self, out: Output) -> None:
-        self.out = out
-        self.phase: str | None = None
-        self.bar: Any = None
-        self.done = 0
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if phase != self.phase:
-            self.close()
-            label = self.out.text(f"import.phase.{phase}")
-            self.bar = typer.progressbar(length=total, label=label, file=sys.stderr)
-            self.bar.__enter__()
-            self.phase, self.done = phase, 0
-        self.bar.update(done - self.done)
-        self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
-@contextmanager
-def _progress_bar(out: Output) -> Iterator[Progress | None]:
-    """A bar on a terminal only: piped or redirected, stderr stays quiet."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    bar = _Bar(out)
-    try:
-        yield bar
-    finally:
-        bar.close()
+def _progress_bar(out: Output) -> AbstractContextManager[Progress | None]:
+    """One bar per phase of the import (check, import), on a terminal only."""
+    return step_bars(lambda phase: out.text(f"import.phase.{phase}"))
 
 
 # --- account export ----------------------------------------------------------
