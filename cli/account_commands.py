@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import JsonOption, app, open_store, output
+from cli.app import CsvOption, JsonOption, command_group, open_store, output
 from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_secret
 from cli.views import (
@@ -26,12 +26,8 @@ from engine.states import AccountState
 if TYPE_CHECKING:
     from db.accounts import AccountView
 
-account_app = typer.Typer(
-    help="Provision, inspect, change and unlock accounts.", no_args_is_help=True
-)
-app.add_typer(account_app, name="account")
-
-CsvOption = Annotated[bool, typer.Option("--csv", help="CSV with a header row.")]
+commands = command_group()
+account_app = command_group()
 
 
 @account_app.command("add")
@@ -76,7 +72,7 @@ def account_add(
     out.ok({"account": account_payload(view)}, human)
 
 
-@app.command()
+@commands.command()
 def status(
     ctx: typer.Context,
     ident: Annotated[
@@ -85,8 +81,10 @@ def status(
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Show an account (state, failures, lock, masked channels, open flow), or without ID
-    the dashboard (accounts by state, recent locks, open flows, outbox)."""
+    """Show an account, or without ID the dashboard.
+
+    An account: its state, failures, lock, masked channels and open flow. The
+    dashboard: accounts by state, recent locks, open flows, the outbox."""
     from db.accounts import account_status
     from engine.identity import parse_identifier
 

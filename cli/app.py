@@ -3,18 +3,25 @@ become exit statuses."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+from typer.main import get_group
 
+from cli import registry
 from cli.exits import exit_code
 from cli.output import Output
 from engine.errors import SesameError
 
 if TYPE_CHECKING:
+    from typer._click.core import Command as ClickCommand
     from typer._click.core import Context as ClickContext
+    from typer._click.formatting import HelpFormatter
 
     from db.store import Store
 
@@ -41,7 +48,67 @@ class Globals:
         return self.lang if self.lang in ("fr", "en") else default_lang()
 
 
-class SesameGroup(TyperGroup):
+class LazyCommands(Mapping[str, "ClickCommand"]):
+    """A group's commands by name, each built from its module on first use."""
+
+    def __init__(self, table: registry.Table, group: str | None) -> None:
+        self.table = table
+        self.group = group
+
+    def __getitem__(self, name: str) -> ClickCommand:
+        entry = self.table[name]
+        if isinstance(entry, registry.Group):
+            return LazyGroup(
+                name=name,
+                help=entry.summary,
+                no_args_is_help=True,
+                rich_markup_mode=None,
+                table=entry.commands,
+                group=name,
+            )
+        built = _built(entry.module, registry.typer_attribute(self.group))
+        return built.commands[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+class LazyGroup(TyperGroup):
+    """A group whose commands come from `cli.registry`, each module imported only
+    when one of its commands is used."""
+
+    def __init__(
+        self, *, table: registry.Table = registry.COMMANDS, group: str | None = None, **attrs: Any
+    ) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands(table, group)
+        self.table = table
+
+    def list_commands(self, ctx: ClickContext) -> list[str]:
+        return list(self.table)
+
+    def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        """The summaries from the table: `--help` imports no command module."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, entry.summary) for name, entry in self.table.items()])
+
+
+@cache
+def _built(module: str, attribute: str) -> TyperGroup:
+    """The click commands of one Typer of a command module, built once."""
+    __import__(module)  # not importlib.import_module: -X importtime sees this one
+    return get_group(getattr(sys.modules[module], attribute))
+
+
+def command_group() -> typer.Typer:
+    """A Typer on which a command module registers commands (see `cli.registry`)."""
+    return typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+
+
+class SesameGroup(LazyGroup):
     """Maps every refusal to its exit status and message, for every subcommand."""
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
@@ -133,6 +200,7 @@ app = typer.Typer(
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")
 ]
+CsvOption = Annotated[bool, typer.Option("--csv", help="CSV with a header row.")]
 
 
 @app.callback()

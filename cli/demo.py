@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app
+from cli.app import command_group
 
 NIR = "2 95 10 99 126 111 93"
 BIRTH_DATE = "15/10/1995"
@@ -45,6 +45,8 @@ TITLES = {
         "Forgotten password: link by email",
     ],
 }
+
+commands = command_group()
 
 
 @dataclass
@@ -93,7 +95,7 @@ def _quote(arg: str) -> str:
     return f'"{arg}"' if " " in arg else arg
 
 
-@app.command()
+@commands.command()
 def demo(
     ctx: typer.Context,
     keep: Annotated[

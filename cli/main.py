@@ -1,30 +1,12 @@
-"""Console entry point: the application with every command registered."""
+"""Console entry point: the application; its commands load from `cli.registry`."""
 
 from __future__ import annotations
 
 import sys
 
-from cli import (
-    account_commands,
-    demo,
-    outbox_commands,
-    procedure_commands,
-    schema_commands,
-    support_commands,
-    transfer_commands,
-)
 from cli.app import app
 
 __all__ = ["app", "main"]
-_REGISTERED = (
-    account_commands,
-    demo,
-    outbox_commands,
-    procedure_commands,
-    schema_commands,
-    support_commands,
-    transfer_commands,
-)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.app import JsonOption, app, open_store, output
+from cli.app import JsonOption, command_group, open_store, output
 from cli.output import Output, escape, iso_utc, local_time
 from cli.parsing import parse_moment
 from cli.prompts import read_secret
@@ -17,8 +17,7 @@ if TYPE_CHECKING:
     from db.delivery import PassCounts, SmtpConfig
     from db.outbox import Message
 
-outbox_app = typer.Typer(help="Messages sent to members (SMS and email).", no_args_is_help=True)
-app.add_typer(outbox_app, name="outbox")
+outbox_app = command_group()
 
 STATUSES = ("queued", "sent", "failed", "abandoned")
 CHANNELS = ("sms", "email")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import JsonOption, app, open_store, output
+from cli.app import JsonOption, command_group, open_store, output
 from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_choice, read_secret
 from cli.views import destination
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from db.store import Store
     from db.unit_of_work import Result
     from engine.identity import Identifier
+
+commands = command_group()
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
 DobOption = Annotated[str, typer.Option("--dob", help="Date of birth, jj/mm/aaaa.")]
@@ -36,7 +38,7 @@ def require_secret(out: Output, prompt_key: str, missing: str = "missing_input")
     return value
 
 
-@app.command()
+@commands.command()
 def login(ctx: typer.Context, ident: IdArgument, json_output: JsonOption = False) -> None:
     """Log in with your NIR (or email) and password (prompted)."""
     from db import procedure
@@ -59,7 +61,7 @@ def login(ctx: typer.Context, ident: IdArgument, json_output: JsonOption = False
     )
 
 
-@app.command()
+@commands.command()
 def unlock(
     ctx: typer.Context,
     ident: IdArgument,
@@ -71,7 +73,7 @@ def unlock(
     _recover(ctx, ident, dob, FlowKind.UNLOCK, channel, json_output)
 
 
-@app.command()
+@commands.command()
 def forgot(
     ctx: typer.Context,
     ident: IdArgument,
@@ -139,7 +141,7 @@ def _ask_channel(out: Output, result: Result, channels: list[Channel]) -> Channe
     return channels[int(answer) - 1]
 
 
-@app.command("send-code")
+@commands.command("send-code")
 def send_code(
     ctx: typer.Context,
     flow: Annotated[
@@ -185,7 +187,7 @@ def _report_sent(out: Output, result: Result, identifier: Identifier | None) -> 
     out.ok(payload, "\n".join(lines))
 
 
-@app.command()
+@commands.command()
 def reset(
     ctx: typer.Context,
     ident: Annotated[

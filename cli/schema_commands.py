@@ -7,15 +7,11 @@ from typing import Annotated
 
 import typer
 
-from cli.app import JsonOption, app, open_store, output
+from cli.app import JsonOption, command_group, open_store, output
 from cli.output import Output
 from cli.progress import step_bars
 
-db_app = typer.Typer(
-    help="Database schema (Alembic migrations) and copies between databases.",
-    no_args_is_help=True,
-)
-app.add_typer(db_app, name="db")
+db_app = command_group()
 
 
 @db_app.command("current")

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.account_commands import CsvOption, account_app
-from cli.app import JsonOption, app, open_store, output
+from cli.app import CsvOption, JsonOption, command_group, open_store, output
 from cli.exits import exit_code
 from cli.output import Output, escape, iso_utc, local_time
 from cli.views import (
@@ -31,6 +30,9 @@ from engine.states import Channel
 
 if TYPE_CHECKING:
     from db.support import AuditEvent, BulkLine, BulkReport, SupportResult
+
+commands = command_group()
+account_app = command_group()
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
 ReasonOption = Annotated[
@@ -320,7 +322,7 @@ def _ranges(numbers: list[int]) -> str:
 # --- the audit log -----------------------------------------------------------------
 
 
-@app.command()
+@commands.command()
 def audit(
     ctx: typer.Context,
     ident: Annotated[

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.account_commands import account_app
-from cli.app import JsonOption, app, open_store, output
+from cli.app import JsonOption, command_group, open_store, output
 from cli.exits import exit_code
 from cli.output import Output, escape
 from cli.progress import step_bars
@@ -26,10 +25,8 @@ if TYPE_CHECKING:
     from db.transfer import ExportedAccount, ImportReport, Progress
     from engine.policy_check import Finding
 
-policy_app = typer.Typer(
-    help="Check the configuration against the references.", no_args_is_help=True
-)
-app.add_typer(policy_app, name="policy")
+account_app = command_group()
+policy_app = command_group()
 
 
 class OnError(enum.StrEnum):

@@ -13,7 +13,27 @@ import sys
 import pytest
 from helpers import DOB, NIR, PASSWORD, lines
 
-HEAVY = ("alembic", "argon2", "phonenumbers", "email_validator", "tabulate", "sqlalchemy.orm")
+HEAVY = (
+    "alembic",
+    "argon2",
+    "phonenumbers",
+    "email_validator",
+    "tabulate",
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.postgresql",
+    "pydantic",
+    "rich",
+    "tomllib",
+)
+COMMAND_MODULES = {
+    "cli.procedure_commands",
+    "cli.account_commands",
+    "cli.support_commands",
+    "cli.transfer_commands",
+    "cli.outbox_commands",
+    "cli.schema_commands",
+    "cli.demo",
+}
 
 
 def _imported(home, *args: str, stdin: str = "") -> set[str]:
@@ -68,3 +88,9 @@ def test_commands_import_only_what_they_need(installed, args, allowed):
         assert not any(m == "sqlalchemy" or m.startswith("sqlalchemy.") for m in modules)
         # Registering the commands needs only the engine's states, not its machinery.
         assert modules & {"engine.model", "engine.rules", "engine.identity", "db.store"} == set()
+    # The root's help and version load no command module; a command loads its own.
+    own = {"status": "cli.account_commands", "login": "cli.procedure_commands"}
+    expected = {own[args[0]]} if args[0] in own else set()
+    if args[0] == "unlock":
+        expected = {"cli.procedure_commands"}
+    assert modules & COMMAND_MODULES == expected

@@ -1,0 +1,131 @@
+"""The command table: every command's name, one-line summary and module.
+
+Start-up is most of a command's cost, so `sesame --help` and `--version` import
+no command module and a command imports only its own: the groups read this
+table, and a module is imported when one of its commands is invoked or asked
+for its --help. A test checks each summary against the command's docstring.
+
+In a module, top-level commands are registered on a Typer named `commands`,
+and the commands of group X on one named `X_app` (see `command_module`).
+"""
+
+from __future__ import annotations
+
+
+class Command:
+    """A command defined in `module`."""
+
+    __slots__ = ("module", "summary")
+
+    def __init__(self, module: str, summary: str) -> None:
+        self.module = module
+        self.summary = summary
+
+
+class Group:
+    """A group of commands (`sesame account …`), itself only a table."""
+
+    __slots__ = ("commands", "summary")
+
+    def __init__(self, summary: str, commands: dict[str, Command]) -> None:
+        self.summary = summary
+        self.commands = commands
+
+
+Table = dict[str, "Command | Group"]
+
+_PROCEDURE = "cli.procedure_commands"
+_ACCOUNT = "cli.account_commands"
+_SUPPORT = "cli.support_commands"
+_TRANSFER = "cli.transfer_commands"
+_OUTBOX = "cli.outbox_commands"
+_SCHEMA = "cli.schema_commands"
+
+COMMANDS: Table = {
+    "login": Command(_PROCEDURE, "Log in with your NIR (or email) and password (prompted)."),
+    "unlock": Command(
+        _PROCEDURE, "Unlock your account: NIR (or email) and date of birth, then a channel."
+    ),
+    "forgot": Command(
+        _PROCEDURE, "Forgotten password: the same procedure for an account that is not locked."
+    ),
+    "send-code": Command(
+        _PROCEDURE, "Send (or send again) the temporary password or link on a channel."
+    ),
+    "reset": Command(
+        _PROCEDURE,
+        "Set a new password with the SMS temporary password (ID) or the email link (--token).",
+    ),
+    "status": Command(_ACCOUNT, "Show an account, or without ID the dashboard."),
+    "account": Group(
+        "Provision, inspect, change and unlock accounts.",
+        {
+            "add": Command(
+                _ACCOUNT, "Create an account (the password and its confirmation are prompted)."
+            ),
+            "list": Command(_ACCOUNT, "List accounts, newest first."),
+            "show": Command(_ACCOUNT, "Inspect an account: status, last events, messages."),
+            "edit": Command(_SUPPORT, "Change the email or mobile."),
+            "disable": Command(_SUPPORT, "Disable an account."),
+            "enable": Command(_SUPPORT, "Enable a disabled account again."),
+            "unlock": Command(_SUPPORT, "Unlock one account, or many."),
+            "import": Command(_TRANSFER, "Create accounts from a CSV file."),
+            "export": Command(_TRANSFER, "Write accounts in the import format."),
+        },
+    ),
+    "audit": Command(_SUPPORT, "Read the audit log."),
+    "outbox": Group(
+        "Messages sent to members (SMS and email).",
+        {
+            "list": Command(
+                _OUTBOX, "The newest messages first (destinations masked, secrets never shown)."
+            ),
+            "show": Command(
+                _OUTBOX, "One message, its secret always replaced (the redacted copy)."
+            ),
+            "flush": Command(
+                _OUTBOX,
+                "Write every message still queued to files (after a crash, or a full disk).",
+            ),
+            "retry": Command(
+                _OUTBOX, "Queue a failed or abandoned message again, its attempts reset."
+            ),
+            "deliver": Command(
+                _OUTBOX,
+                "Send queued messages onward: email over SMTP, SMS through a gateway command.",
+            ),
+        },
+    ),
+    "db": Group(
+        "Database schema (Alembic migrations) and copies between databases.",
+        {
+            "current": Command(
+                _SCHEMA, "The schema revision of the database and the one this sesame expects."
+            ),
+            "upgrade": Command(
+                _SCHEMA, "Apply the migrations up to the revision this sesame expects."
+            ),
+            "copy": Command(
+                _SCHEMA,
+                "Copy a whole installation to another database (SQLite ⇄ PostgreSQL), ids kept.",
+            ),
+        },
+    ),
+    "policy": Group(
+        "Check the configuration against the references.",
+        {
+            "check": Command(
+                _TRANSFER, "Compare the settings with OWASP ASVS 4.0.3 and NIST SP 800-63B."
+            )
+        },
+    ),
+    "demo": Command(
+        "cli.demo",
+        "Run the whole procedure on a throw-away home, step by step (exit 0 if all is right).",
+    ),
+}
+
+
+def typer_attribute(group: str | None) -> str:
+    """The name of the Typer, in a command module, that holds a group's commands."""
+    return f"{group}_app" if group else "commands"
