@@ -111,19 +111,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--accounts", type=int, default=1_000_000)
+    parser.add_argument(
+        "--keep", type=Path, help="Build the databases here once and reuse them on later runs."
+    )
+    parser.add_argument("--only", help="Run only the comparisons whose title contains this.")
     options = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="sesame-bench-") as tmp:
-        small, large = Path(tmp) / "small", Path(tmp) / "large"
+        where = options.keep or Path(tmp)
+        small, large = where / "small", where / f"large-{options.accounts}"
         started = time.perf_counter()
-        build(small, 1_000)
-        build(large, options.accounts)
+        for home, count in ((small, 1_000), (large, options.accounts)):
+            if not (home / "sesame.db").exists():
+                build(home, count)
         print(
-            f"built 1,000 + {options.accounts:,} accounts in {time.perf_counter() - started:.1f} s"
+            f"1,000 + {options.accounts:,} accounts ready in {time.perf_counter() - started:.1f} s"
         )
         rows = []
 
         def compare(what: str, a: list[str], b: list[str], target: str, stdin: str = "") -> None:
+            if options.only and options.only not in what:
+                return
             ma, mb = pair(options.runs, a, b, stdin)
             rows.append(
                 (what, f"{ma * 1000:.0f} ms", f"{mb * 1000:.0f} ms", f"{ma / mb:.2f}", target)

@@ -24,7 +24,7 @@ from engine.errors import SesameError, invalid
 from engine.states import AccountState
 
 if TYPE_CHECKING:
-    from db.accounts import AccountView
+    from db.account_view import AccountView
 
 commands = command_group()
 account_app = command_group()
@@ -85,7 +85,7 @@ def status(
 
     An account: its state, failures, lock, masked channels and open flow. The
     dashboard: accounts by state, recent locks, open flows, the outbox."""
-    from db.accounts import account_status
+    from db.account_view import account_status
     from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
@@ -100,7 +100,7 @@ def status(
 def _dashboard(ctx: typer.Context, out: Output) -> None:
     from tabulate import tabulate
 
-    from db.support import dashboard
+    from db.listing import dashboard
 
     board = dashboard(open_store(ctx))
     oldest = None
@@ -174,7 +174,7 @@ def account_list(
     Columns: NIR, state, failures, locked since, open flow, masked channels.
     """
     from cli.parsing import parse_moment
-    from db.support import AccountFilter, list_accounts
+    from db.listing import AccountFilter, list_accounts
 
     out = output(ctx, json_output)
     _one_format(csv_output, json_output)
@@ -270,7 +270,7 @@ def account_show(
     Everything `status` shows, plus the last 10 audit events and the messages sent
     to the account (masked destinations, never a secret).
     """
-    from db.support import account_detail
+    from db.audit_log import account_detail
     from engine.identity import parse_identifier
 
     out = output(ctx, json_output)

@@ -84,7 +84,8 @@ class LazyGroup(TyperGroup):
         self, *, table: registry.Table = registry.COMMANDS, group: str | None = None, **attrs: Any
     ) -> None:
         super().__init__(**attrs)
-        self.commands = LazyCommands(table, group)
+        # Read-only: the commands come from the table (no add_command).
+        self.commands = LazyCommands(table, group)  # type: ignore[assignment]
         self.table = table
 
     def list_commands(self, ctx: ClickContext) -> list[str]:

@@ -11,6 +11,8 @@ and the commands of group X on one named `X_app` (see `command_module`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class Command:
     """A command defined in `module`."""
@@ -27,12 +29,12 @@ class Group:
 
     __slots__ = ("commands", "summary")
 
-    def __init__(self, summary: str, commands: dict[str, Command]) -> None:
+    def __init__(self, summary: str, commands: Table) -> None:
         self.summary = summary
         self.commands = commands
 
 
-Table = dict[str, "Command | Group"]
+Table = Mapping[str, "Command | Group"]
 
 _PROCEDURE = "cli.procedure_commands"
 _ACCOUNT = "cli.account_commands"

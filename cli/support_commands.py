@@ -29,7 +29,8 @@ from engine.errors import SesameError, invalid
 from engine.states import Channel
 
 if TYPE_CHECKING:
-    from db.support import AuditEvent, BulkLine, BulkReport, SupportResult
+    from db.audit_log import AuditEvent
+    from db.support import BulkLine, BulkReport, SupportResult
 
 commands = command_group()
 account_app = command_group()
@@ -349,7 +350,7 @@ def audit(
     Ctrl-C (with --json: one JSON object per line).
     """
     from cli.parsing import parse_moment
-    from db.support import AuditFilter, audit_log, follow_audit
+    from db.audit_log import AuditFilter, audit_log, follow_audit
     from engine.identity import parse_identifier
 
     out = output(ctx, json_output)

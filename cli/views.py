@@ -8,8 +8,8 @@ from cli.output import Output, iso_utc, local_time
 from engine.states import Channel
 
 if TYPE_CHECKING:
-    from db.accounts import AccountView
-    from db.support import AuditEvent
+    from db.account_view import AccountView
+    from db.audit_log import AuditEvent
     from engine.model import Account, Flow
 
 

@@ -1,30 +1,22 @@
-"""Provisioning and the read-only account view (`account add`, `status`)."""
+"""Provisioning: `account add` creates an account, its password hashed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from db import rows
+from db import decisions
+from db.account_view import AccountView, account_status
 from db.schema import accounts, audit_events
 from db.store import Store
 from db.unit_of_work import new_salt
 from engine.errors import SesameError
+from engine.events import Audit
 from engine.identity import Identifier, Nir, Phone, check_birth_date_matches_nir
-from engine.machine import effective_account, live_flow
-from engine.model import Account, AccountState, Audit, Flow
+from engine.model import AccountState
 from engine.passwords import check_new_password, hash_password
-
-
-@dataclass(frozen=True)
-class AccountView:
-    """What support staff and scripts see: the effective state, never a secret."""
-
-    account: Account
-    flow: Flow | None
 
 
 def add_account(
@@ -71,18 +63,9 @@ def add_account(
             detail = {"password": "set" if password_hash else "none"}
             event = Audit("account_created", None, AccountState.ACTIVE, detail)
             conn.execute(
-                insert(audit_events), [rows.audit_row(event, account_id, now, store.settings.actor)]
+                insert(audit_events),
+                [decisions.audit_row(event, account_id, now, store.settings.actor)],
             )
     except IntegrityError:
         raise SesameError("account_exists") from None
     return account_status(store, Identifier(nir=nir, email=None))
-
-
-def account_status(store: Store, ident: Identifier) -> AccountView:
-    with store.read() as conn:
-        account = rows.find_account(conn, ident)
-        if account is None:
-            raise SesameError("not_found")
-        flow = rows.open_flow(conn, account.id)
-    now = store.now()
-    return AccountView(account=effective_account(account, now), flow=live_flow(flow, now))

@@ -34,13 +34,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, update
 
-from db import rows
+from db import decisions
 from db.outbox import render_email, sms_document
 from db.schema import flows, outbox
 from db.store import Store
 from engine.errors import SesameError
+from engine.events import Audit
 from engine.identity import mask_email, mask_phone
-from engine.model import OPEN_FLOW_STATES, Audit
+from engine.model import OPEN_FLOW_STATES
 from engine.policy import OutboxParams
 
 if TYPE_CHECKING:
@@ -337,7 +338,7 @@ def _audit(store: Store, conn: Connection, event: Audit, account_id: int | None)
 
     conn.execute(
         insert(audit_events),
-        [rows.audit_row(event, account_id, store.now(), store.settings.actor)],
+        [decisions.audit_row(event, account_id, store.now(), store.settings.actor)],
     )
 
 

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 
-from db import rows
+from db import decisions, rows
 from db.schema import accounts, audit_events, flows, outbox
 from db.store import Store, storage_error
 from engine.errors import SesameError
+from engine.events import Audit
 from engine.identity import Identifier
-from engine.model import OPEN_FLOW_STATES, Audit
+from engine.model import OPEN_FLOW_STATES
 from engine.timestamps import iso_utc
 
 if TYPE_CHECKING:
@@ -119,7 +120,8 @@ def _abandon_unsent(store: Store, conn: Connection, row: Row[Any], now: datetime
         detail = {"message": row.id, "channel": row.channel, "reason": "flow_closed"}
         event = Audit("message_abandoned", "queued", "abandoned", detail, row.flow_id)
         conn.execute(
-            insert(audit_events), [rows.audit_row(event, row.account_id, now, store.settings.actor)]
+            insert(audit_events),
+            [decisions.audit_row(event, row.account_id, now, store.settings.actor)],
         )
 
 

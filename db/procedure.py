@@ -13,24 +13,21 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
 
-from db import rows
+from db import decisions, rows
 from db.schema import audit_events
 from db.store import Store
 from db.unit_of_work import Result, apply_event, finish, fresh_secrets, new_salt
 from engine.errors import SesameError
-from engine.identity import Identifier
-from engine.model import (
-    Account,
+from engine.events import (
     Audit,
-    Channel,
     ChannelChosen,
     CodeSubmitted,
-    Flow,
-    FlowKind,
     IdentityChecked,
     NewPasswordSubmitted,
     PasswordChecked,
 )
+from engine.identity import Identifier
+from engine.model import Account, Channel, Flow, FlowKind
 from engine.passwords import (
     check_new_password,
     hash_password,
@@ -73,7 +70,7 @@ def login(store: Store, ident: Identifier, password: str) -> Result:
             unknown = Audit("login_unknown", None, None)
             conn.execute(
                 insert(audit_events),
-                [rows.audit_row(unknown, None, store.now(), store.settings.actor)],
+                [decisions.audit_row(unknown, None, store.now(), store.settings.actor)],
             )
         raise SesameError("auth_failed")
     for _ in range(_MAX_VERIFY_ROUNDS):

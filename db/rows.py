@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
-from db.schema import accounts, audit_events, flows, outbox
+from db.schema import accounts, audit_events, flows
 from engine.identity import Identifier
 from engine.model import (
     OPEN_FLOW_STATES,
     Account,
     AccountState,
-    Audit,
     Channel,
-    Decision,
     Flow,
     FlowKind,
     FlowState,
-    SendEmail,
-    SendSms,
-    Snapshot,
 )
 
 if TYPE_CHECKING:
@@ -128,116 +122,6 @@ def recent_events(
         audit_events.c.at > since,
     )
     return tuple(conn.execute(query).scalars())
-
-
-def snapshot(conn: Connection, account: Account, flow: Flow | None, now: datetime) -> Snapshot:
-    since = now - timedelta(days=1)
-    return Snapshot(
-        account=account,
-        flow=flow,
-        recent_sends=recent_events(conn, account.id, "code_sent", since),
-        recent_identity_failures=recent_events(conn, account.id, "identity_failed", since),
-    )
-
-
-def save(
-    conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
-) -> list[str]:
-    """Write the decision in the caller's transaction; return the queued message ids."""
-    account = decision.account
-    if account != before.account:
-        values = {
-            name: getattr(account, name)
-            for name in (
-                "email",
-                "mobile",
-                "sms_capable",
-                "password_hash",
-                "failed_attempts",
-                "locked_at",
-                "locked_until",
-                "last_login_at",
-                "password_changed_at",
-            )
-        }
-        conn.execute(
-            update(accounts)
-            .where(accounts.c.id == account.id)
-            .values(state=account.state, **values)
-        )
-    for flow in decision.flows:
-        save_flow(conn, flow)
-    return write_effects(conn, account.id, decision, now, actor)
-
-
-def save_flow(conn: Connection, flow: Flow) -> None:
-    values = {
-        "state": flow.state.value,
-        "channel": flow.channel.value if flow.channel else None,
-        "secret_digest": flow.secret_digest,
-        "expires_at": flow.expires_at,
-        "code_attempts": flow.code_attempts,
-    }
-    updated = conn.execute(update(flows).where(flows.c.id == flow.id).values(**values))
-    if updated.rowcount == 0:
-        conn.execute(
-            insert(flows).values(
-                id=flow.id,
-                account_id=flow.account_id,
-                kind=flow.kind.value,
-                created_at=flow.created_at,
-                **values,
-            )
-        )
-
-
-def write_effects(
-    conn: Connection, account_id: int, decision: Decision, now: datetime, actor: str
-) -> list[str]:
-    message_ids: list[str] = []
-    audit_rows: list[dict[str, Any]] = []
-    for effect in decision.effects:
-        if isinstance(effect, Audit):
-            audit_rows.append(audit_row(effect, account_id, now, actor))
-        elif isinstance(effect, SendSms | SendEmail):
-            message_ids.append(queue_message(conn, effect, account_id, now))
-    if audit_rows:
-        conn.execute(insert(audit_events), audit_rows)
-    return message_ids
-
-
-def audit_row(effect: Audit, account_id: int | None, now: datetime, actor: str) -> dict[str, Any]:
-    return {
-        "at": now,
-        "actor": actor,
-        "account_id": account_id,
-        "flow_id": effect.flow_id,
-        "event": effect.event,
-        "state_before": effect.state_before,
-        "state_after": effect.state_after,
-        "detail": json.dumps(effect.detail, sort_keys=True),
-    }
-
-
-def queue_message(
-    conn: Connection, message: SendSms | SendEmail, account_id: int, now: datetime
-) -> str:
-    message_id = new_id()
-    conn.execute(
-        insert(outbox).values(
-            id=message_id,
-            account_id=account_id,
-            flow_id=message.flow_id,
-            channel=Channel.SMS if isinstance(message, SendSms) else Channel.EMAIL,
-            recipient=message.to,
-            subject=message.subject if isinstance(message, SendEmail) else None,
-            body=message.body,
-            redacted_body=message.redacted_body,
-            status="queued",
-            created_at=now,
-        )
-    )
-    return message_id
 
 
 def ids(rows: Sequence[Row[Any]]) -> list[str]:

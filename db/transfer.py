@@ -31,10 +31,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import insert, or_, select
 
-from db.rows import audit_row
+from db.decisions import audit_row
 from db.schema import accounts, audit_events
 from db.store import Store
 from engine.errors import SesameError, invalid
+from engine.events import Audit
 from engine.identity import (
     check_birth_date_matches_nir,
     parse_birth_date,
@@ -42,7 +43,7 @@ from engine.identity import (
     parse_mobile,
     parse_nir,
 )
-from engine.model import AccountState, Audit
+from engine.model import AccountState
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

@@ -7,13 +7,14 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from db import rows
+from db import decisions, rows
 from db.outbox import deliver
 from db.store import Store
 from engine.errors import SesameError
+from engine.events import Decision, Event, FreshSecrets, Outcome, Snapshot
 from engine.identity import Identifier
 from engine.machine import Context, step
-from engine.model import Account, Decision, Event, Flow, FreshSecrets, Outcome, Snapshot
+from engine.model import Account, Flow
 from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH
 
 if TYPE_CHECKING:
@@ -50,9 +51,9 @@ def apply_event(
 ) -> tuple[Decision, list[str]]:
     now = store.now()
     settings = store.settings
-    before: Snapshot = rows.snapshot(conn, account, flow, now)
+    before: Snapshot = decisions.snapshot(conn, account, flow, now)
     decision = step(before, event, Context(now, settings.policy, settings.lang))
-    return decision, rows.save(conn, before, decision, now, settings.actor)
+    return decision, decisions.save(conn, before, decision, now, settings.actor)
 
 
 def finish(

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine.errors import IllegalTransition
-from engine.model import (
-    AccountState,
+from engine.events import (
     ChannelChosen,
     ChannelsChanged,
     CodeSubmitted,
@@ -21,13 +20,13 @@ from engine.model import (
     DisabledBySupport,
     EnabledBySupport,
     Event,
-    FlowState,
     IdentityChecked,
     NewPasswordSubmitted,
     PasswordChecked,
     Snapshot,
     UnlockedBySupport,
 )
+from engine.model import AccountState, FlowState
 from engine.rules import (
     Context,
     Rule,
@@ -36,12 +35,9 @@ from engine.rules import (
     channels_changed,
     code_submitted,
     disabled_by_support,
-    effective_account,
-    effective_state,
     enabled_by_support,
     expire,
     identity,
-    live_flow,
     login_active,
     login_locked,
     new_password,
@@ -56,9 +52,6 @@ __all__ = [
     "TRANSITIONS",
     "Context",
     "dispatch_state",
-    "effective_account",
-    "effective_state",
-    "live_flow",
     "step",
     "usable_channels",
 ]

@@ -15,11 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine import messages
-from engine.model import (
-    Account,
-    AccountState,
+from engine.effective import effective_account, effective_state
+from engine.events import (
     Audit,
-    Channel,
     ChannelChosen,
     ChannelsChanged,
     CodeSubmitted,
@@ -27,9 +25,6 @@ from engine.model import (
     DisabledBySupport,
     Effect,
     EnabledBySupport,
-    Flow,
-    FlowKind,
-    FlowState,
     FreshSecrets,
     IdentityChecked,
     NewPasswordSubmitted,
@@ -40,6 +35,7 @@ from engine.model import (
     Snapshot,
     UnlockedBySupport,
 )
+from engine.model import Account, AccountState, Channel, Flow, FlowKind, FlowState
 from engine.passwords import digests_equal, secret_digest
 from engine.policy import Policy
 
@@ -58,20 +54,6 @@ class Context:
 
 Rule = Callable[[Snapshot, Any, Context], Decision]
 State = AccountState | FlowState | None
-
-
-def effective_state(account: Account, now: datetime) -> AccountState:
-    """The state as the member experiences it: a time-limited lock ends by itself."""
-    if account.state is A.LOCKED and account.locked_until and account.locked_until <= now:
-        return A.ACTIVE
-    return account.state
-
-
-def effective_account(account: Account, now: datetime) -> Account:
-    """The account with an ended time-limited lock lifted (failures forgotten too)."""
-    if effective_state(account, now) is account.state:
-        return account
-    return replace(account, state=A.ACTIVE, failed_attempts=0, locked_at=None, locked_until=None)
 
 
 def usable_channels(account: Account) -> tuple[Channel, ...]:
@@ -544,10 +526,3 @@ def _seconds_until(when: datetime, now: datetime) -> int:
 
 def _minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
-
-
-def live_flow(flow: Flow | None, now: datetime) -> Flow | None:
-    """The flow if it is still open at `now`, else None (for read-only views)."""
-    if flow and flow.state.is_open and flow.expires_at > now:
-        return flow
-    return None

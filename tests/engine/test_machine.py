@@ -20,12 +20,8 @@ from hypothesis import strategies as st
 
 from engine import machine, messages
 from engine.errors import IllegalTransition
-from engine.machine import TRANSITIONS, Context, dispatch_state, step
-from engine.model import (
-    Account,
-    AccountState,
+from engine.events import (
     Audit,
-    Channel,
     ChannelChosen,
     ChannelsChanged,
     CodeSubmitted,
@@ -33,9 +29,6 @@ from engine.model import (
     DisabledBySupport,
     EnabledBySupport,
     Event,
-    Flow,
-    FlowKind,
-    FlowState,
     FreshSecrets,
     IdentityChecked,
     NewPasswordSubmitted,
@@ -46,6 +39,8 @@ from engine.model import (
     Snapshot,
     UnlockedBySupport,
 )
+from engine.machine import TRANSITIONS, Context, dispatch_state, step
+from engine.model import Account, AccountState, Channel, Flow, FlowKind, FlowState
 from engine.passwords import secret_digest
 from engine.policy import Policy
 from engine.rules import State, expire

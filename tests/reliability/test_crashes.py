@@ -26,12 +26,12 @@ def die(*args, **kwargs):
 
 point = os.environ["CRASH_AT"]
 if point == "before_commit":
-    import db.rows
-    save = db.rows.save
+    import db.decisions
+    save = db.decisions.save
     def save_then_die(*args, **kwargs):
         save(*args, **kwargs)
         die()
-    db.rows.save = save_then_die
+    db.decisions.save = save_then_die
 elif point == "after_commit":
     import db.outbox
     db.outbox.write_file = die

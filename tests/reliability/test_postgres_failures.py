@@ -11,6 +11,8 @@ import sys
 import pytest
 from helpers import NIR, PASSWORD, lines
 
+from db.schema import HEAD_REVISION
+
 ON_POSTGRES = pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 
 
@@ -52,16 +54,16 @@ def test_missing_driver_names_the_extra(sesame, home, monkeypatch):
 
 @ON_POSTGRES
 def test_connection_lost_mid_command_applies_nothing(sesame, member, home, monkeypatch):
-    import db.rows
+    import db.decisions
 
     member()
-    save = db.rows.save
+    save = db.decisions.save
 
     def server_goes_away(conn, *args, **kwargs):
         save(conn, *args, **kwargs)
         conn.exec_driver_sql("SELECT pg_terminate_backend(pg_backend_pid())")
 
-    monkeypatch.setattr(db.rows, "save", server_goes_away)
+    monkeypatch.setattr(db.decisions, "save", server_goes_away)
     result = sesame("login", NIR, "--json", input=lines("wrong password"), lang="en")
     assert result.exit_code == 11
     assert result.json()["error"]["code"] == "storage_unavailable"
@@ -77,4 +79,4 @@ def test_first_commands_on_an_empty_database_create_the_schema_once(home):
 
     outcomes = run_together(home, [(["status", NIR, "--json"], "")] * 4)
     assert [o.exit_code for o in outcomes] == [12] * 4, outcomes
-    assert home.query("SELECT version_num FROM alembic_version") == [("0002",)]
+    assert home.query("SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]

@@ -1,0 +1,177 @@
+"""What `step()` exchanges: the snapshot it reads, the events (past-tense facts)
+the shell observed, and the decision with its effects (imperatives)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from engine.model import Account, Flow
+from engine.states import Channel, FlowKind
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a rule may look at: the account row, the flow the event concerns
+    (the open one, or the one a submitted secret points to) and the recent
+    history that rate limits count (rolling 24 h)."""
+
+    account: Account
+    flow: Flow | None = None
+    recent_sends: tuple[datetime, ...] = ()
+    recent_identity_failures: tuple[datetime, ...] = ()
+
+
+@dataclass(frozen=True)
+class FreshSecrets:
+    """Randomness drawn by the shell before the step: the engine never draws."""
+
+    flow_id: str
+    sms_code: str
+    link_token: str
+
+
+# --- events: facts the shell observed -------------------------------------
+
+
+@dataclass(frozen=True)
+class PasswordChecked:
+    """A login: argon2 ran outside the transaction; `typed_digest` lets the
+    rule compare the typed text with an open flow's temporary password."""
+
+    matched: bool
+    typed_digest: str
+    rehashed: str | None = None
+
+
+@dataclass(frozen=True)
+class IdentityChecked:
+    """`unlock`/`forgot`: NIR (or email) and date of birth were given."""
+
+    kind: FlowKind
+    birth_date_matches: bool
+    channel: Channel | None
+    fresh: FreshSecrets
+
+
+@dataclass(frozen=True)
+class ChannelChosen:
+    """`send-code`: a (new) secret on the chosen channel."""
+
+    channel: Channel
+    fresh: FreshSecrets
+
+
+@dataclass(frozen=True)
+class CodeSubmitted:
+    """A temporary password (SMS) or link token (email) was typed."""
+
+    channel: Channel
+    typed_digest: str
+
+
+@dataclass(frozen=True)
+class NewPasswordSubmitted:
+    """Step 5: the verified secret again, with the new password's hash."""
+
+    channel: Channel
+    typed_digest: str
+    new_hash: str
+
+
+@dataclass(frozen=True)
+class UnlockedBySupport:
+    """Support lifted the lock; `send_reset` starts a flow to the member's own channel."""
+
+    reason: str
+    send_reset: Channel | None
+    fresh: FreshSecrets
+
+
+@dataclass(frozen=True)
+class DisabledBySupport:
+    reason: str
+
+
+@dataclass(frozen=True)
+class EnabledBySupport:
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChannelsChanged:
+    """Support replaced the contact channels (already validated)."""
+
+    email: str | None
+    mobile: str | None
+    sms_capable: bool
+    reason: str
+
+
+Event = (
+    PasswordChecked
+    | IdentityChecked
+    | ChannelChosen
+    | CodeSubmitted
+    | NewPasswordSubmitted
+    | UnlockedBySupport
+    | DisabledBySupport
+    | EnabledBySupport
+    | ChannelsChanged
+)
+
+
+# --- effects: what the shell must do in the same transaction ---------------
+
+
+@dataclass(frozen=True)
+class Audit:
+    event: str
+    state_before: str | None
+    state_after: str | None
+    detail: dict[str, str] = field(default_factory=dict)
+    flow_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SendSms:
+    to: str
+    body: str
+    redacted_body: str
+    flow_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SendEmail:
+    to: str
+    subject: str
+    body: str
+    redacted_body: str
+    flow_id: str | None = None
+
+
+Effect = Audit | SendSms | SendEmail
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the command reports. `ok=False` outcomes are refusals that still
+    carry effects (a failed password is a transition, not an error)."""
+
+    code: str
+    ok: bool
+    retry_after: int | None = None
+    auto_channel: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    account: Account
+    flows: tuple[Flow, ...]
+    effects: tuple[Effect, ...]
+    outcome: Outcome
+
+    @property
+    def flow(self) -> Flow | None:
+        """The flow the outcome is about: the last one the rule wrote."""
+        return self.flows[-1] if self.flows else None
