@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
-from typer.main import get_group
+from typer.main import get_command_from_info, get_command_name
 
 from cli import registry
 from cli.exits import exit_code
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from typer._click.core import Command as ClickCommand
     from typer._click.core import Context as ClickContext
     from typer._click.formatting import HelpFormatter
+    from typer.models import CommandInfo
 
     from db.store import Store
 
@@ -66,8 +67,7 @@ class LazyCommands(Mapping[str, "ClickCommand"]):
                 table=entry.commands,
                 group=name,
             )
-        built = _built(entry.module, registry.typer_attribute(self.group))
-        return built.commands[name]
+        return _command(entry.module, registry.typer_attribute(self.group), name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.table)
@@ -98,10 +98,25 @@ class LazyGroup(TyperGroup):
 
 
 @cache
-def _built(module: str, attribute: str) -> TyperGroup:
-    """The click commands of one Typer of a command module, built once."""
+def _command(module: str, attribute: str, name: str) -> ClickCommand:
+    """Import a command's module and build that one command (not its neighbours:
+    Typer reads every parameter of every command it builds)."""
     __import__(module)  # not importlib.import_module: -X importtime sees this one
-    return get_group(getattr(sys.modules[module], attribute))
+    commands: typer.Typer = getattr(sys.modules[module], attribute)
+    for info in commands.registered_commands:
+        if command_name(info) == name:
+            return get_command_from_info(
+                info,
+                pretty_exceptions_short=commands.pretty_exceptions_short,
+                rich_markup_mode=commands.rich_markup_mode,
+            )
+    raise LookupError(f"{module}.{attribute} registers no command {name!r}")
+
+
+def command_name(info: CommandInfo) -> str:
+    """The name Typer gives a registered command."""
+    callback_name = info.callback.__name__ if info.callback else ""
+    return info.name or get_command_name(callback_name)
 
 
 def command_group() -> typer.Typer:

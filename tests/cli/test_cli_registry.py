@@ -6,7 +6,7 @@ import pytest
 from typer.main import get_command
 
 from cli import registry
-from cli.app import LazyGroup, app
+from cli.app import LazyGroup, app, command_name
 
 
 def _entries(table: registry.Table, path: tuple[str, ...] = ()):
@@ -42,6 +42,6 @@ def test_every_registered_command_is_in_the_table():
             group = None if attribute == "commands" else attribute.removesuffix("_app")
             table = registry.COMMANDS if group is None else registry.COMMANDS[group].commands
             for info in typer_app.registered_commands:
-                name = info.name or info.callback.__name__.replace("_", "-")
+                name = command_name(info)
                 assert name in table, (module, attribute, name)
                 assert table[name].module == module
