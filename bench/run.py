@@ -109,7 +109,7 @@ def pair(runs: int, a: list[str], b: list[str], stdin: str = "") -> tuple[float,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument(
         "--keep", type=Path, help="Build the databases here once and reuse them on later runs."

@@ -15,7 +15,6 @@ from typer.main import get_command_from_info, get_command_name
 
 from cli import registry
 from cli.exits import exit_code
-from cli.output import Output
 from engine.errors import SesameError
 
 if TYPE_CHECKING:
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from typer._click.formatting import HelpFormatter
     from typer.models import CommandInfo
 
+    from cli.output import Output
     from db.store import Store
 
 __version__ = "0.1.0"
@@ -168,6 +168,8 @@ def _globals(ctx: ClickContext) -> Globals:
 
 
 def _output(ctx: ClickContext) -> Output:
+    from cli.output import Output  # not at import time: `--help` prints no result
+
     options = _globals(ctx)
     as_json = options.as_json or "--json" in ctx.find_root().meta.get("sesame_args", [])
     return Output(options.language(), as_json)
@@ -175,6 +177,8 @@ def _output(ctx: ClickContext) -> Output:
 
 def output(ctx: typer.Context, as_json: bool) -> Output:
     """The command's output; remembers --json for the error path."""
+    from cli.output import Output
+
     options = _globals(ctx)
     options.as_json = as_json
     return Output(options.language(), as_json)

@@ -75,6 +75,7 @@ def installed(tmp_path):
         (["login", "--help"], ()),
         (["status", NIR, "--json"], ()),
         (["status", NIR], ("tabulate",)),
+        (["account", "list", "--state", "locked", "--limit", "50"], ("tabulate",)),
         (["login", NIR], ("argon2",)),
         (["unlock", NIR, "--dob", DOB, "--json"], ()),
     ],
@@ -89,8 +90,18 @@ def test_commands_import_only_what_they_need(installed, args, allowed):
         # Registering the commands needs only the engine's states, not its machinery.
         assert modules & {"engine.model", "engine.rules", "engine.identity", "db.store"} == set()
     # The root's help and version load no command module; a command loads its own.
-    own = {"status": "cli.account_commands", "login": "cli.procedure_commands"}
+    own = {
+        "status": "cli.account_commands",
+        "account": "cli.account_commands",
+        "login": "cli.procedure_commands",
+    }
     expected = {own[args[0]]} if args[0] in own else set()
     if args[0] == "unlock":
         expected = {"cli.procedure_commands"}
     assert modules & COMMAND_MODULES == expected
+    if args[0] in ("status", "account") and "--help" not in args:
+        # Read-only views need the records, not the machine that changes them.
+        assert (
+            modules & {"engine.machine", "engine.rules", "engine.events", "db.unit_of_work"}
+            == set()
+        )
