@@ -5,9 +5,10 @@ checked with the same identity rules as `account add` (in a pool of worker
 processes when the file holds more than one batch: phone and email parsing
 is CPU work), and valid rows are written one short write transaction per
 batch, so other commands are never blocked for long. Only the NIRs and
-emails already accepted stay in memory, to refuse duplicates within the
-file; duplicates against the database are looked up per batch through the
-unique indexes.
+emails already accepted are remembered, in a temporary on-disk table, to
+refuse duplicates within the file (memory stays flat: a million rows' keys as
+Python dicts took 300 MB); duplicates against the database are looked up per
+batch through the unique indexes.
 
 With `stop_on_error` (the default) the whole file is checked first and
 nothing is written if any row is refused; the checked rows wait in an
@@ -358,14 +359,12 @@ def _open(path: Path, *, binary: bool = False) -> Any:
 
 def _checked_batches(path: Path, today: date, tick: Tick) -> Iterator[list[Checked]]:
     """The file's rows, checked, batch by batch in order; duplicates in the file refused."""
-    nir_lines: dict[str, int] = {}
-    email_lines: dict[str, int] = {}
     done = 0
-    with _open(path) as handle:
+    with _open(path) as handle, FirstLines() as first_lines:
         columns, delimiter = _header(handle, path)
         check = partial(check_batch, columns, today)
         for batch in _map_in_order(check, _raw_batches(handle, path, delimiter)):
-            yield [_first_occurrence(item, nir_lines, email_lines) for item in batch]
+            yield first_lines.refuse_repeats(batch)
             done += len(batch)
             tick(done)
 
@@ -525,21 +524,62 @@ def check_password_hash(raw: str) -> str:
     return raw
 
 
-def _first_occurrence(
-    item: Checked, nir_lines: dict[str, int], email_lines: dict[str, int]
-) -> Checked:
-    """The first valid row with a NIR (or email) wins; later ones are refused."""
-    if isinstance(item, Refusal):
+class FirstLines:
+    """The line where each NIR and email first appeared in the file, kept in a
+    private temporary SQLite database (on disk, deleted when closed)."""
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self._db = sqlite3.connect("")  # "": a temporary database, not ":memory:"
+        self._db.execute("CREATE TABLE first (key TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID")
+
+    def __enter__(self) -> FirstLines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._db.close()
+
+    def refuse_repeats(self, batch: list[Checked]) -> list[Checked]:
+        """The batch with each repeated NIR (or email) refused; the first valid row
+        with a key wins."""
+        keys = [key for item in batch if isinstance(item, NewAccount) for key in _keys(item)]
+        seen = dict(self._known(keys))
+        result: list[Checked] = []
+        new: list[tuple[str, int]] = []
+        for item in batch:
+            if isinstance(item, NewAccount):
+                item = self._first_or_refused(item, seen, new)
+            result.append(item)
+        self._db.executemany("INSERT INTO first VALUES (?, ?)", new)
+        return result
+
+    @staticmethod
+    def _first_or_refused(
+        item: NewAccount, seen: dict[str, int], new: list[tuple[str, int]]
+    ) -> Checked:
+        nir_key, *email_key = _keys(item)
+        if nir_key in seen:
+            return Refusal(item.line, "import_duplicate_nir", None, {"first_line": seen[nir_key]})
+        if email_key and email_key[0] in seen:
+            first_line = seen[email_key[0]]
+            return Refusal(item.line, "import_duplicate_email", None, {"first_line": first_line})
+        for key in (nir_key, *email_key):
+            seen[key] = item.line
+            new.append((key, item.line))
         return item
-    if item.nir in nir_lines:
-        return Refusal(item.line, "import_duplicate_nir", None, {"first_line": nir_lines[item.nir]})
-    if item.email and item.email in email_lines:
-        first_line = email_lines[item.email]
-        return Refusal(item.line, "import_duplicate_email", None, {"first_line": first_line})
-    nir_lines[item.nir] = item.line
-    if item.email:
-        email_lines[item.email] = item.line
-    return item
+
+    def _known(self, keys: list[str]) -> Iterator[tuple[str, int]]:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, line FROM first WHERE key IN ({marks})"
+            yield from self._db.execute(query, chunk)
+
+
+def _keys(item: NewAccount) -> list[str]:
+    """A row's unique keys: its NIR, and its email when it has one."""
+    return [f"nir:{item.nir}", *([f"email:{item.email}"] if item.email else [])]
 
 
 # --- export ------------------------------------------------------------------
