@@ -3,25 +3,17 @@ become exit statuses."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
-from typer.main import get_command_from_info, get_command_name
 
-from cli import registry
 from cli.exits import exit_code
+from cli.lazy import LazyGroup
 from engine.errors import SesameError
 
 if TYPE_CHECKING:
-    from typer._click.core import Command as ClickCommand
     from typer._click.core import Context as ClickContext
-    from typer._click.formatting import HelpFormatter
-    from typer.models import CommandInfo
 
     from cli.output import Output
     from db.store import Store
@@ -41,87 +33,11 @@ class Globals:
     actor: str | None = None
     debug: bool = False
     as_json: bool = False
-    args: list[str] = field(default_factory=list)
 
     def language(self) -> str:
         from db.settings import default_lang
 
         return self.lang if self.lang in ("fr", "en") else default_lang()
-
-
-class LazyCommands(Mapping[str, "ClickCommand"]):
-    """A group's commands by name, each built from its module on first use."""
-
-    def __init__(self, table: registry.Table, group: str | None) -> None:
-        self.table = table
-        self.group = group
-
-    def __getitem__(self, name: str) -> ClickCommand:
-        entry = self.table[name]
-        if isinstance(entry, registry.Group):
-            return LazyGroup(
-                name=name,
-                help=entry.summary,
-                no_args_is_help=True,
-                rich_markup_mode=None,
-                table=entry.commands,
-                group=name,
-            )
-        return _command(entry.module, registry.typer_attribute(self.group), name)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.table)
-
-    def __len__(self) -> int:
-        return len(self.table)
-
-
-class LazyGroup(TyperGroup):
-    """A group whose commands come from `cli.registry`, each module imported only
-    when one of its commands is used."""
-
-    def __init__(
-        self, *, table: registry.Table = registry.COMMANDS, group: str | None = None, **attrs: Any
-    ) -> None:
-        super().__init__(**attrs)
-        # Read-only: the commands come from the table (no add_command).
-        self.commands = LazyCommands(table, group)  # type: ignore[assignment]
-        self.table = table
-
-    def list_commands(self, ctx: ClickContext) -> list[str]:
-        return list(self.table)
-
-    def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
-        """The summaries from the table: `--help` imports no command module."""
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, entry.summary) for name, entry in self.table.items()])
-
-
-@cache
-def _command(module: str, attribute: str, name: str) -> ClickCommand:
-    """Import a command's module and build that one command (not its neighbours:
-    Typer reads every parameter of every command it builds)."""
-    __import__(module)  # not importlib.import_module: -X importtime sees this one
-    commands: typer.Typer = getattr(sys.modules[module], attribute)
-    for info in commands.registered_commands:
-        if command_name(info) == name:
-            return get_command_from_info(
-                info,
-                pretty_exceptions_short=commands.pretty_exceptions_short,
-                rich_markup_mode=commands.rich_markup_mode,
-            )
-    raise LookupError(f"{module}.{attribute} registers no command {name!r}")
-
-
-def command_name(info: CommandInfo) -> str:
-    """The name Typer gives a registered command."""
-    callback_name = info.callback.__name__ if info.callback else ""
-    return info.name or get_command_name(callback_name)
-
-
-def command_group() -> typer.Typer:
-    """A Typer on which a command module registers commands (see `cli.registry`)."""
-    return typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
 
 
 class SesameGroup(LazyGroup):

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import command_group
+from cli.lazy import command_group
 
 NIR = "2 95 10 99 126 111 93"
 BIRTH_DATE = "15/10/1995"

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.app import JsonOption, command_group, open_store, output
+from cli.app import JsonOption, open_store, output
+from cli.lazy import command_group
 from cli.output import Output, escape, iso_utc, local_time
 from cli.parsing import parse_moment
 from cli.prompts import read_secret

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import JsonOption, command_group, open_store, output
+from cli.app import JsonOption, open_store, output
+from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_choice, read_secret
 from cli.views import destination

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cli.app import JsonOption, command_group, open_store, output
+from cli.app import JsonOption, open_store, output
+from cli.lazy import command_group
 from cli.output import Output
 from cli.progress import step_bars
 

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.app import CsvOption, JsonOption, command_group, open_store, output
+from cli.app import CsvOption, JsonOption, open_store, output
 from cli.exits import exit_code
+from cli.lazy import command_group
 from cli.output import Output, escape, iso_utc, local_time
 from cli.views import (
     EVENT_HEADERS,

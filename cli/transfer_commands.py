@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.app import JsonOption, command_group, open_store, output
+from cli.app import JsonOption, open_store, output
 from cli.exits import exit_code
+from cli.lazy import command_group
 from cli.output import Output, escape
 from cli.progress import step_bars
 from engine import messages

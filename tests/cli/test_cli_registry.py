@@ -6,7 +6,8 @@ import pytest
 from typer.main import get_command
 
 from cli import registry
-from cli.app import LazyGroup, app, command_name
+from cli.app import app
+from cli.lazy import LazyGroup, command_name
 
 
 def _entries(table: registry.Table, path: tuple[str, ...] = ()):
