@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, true
 
 from db import rows
 from db.account_view import AccountView, account_status
@@ -160,26 +160,80 @@ def audit_log(store: Store, filters: AuditFilter, limit: int) -> AuditPage:
 def follow_audit(
     store: Store, filters: AuditFilter, after_id: int, interval: float = 1.0
 ) -> Iterator[list[AuditEvent]]:
-    """Forever: every `interval` seconds, the matching events written since the last
-    look (each poll reads only the new ids, however selective the filters)."""
-    last = after_id
+    """Forever: every `interval` seconds, the matching events committed since the
+    last look."""
+    follower = AuditFollower(store, filters, after_id)
     while True:
         time.sleep(interval)
-        with store.read() as conn:
-            newest = _last_event_id(conn)
-            query = (
-                _events_query()
-                .where(
-                    audit_events.c.id > last,
-                    audit_events.c.id <= newest,
-                    *_audit_conditions(conn, filters),
-                )
-                .order_by(audit_events.c.id)
-            )
-            found = [_event_from_row(row) for row in conn.execute(query)]
-        last = newest
+        found = follower.poll()
         if found:
             yield found
+
+
+# An id allocated but not yet committed is awaited this long, then given up (a
+# rolled-back transaction leaves a gap for ever). A sesame write lasts well
+# under a second; the busy timeout bounds a wait to 10 s.
+GAP_SECONDS = 120.0
+# At the start, gaps are looked for among the newest ids only: the transactions
+# in flight at any moment hold a handful of them.
+START_WINDOW = 1000
+
+
+class AuditFollower:
+    """The events committed since the last look, in the order they become visible.
+
+    Ids are not visible in their order: PostgreSQL allocates an id when a row is
+    inserted, and a transaction that started first may commit after a later one.
+    So the follower remembers the ids it has not seen below the newest one (the
+    gaps) and looks at them again until they appear or `GAP_SECONDS` pass. On
+    SQLite, writes are serialised and there are no such gaps.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        filters: AuditFilter,
+        after_id: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.filters = filters
+        self.last = after_id
+        self.clock = clock
+        self.gaps: dict[int, float] = {}  # id -> when it was first missed
+        low = max(0, after_id - START_WINDOW)
+        c = audit_events.c
+        with store.read() as conn:
+            present = set(conn.execute(select(c.id).where(c.id > low, c.id <= after_id)).scalars())
+        self._note_gaps(range(low + 1, after_id + 1), present)
+
+    def poll(self) -> list[AuditEvent]:
+        """The matching events that became visible since the last call, by id."""
+        c = audit_events.c
+        looked_at = c.id > self.last
+        if self.gaps:
+            looked_at = or_(looked_at, c.id.in_(list(self.gaps)))
+        with self.store.read() as conn:
+            matches = and_(true(), *_audit_conditions(conn, self.filters)).label("matches")
+            visible = conn.execute(select(c.id, matches).where(looked_at)).all()
+            wanted = [row.id for row in visible if row.matches]
+            query = _events_query().where(c.id.in_(wanted)).order_by(c.id)
+            found = [_event_from_row(row) for row in conn.execute(query)] if wanted else []
+        ids = {row.id for row in visible}
+        newest = max(ids, default=self.last)
+        self._note_gaps(range(self.last + 1, newest + 1), ids)
+        for seen in ids:
+            self.gaps.pop(seen, None)
+        self.last = max(self.last, newest)
+        too_old = self.clock() - GAP_SECONDS
+        self.gaps = {gap: since for gap, since in self.gaps.items() if since > too_old}
+        return found
+
+    def _note_gaps(self, ids: range, present: set[int]) -> None:
+        now = self.clock()
+        for missing in ids:
+            if missing not in present:
+                self.gaps.setdefault(missing, now)
 
 
 def _last_event_id(conn: Connection) -> int:

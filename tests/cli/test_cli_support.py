@@ -784,6 +784,82 @@ def test_audit_human_csv_and_empty(sesame, member):
     assert sesame("audit", "--csv", "--json").exit_code == 2
 
 
+def _audit(conn, event, id=None):
+    from sqlalchemy import insert
+
+    from db.schema import audit_events
+
+    values = {"at": datetime.now(UTC), "actor": "test", "event": event, "detail": "{}"}
+    conn.execute(insert(audit_events).values(**values, **({"id": id} if id else {})))
+
+
+def test_follow_prints_each_new_matching_event_once(sesame, member, home):
+    from db.audit_log import AuditFilter, AuditFollower, audit_log
+
+    member()
+    store = store_for(home)
+    filters = AuditFilter(events=("wanted",))
+    follower = AuditFollower(store, filters, audit_log(store, filters, 10).last_id)
+    assert follower.poll() == []
+    with store.write() as conn:
+        _audit(conn, "wanted")
+        _audit(conn, "other")
+        _audit(conn, "wanted")
+    found = follower.poll()
+    assert [e.event for e in found] == ["wanted", "wanted"]
+    assert found[0].id < found[1].id
+    assert follower.poll() == []
+    assert follower.gaps == {}
+
+
+def test_follow_forgets_a_gap_that_never_fills(home, sesame, member):
+    """A rolled-back insert leaves an id unused for ever: awaited, then given up."""
+    from db.audit_log import GAP_SECONDS, AuditFilter, AuditFollower
+
+    member()
+    store = store_for(home)
+    now = [1000.0]
+    with store.read() as conn:
+        from db.audit_log import _last_event_id
+
+        last = _last_event_id(conn)
+    follower = AuditFollower(store, AuditFilter(), last, clock=lambda: now[0])
+    with store.write() as conn:
+        _audit(conn, "after_a_gap", id=last + 2)
+    assert [e.event for e in follower.poll()] == ["after_a_gap"]
+    assert set(follower.gaps) == {last + 1}
+    now[0] += GAP_SECONDS + 1
+    assert follower.poll() == []
+    assert follower.gaps == {}
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_follow_prints_events_committed_after_newer_ones(home, sesame, member):
+    """PostgreSQL allocates ids at insert: a transaction that began first can commit
+    last. Such events are printed when they commit, before the page or after."""
+    from db.audit_log import AuditFilter, AuditFollower, audit_log
+
+    member()
+    store = store_for(home)
+    with store.engine.connect() as early, store.engine.connect() as late:
+        before_page = early.begin()
+        _audit(early, "begun_before_the_page")  # its id is below the page's last id
+        with store.write() as conn:
+            _audit(conn, "in_the_page")
+        page = audit_log(store, AuditFilter(), 10)
+        assert page.events[-1].event == "in_the_page"
+        follower = AuditFollower(store, AuditFilter(), page.last_id)
+        after_page = late.begin()
+        _audit(late, "begun_after_the_page")
+        with store.write() as conn:
+            _audit(conn, "committed_first")
+        assert [e.event for e in follower.poll()] == ["committed_first"]
+        after_page.commit()
+        before_page.commit()
+    assert [e.event for e in follower.poll()] == ["begun_before_the_page", "begun_after_the_page"]
+    assert follower.poll() == []
+
+
 # --- the dashboard -------------------------------------------------------------------------
 
 
