@@ -322,6 +322,56 @@ def test_duplicates_against_the_database(sesame, member, tmp_path):
     assert [line for line, _ in refused_lines(again)] == [2, 3, 4]
 
 
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_an_account_created_during_a_batch_is_refused_not_an_internal_error(sesame, home, tmp_path):
+    """PostgreSQL: a command creating one of the file's accounts while a batch is
+    being written. The batch locks `accounts` first, so it waits for that command
+    and then refuses the row (without the lock: the unique index fails the insert,
+    exit 1)."""
+    import os
+    import subprocess
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    assert sesame("db", "upgrade").exit_code == 0
+    source = write(tmp_path, PAUL)
+    other = create_engine(home.db_url)
+    with other.connect() as creating:
+        creating.begin()
+        creating.execute(
+            text(
+                "INSERT INTO accounts (nir, birth_date, sms_capable, state, failed_attempts,"
+                " created_at) VALUES (:nir, '1985-05-03', false, 'active', 0, now())"
+            ),
+            {"nir": PAUL_COMPACT},
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
+        command = ["account", "import", source, "--on-error", "skip", "--json"]
+        importing = subprocess.Popen(
+            [sys.executable, "-m", "cli", *home.global_args, "--lang", "en", *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        deadline = time.monotonic() + 60
+        with other.connect() as watching:
+            while watching.execute(text(waiting)).scalar_one() == 0:
+                watching.rollback()  # pg_stat_activity is a snapshot per transaction
+                assert importing.poll() is None, importing.communicate()
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        creating.commit()
+    stdout, stderr = importing.communicate(timeout=60)
+    other.dispose()
+    assert importing.returncode == 5, (stdout, stderr)
+    document = json.loads(stdout)
+    assert document["imported"] == 0
+    assert [(r["line"], r["code"]) for r in document["refused"]] == [(2, "account_exists")]
+
+
 def test_stop_rolls_back_a_batch_whose_account_appeared_after_the_check(
     sesame, home, tmp_path, monkeypatch
 ):
