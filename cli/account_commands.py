@@ -26,6 +26,7 @@ from engine.states import AccountState
 
 if TYPE_CHECKING:
     from db.account_view import AccountView
+    from db.audit_log import AccountDetail
 
 commands = command_group()
 account_app = command_group()
@@ -292,6 +293,10 @@ def account_show(
         "events": [event_payload(event) for event in detail.events],
         "messages": messages,
     }
+    out.ok(payload, lambda: _show_text(detail, messages, out))
+
+
+def _show_text(detail: AccountDetail, messages: list[dict[str, str | None]], out: Output) -> str:
     none = out.text("show.none")
     events = terminal_table(EVENT_HEADERS, [event_cells(e, out.lang) for e in detail.events])
     message_rows = [
@@ -308,4 +313,4 @@ def account_show(
         out.text("show.messages"),
         sent_table if message_rows else none,
     ]
-    out.ok(payload, "\n".join(human))
+    return "\n".join(human)

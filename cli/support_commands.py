@@ -374,8 +374,12 @@ def audit(
         typer.echo(csv_text(AUDIT_CSV_HEADERS, rows), nl=False)
         return
     if not follow:
-        table = terminal_table(EVENT_HEADERS, [event_cells(e, out.lang) for e in page.events])
-        human = table if page.events else out.text("audit.none")
+
+        def human() -> str:
+            if not page.events:
+                return out.text("audit.none")
+            return terminal_table(EVENT_HEADERS, [event_cells(e, out.lang) for e in page.events])
+
         out.ok({"events": [event_payload(e) for e in page.events]}, human)
         return
     _print_events(out, page.events, headers=True)

@@ -5,18 +5,24 @@ messages)."""
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, update
 
-from db.rows import new_id, recent_events
+from db.rows import recent_events
 from db.schema import accounts, audit_events, flows, outbox
 from engine.events import Audit, Decision, SendEmail, SendSms, Snapshot
 from engine.model import Account, Channel, Flow
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+
+def new_id() -> str:
+    """Identifiers for flows and messages: random, short enough to read out."""
+    return secrets.token_hex(8)
 
 
 def snapshot(conn: Connection, account: Account, flow: Flow | None, now: datetime) -> Snapshot:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +21,6 @@ from engine.model import (
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row, Select
-
-
-def new_id() -> str:
-    """Identifiers for flows and messages: random, short enough to read out."""
-    return secrets.token_hex(8)
 
 
 def account_from_row(row: Row[Any]) -> Account:
@@ -122,7 +115,3 @@ def recent_events(
         audit_events.c.at > since,
     )
     return tuple(conn.execute(query).scalars())
-
-
-def ids(rows: Sequence[Row[Any]]) -> list[str]:
-    return [row.id for row in rows]

@@ -12,7 +12,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -34,9 +33,6 @@ from engine.events import (
 from engine.identity import Identifier, Nir, Phone, parse_identifier
 from engine.machine import Context, step
 from engine.model import Account, AccountState, Channel, Flow
-
-if TYPE_CHECKING:
-    pass
 
 
 def _check_reason(reason: str) -> str:

@@ -7,7 +7,7 @@ is CPU work), and valid rows are written one short write transaction per
 batch, so other commands are never blocked for long. Only the NIRs and
 emails already accepted are remembered, in a temporary on-disk table, to
 refuse duplicates within the file (memory stays flat: a million rows' keys as
-Python dicts took 300 MB); duplicates against the database are looked up per
+Python dicts took 304 MiB); duplicates against the database are looked up per
 batch through the unique indexes.
 
 With `stop_on_error` (the default) the whole file is checked first and

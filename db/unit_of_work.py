@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from db import decisions, rows
+from db import decisions
 from db.outbox import deliver
 from db.store import Store
 from engine.errors import SesameError
@@ -30,7 +30,7 @@ class Result:
 
 def fresh_secrets() -> FreshSecrets:
     return FreshSecrets(
-        flow_id=rows.new_id(),
+        flow_id=decisions.new_id(),
         sms_code="".join(
             secrets.choice(TEMP_PASSWORD_ALPHABET) for _ in range(TEMP_PASSWORD_LENGTH)
         ),

@@ -36,7 +36,7 @@ COMMAND_MODULES = {
 }
 
 
-def _imported(home, *args: str, stdin: str = "") -> set[str]:
+def _imported(home, *args: str, stdin: str = "") -> tuple[int, set[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "cli", "--home", str(home), *args],
@@ -50,7 +50,7 @@ def _imported(home, *args: str, stdin: str = "") -> set[str]:
     for line in completed.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
             modules.add(line.rsplit("|", 1)[1].strip())
-    return modules
+    return completed.returncode, modules
 
 
 @pytest.fixture
@@ -67,41 +67,44 @@ def installed(tmp_path):
     return home
 
 
+OWN_MODULE = {
+    "status": "cli.account_commands",
+    "account": "cli.account_commands",
+    "audit": "cli.support_commands",
+    "login": "cli.procedure_commands",
+    "unlock": "cli.procedure_commands",
+}
+MACHINE = {"engine.machine", "engine.rules", "engine.events", "db.unit_of_work"}
+
+
 @pytest.mark.parametrize(
-    ("args", "allowed"),
+    ("args", "allowed", "exit_code"),
     [
-        (["--help"], ()),
-        (["--version"], ()),
-        (["login", "--help"], ()),
-        (["status", NIR, "--json"], ()),
-        (["status", NIR], ("tabulate",)),
-        (["account", "list", "--state", "locked", "--limit", "50"], ("tabulate",)),
-        (["login", NIR], ("argon2",)),
-        (["unlock", NIR, "--dob", DOB, "--json"], ()),
+        (["--help"], (), 0),
+        (["--version"], (), 0),
+        (["login", "--help"], (), 0),
+        (["status", NIR, "--json"], (), 0),
+        (["status", NIR], ("tabulate",), 0),
+        (["account", "list", "--state", "locked", "--limit", "50"], ("tabulate",), 0),
+        (["account", "show", NIR, "--json"], (), 0),
+        (["audit", "--json"], (), 0),
+        (["login", NIR], ("argon2",), 3),
+        (["unlock", NIR, "--dob", DOB, "--json"], (), 5),  # not locked: the machine says so
     ],
 )
-def test_commands_import_only_what_they_need(installed, args, allowed):
-    modules = _imported(installed, *args, stdin=lines("wrong password"))
+def test_commands_import_only_what_they_need(installed, args, allowed, exit_code):
+    code, modules = _imported(installed, *args, stdin=lines("wrong password"))
+    assert code == exit_code  # the command did its work: a refusal imports less
     assert "cli.main" in modules  # the measurement itself worked
     unwanted = {m for m in modules for heavy in HEAVY if m == heavy and heavy not in allowed}
     assert unwanted == set()
     if args[0].startswith("--") or "--help" in args:
         assert not any(m == "sqlalchemy" or m.startswith("sqlalchemy.") for m in modules)
-        # Registering the commands needs only the engine's states, not its machinery.
+        # Help needs the command's parameters, not the engine's machinery.
         assert modules & {"engine.model", "engine.rules", "engine.identity", "db.store"} == set()
     # The root's help and version load no command module; a command loads its own.
-    own = {
-        "status": "cli.account_commands",
-        "account": "cli.account_commands",
-        "login": "cli.procedure_commands",
-    }
-    expected = {own[args[0]]} if args[0] in own else set()
-    if args[0] == "unlock":
-        expected = {"cli.procedure_commands"}
+    expected = {OWN_MODULE[args[0]]} if args[0] in OWN_MODULE else set()
     assert modules & COMMAND_MODULES == expected
-    if args[0] in ("status", "account") and "--help" not in args:
+    if args[0] in ("status", "account", "audit") and "--help" not in args:
         # Read-only views need the records, not the machine that changes them.
-        assert (
-            modules & {"engine.machine", "engine.rules", "engine.events", "db.unit_of_work"}
-            == set()
-        )
+        assert modules & MACHINE == set()
