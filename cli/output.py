@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -11,7 +10,7 @@ from typing import Any
 
 import typer
 
-from engine import messages, timestamps
+from engine import timestamps
 from engine.errors import SesameError
 
 # C0/C1 controls and bidirectional overrides: never sent raw to a terminal.
@@ -42,13 +41,15 @@ class Output:
         self.as_json = as_json
 
     def text(self, key: str, **params: object) -> str:
+        from engine import messages  # the catalogue: only when there is text to show
+
         return messages.text(key, self.lang, params)
 
     def ok(self, payload: Mapping[str, Any], human: str | Callable[[], str]) -> None:
         """The result: JSON, or the human text (a callable is only rendered when shown,
         so `--json` does not pay for tables)."""
         if self.as_json:
-            typer.echo(json.dumps({"ok": True, **payload}, ensure_ascii=False))
+            typer.echo(_json({"ok": True, **payload}))
         else:
             typer.echo(escape(human() if callable(human) else human))
 
@@ -58,6 +59,8 @@ class Output:
             typer.echo(escape(human), err=True)
 
     def error(self, exc: SesameError) -> None:
+        from engine import messages
+
         message = messages.error_message(exc.code, exc.reason, exc.params, self.lang)
         if self.as_json:
             error: dict[str, Any] = {"code": exc.code, "message": message}
@@ -65,16 +68,22 @@ class Output:
                 error["reason"] = exc.reason
             if exc.retry_after is not None:
                 error["retry_after_seconds"] = exc.retry_after
-            typer.echo(json.dumps({"ok": False, "error": error}, ensure_ascii=False))
+            typer.echo(_json({"ok": False, "error": error}))
         else:
             typer.echo(escape(message), err=True)
 
     def usage_error(self, message: str) -> None:
         if self.as_json:
             error = {"code": "invalid_input", "message": message}
-            typer.echo(json.dumps({"ok": False, "error": error}, ensure_ascii=False))
+            typer.echo(_json({"ok": False, "error": error}))
         else:
             typer.echo(message, err=True)
+
+
+def _json(document: Mapping[str, Any]) -> str:
+    import json  # only for --json
+
+    return json.dumps(document, ensure_ascii=False)
 
 
 def stderr_line(text: str) -> None:
