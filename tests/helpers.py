@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,11 @@ class Run:
 def lines(*values: str) -> str:
     """Stdin for prompts: one value per line."""
     return "".join(f"{v}\n" for v in values)
+
+
+def clean_environment(**settings: str) -> dict[str, str]:
+    """The environment for a `sesame` subprocess: none of the caller's SESAME_*
+    variables, then `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
+    env.update(settings)
+    return env

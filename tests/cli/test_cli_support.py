@@ -814,15 +814,12 @@ def test_follow_prints_each_new_matching_event_once(sesame, member, home):
 
 def test_follow_forgets_a_gap_that_never_fills(home, sesame, member):
     """A rolled-back insert leaves an id unused for ever: awaited, then given up."""
-    from db.audit_log import GAP_SECONDS, AuditFilter, AuditFollower
+    from db.audit_log import GAP_SECONDS, AuditFilter, AuditFollower, audit_log
 
     member()
     store = store_for(home)
     now = [1000.0]
-    with store.read() as conn:
-        from db.audit_log import _last_event_id
-
-        last = _last_event_id(conn)
+    last = audit_log(store, AuditFilter(), 1).last_id
     follower = AuditFollower(store, AuditFilter(), last, clock=lambda: now[0])
     with store.write() as conn:
         _audit(conn, "after_a_gap", id=last + 2)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DOB, EMAIL, NIR, NIR_COMPACT, PASSWORD, Home, lines
+from helpers import DOB, EMAIL, NIR, NIR_COMPACT, PASSWORD, Home, clean_environment, lines
 
 HEADER = "nir,birth_date,email,mobile"
 MARIE = f"{NIR},{DOB},{EMAIL},06 12 34 42 08"
@@ -328,7 +328,6 @@ def test_an_account_created_during_a_batch_is_refused_not_an_internal_error(sesa
     being written. The batch locks `accounts` first, so it waits for that command
     and then refuses the row (without the lock: the unique index fails the insert,
     exit 1)."""
-    import os
     import subprocess
     import time
 
@@ -346,7 +345,7 @@ def test_an_account_created_during_a_batch_is_refused_not_an_internal_error(sesa
             ),
             {"nir": PAUL_COMPACT},
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
+        env = clean_environment()
         command = ["account", "import", source, "--on-error", "skip", "--json"]
         importing = subprocess.Popen(
             [sys.executable, "-m", "cli", *home.global_args, "--lang", "en", *command],

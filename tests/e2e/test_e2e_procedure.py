@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import DOB, EMAIL, MOBILE, NEW_PASSWORD, NIR, PASSWORD, Run, lines
+from helpers import DOB, EMAIL, MOBILE, NEW_PASSWORD, NIR, PASSWORD, Run, clean_environment, lines
 
 SESAME = shutil.which("sesame", path=str(Path(sys.executable).parent)) or shutil.which("sesame")
 pytestmark = pytest.mark.skipif(SESAME is None, reason="sesame is not installed")
@@ -31,8 +31,7 @@ class Member:
         (home / "sesame.toml").write_text(config)
 
     def run(self, *args: str, stdin: str = "", lang: str = "fr") -> Run:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
-        env.update(SESAME_HOME=str(self.home), SESAME_LANG=lang)
+        env = clean_environment(SESAME_HOME=str(self.home), SESAME_LANG=lang)
         if self.db_url:
             env["SESAME_DB"] = self.db_url
         completed = subprocess.run(
@@ -183,8 +182,7 @@ def test_terminal_gets_a_numbered_channel_choice(tmp_path, database):
     member.add("--email", EMAIL, "--mobile", MOBILE)
     member.lock()
     controller, terminal = os.openpty()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
-    env.update(SESAME_HOME=str(member.home), SESAME_LANG="fr")
+    env = clean_environment(SESAME_HOME=str(member.home), SESAME_LANG="fr")
     if database:
         env["SESAME_DB"] = database
     process = subprocess.Popen(

@@ -17,7 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import DOB, EMAIL, MOBILE, NEW_PASSWORD, NIR, NIR_COMPACT, PASSWORD, Run, lines
+from helpers import (
+    DOB,
+    EMAIL,
+    MOBILE,
+    NEW_PASSWORD,
+    NIR,
+    NIR_COMPACT,
+    PASSWORD,
+    Run,
+    clean_environment,
+    lines,
+)
 
 SESAME = shutil.which("sesame", path=str(Path(sys.executable).parent)) or shutil.which("sesame")
 pytestmark = pytest.mark.skipif(SESAME is None, reason="sesame is not installed")
@@ -33,8 +44,7 @@ class Installation:
         (home / "sesame.toml").write_text("[policy]\nresend_cooldown_seconds = 0\n")
 
     def env(self, actor: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
-        env.update(SESAME_HOME=str(self.home), SESAME_LANG="fr", SESAME_ACTOR=actor)
+        env = clean_environment(SESAME_HOME=str(self.home), SESAME_LANG="fr", SESAME_ACTOR=actor)
         return env
 
     def run(self, *args: str, stdin: str = "", actor: str = "membre") -> Run:

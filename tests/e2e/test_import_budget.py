@@ -6,12 +6,11 @@ imported, and the test fails when a heavy one appears where it has no use.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
-from helpers import DOB, NIR, PASSWORD, lines
+from helpers import DOB, NIR, PASSWORD, clean_environment, lines
 
 HEAVY = (
     "alembic",
@@ -37,7 +36,7 @@ COMMAND_MODULES = {
 
 
 def _imported(home, *args: str, stdin: str = "") -> tuple[int, set[str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
+    env = clean_environment()
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "cli", "--home", str(home), *args],
         input=stdin,

@@ -8,7 +8,6 @@ process. The product has no switch for this.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -16,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DOB, MOBILE, NEW_PASSWORD, NIR, PASSWORD, lines
+from helpers import DOB, MOBILE, NEW_PASSWORD, NIR, PASSWORD, clean_environment, lines
 
 DRIVER = """
 import os, signal, sys
@@ -47,8 +46,7 @@ main()
 
 
 def _run(home: Path, driver: Path | None, *args: str, stdin: str = "", crash: str = "") -> int:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
-    env.update(SESAME_HOME=str(home), SESAME_LANG="en", CRASH_AT=crash)
+    env = clean_environment(SESAME_HOME=str(home), SESAME_LANG="en", CRASH_AT=crash)
     command = [sys.executable, str(driver)] if driver else [sys.executable, "-m", "cli"]
     completed = subprocess.run(
         [*command, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60

@@ -9,14 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import DOB, EMAIL, MOBILE, NEW_PASSWORD, NIR, PASSWORD, lines
+from helpers import DOB, EMAIL, MOBILE, NEW_PASSWORD, NIR, PASSWORD, clean_environment, lines
 
 THIRD_PASSWORD = "Troisième phrase bien secrète"
 
 
 def _sesame(home: Path, *args: str, stdin: str = "", umask: int | None = None) -> int:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
-    env.update(SESAME_HOME=str(home), SESAME_LANG="en")
+    env = clean_environment(SESAME_HOME=str(home), SESAME_LANG="en")
     completed = subprocess.run(
         [sys.executable, "-m", "cli", *args],
         input=stdin,
