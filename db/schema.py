@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 # The revision the code expects; checked without importing Alembic
-# (tests/db checks it equals the migration scripts' head).
+# (tests/db_tests checks it equals the migration scripts' head).
 HEAD_REVISION = "0003"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
 KNOWN_REVISIONS = ("0001", "0002", "0003")

@@ -23,7 +23,7 @@ from engine.policy import Policy
 HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
 
 # The random link token is `secrets.token_urlsafe(LINK_TOKEN_BYTES)` (db.unit_of_work);
-# tests/engine/test_policy_check.py checks the two agree.
+# tests/engine_tests/test_policy_check.py checks the two agree.
 LINK_TOKEN_BYTES = 32
 
 MIN_SECRET_BITS = 20  # ASVS V2.7.6, NIST §5.1.3.2
