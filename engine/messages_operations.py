@@ -192,6 +192,36 @@ TEXTS: dict[str, tuple[str, str]] = {
         "send a secret to the member's registered channel, never to a typed one; {failures} "
         "failures per 24 h, the same answer whatever was wrong.",
     ),
+    "policy.lockout": (
+        "Pire blocage qu'un inconnu connaissant le NIR (mais pas la date de naissance) peut "
+        "provoquer :",
+        "Worst lock-out a stranger who knows a NIR (but not the date of birth) can cause:",
+    ),
+    "policy.lockout.login_until_recovery": (
+        "connexion : {failures} mots de passe faux bloquent les identifiants jusqu'à une "
+        "récupération ou un déblocage par le support (lock_seconds = 0).",
+        "login: {failures} wrong passwords lock the credentials until a recovery or a support "
+        "unlock (lock_seconds = 0).",
+    ),
+    "policy.lockout.login": (
+        "connexion : {failures} mots de passe faux bloquent les identifiants {seconds} s, "
+        "et l'inconnu peut recommencer à chaque fin de blocage.",
+        "login: {failures} wrong passwords lock the credentials for {seconds} s, and the "
+        "stranger can start again each time the lock ends.",
+    ),
+    "policy.lockout.recovery": (
+        "récupération : {failures} dates de naissance fausses ferment la vérification "
+        "d'identité pour un délai de {first_delay_seconds} s ; chaque nouvel échec à la fin "
+        "d'un délai double celui-ci, jusqu'à {max_delay_seconds} s. En échouant à chaque fin "
+        "de délai, l'inconnu la garde fermée sans interruption avec {failures_first_day} "
+        "échecs les premières 24 h, puis "
+        "{failures_per_day} par 24 h. Le support lève le délai (sesame account unlock).",
+        "recovery: {failures} wrong dates of birth close the identity check for "
+        "{first_delay_seconds} s; each further failure after a delay doubles it, up to "
+        "{max_delay_seconds} s. Failing again as each delay ends, the stranger keeps it closed "
+        "without a break with {failures_first_day} failures in the first 24 h, then "
+        "{failures_per_day} per 24 h. Support lifts the delay (sesame account unlock).",
+    ),
     # --- db copy ------------------------------------------------------------
     "target_not_empty": (
         "La base cible contient déjà des données ({accounts} compte(s), {flows} demande(s), "
