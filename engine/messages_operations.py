@@ -185,12 +185,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Le n° de sécurité sociale et la date de naissance sont des informations connues "
         "(le NIR contient déjà l'année et le mois de naissance) : ils n'authentifient pas. "
         "Ils décident seulement d'envoyer un secret au canal enregistré du membre, jamais à "
-        "un canal saisi ; {failures} échecs par 24 h, réponse identique quelle que soit "
-        "l'erreur.",
+        "un canal saisi ; après {failures} échecs, un délai qui double à chaque nouvel échec, "
+        "réponse identique quelle que soit l'erreur.",
         "The social-security number and date of birth are known facts (the NIR already "
         "holds the year and month of birth): they authenticate nothing. They only decide to "
-        "send a secret to the member's registered channel, never to a typed one; {failures} "
-        "failures per 24 h, the same answer whatever was wrong.",
+        "send a secret to the member's registered channel, never to a typed one; after "
+        "{failures} failures, a delay that doubles at each further one, the same answer "
+        "whatever was wrong.",
     ),
     "policy.lockout": (
         "Pire blocage qu'un inconnu connaissant le NIR (mais pas la date de naissance) peut "
