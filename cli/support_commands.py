@@ -47,6 +47,9 @@ def _report(out: Output, result: SupportResult, extra: dict[str, Any] | None = N
     nir = result.view.account.nir
     payload = {"result": result.code, "account": account_payload(result.view), **(extra or {})}
     lines = [out.text(f"support.{result.code}", nir=nir)]
+    if result.identity_failures_cleared:
+        count = result.identity_failures_cleared
+        lines.append(out.text("support.identity_failures_cleared", count=count))
     reset = result.reset
     if reset is not None and reset.channel is not None:
         lines.append(
@@ -205,7 +208,9 @@ def _unlock_one(
             "destination": destination(result.view.account, result.reset.channel),
             "expires_at": iso_utc(result.reset.expires_at),
         }
-    _report(out, result, {"reset": reset})
+    _report(
+        out, result, {"reset": reset, "identity_failures_cleared": result.identity_failures_cleared}
+    )
 
 
 def _unlock_bulk(

@@ -24,7 +24,7 @@ from engine.states import AccountState
 
 if TYPE_CHECKING:
     from db.transfer import ExportedAccount, ImportReport, Progress
-    from engine.policy_check import Finding
+    from engine.policy_check import Finding, Lockout
 
 account_app = command_group()
 policy_app = command_group()
@@ -238,6 +238,7 @@ def policy_check(
     payload = {
         "findings": [_finding_payload(finding, out) for finding in report.findings],
         "accepted": [_finding_payload(finding, out) for finding in report.accepted],
+        "lockout": _lockout_payload(report.lockout, out),
     }
     human = _policy_text(payload, out)
     if strict and report.findings:
@@ -258,10 +259,38 @@ def _finding_payload(finding: Finding, out: Output) -> dict[str, Any]:
     }
 
 
+def _lockout_payload(lockout: Lockout, out: Output) -> dict[str, Any]:
+    """What a stranger who knows a NIR can do: to the login, then to recovery."""
+    login_key = (
+        "policy.lockout.login"
+        if lockout.login_locked_seconds
+        else ("policy.lockout.login_until_recovery")
+    )
+    recovery = {
+        "failures": lockout.recovery_failures,
+        "first_delay_seconds": lockout.first_delay_seconds,
+        "max_delay_seconds": lockout.max_delay_seconds,
+        "failures_first_day": lockout.failures_first_day,
+        "failures_per_day": lockout.failures_per_day,
+    }
+    return {
+        "login": {
+            "failures": lockout.login_failures,
+            "locked_seconds": lockout.login_locked_seconds,
+            "message": out.text(
+                login_key,
+                failures=lockout.login_failures,
+                seconds=lockout.login_locked_seconds,
+            ),
+        },
+        "recovery": {**recovery, "message": out.text("policy.lockout.recovery", **recovery)},
+    }
+
+
 _COLUMNS = ("severity", "setting", "value", "expected", "reference", "message")
 
 
-def _policy_text(payload: Mapping[str, list[dict[str, Any]]], out: Output) -> str:
+def _policy_text(payload: Mapping[str, Any], out: Output) -> str:
     from tabulate import tabulate
 
     findings = payload["findings"]
@@ -287,6 +316,10 @@ def _policy_text(payload: Mapping[str, list[dict[str, Any]]], out: Output) -> st
         lines.append(
             textwrap.fill(note["message"], 88, initial_indent="  ", subsequent_indent="  ")
         )
+    lines += ["", out.text("policy.lockout")]
+    for part in ("login", "recovery"):
+        message = payload["lockout"][part]["message"]
+        lines.append(textwrap.fill(message, 88, initial_indent="- ", subsequent_indent="  "))
     return "\n".join(lines)
 
 

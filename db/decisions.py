@@ -13,8 +13,10 @@ from sqlalchemy import insert, update
 
 from db.rows import recent_events
 from db.schema import accounts, audit_events, flows, outbox
+from engine.backoff import Backoff
 from engine.events import Audit, Decision, SendEmail, SendSms, Snapshot
 from engine.model import Account, Channel, Flow
+from engine.policy import Policy
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -25,13 +27,19 @@ def new_id() -> str:
     return secrets.token_hex(8)
 
 
-def snapshot(conn: Connection, account: Account, flow: Flow | None, now: datetime) -> Snapshot:
+def snapshot(
+    conn: Connection, account: Account, flow: Flow | None, now: datetime, policy: Policy
+) -> Snapshot:
+    """The account, its flow, and the history its limits count (index ix_audit_account_event_at)."""
     since = now - timedelta(days=1)
+    identity_since = now - Backoff.of(policy).history()
+    clears = recent_events(conn, account.id, "identity_failures_cleared", identity_since)
     return Snapshot(
         account=account,
         flow=flow,
         recent_sends=recent_events(conn, account.id, "code_sent", since),
-        recent_identity_failures=recent_events(conn, account.id, "identity_failed", since),
+        recent_identity_failures=recent_events(conn, account.id, "identity_failed", identity_since),
+        identity_failures_cleared_at=max(clears, default=None),
     )
 
 

@@ -72,6 +72,7 @@ class SupportResult:
     code: str
     view: AccountView
     reset: Flow | None = None
+    identity_failures_cleared: int = 0
 
 
 def _act(
@@ -117,7 +118,12 @@ def unlock(
     why = _check_reason(reason)
     event = UnlockedBySupport(why, send_reset, fresh_secrets())
     result, view = _act(store, ident, lambda _: event)
-    return SupportResult(result.outcome.code, view, result.flow if send_reset else None)
+    return SupportResult(
+        result.outcome.code,
+        view,
+        result.flow if send_reset else None,
+        result.outcome.identity_failures_cleared,
+    )
 
 
 # --- bulk unlock ---------------------------------------------------------------------
@@ -270,6 +276,7 @@ def _predict(store: Store, ident: Identifier, event: Event) -> tuple[str | None,
         account = rows.find_account(conn, ident)
         if account is None:
             return None, "not_found"
-        snapshot = decisions.snapshot(conn, account, rows.open_flow(conn, account.id), now)
+        flow = rows.open_flow(conn, account.id)
+        snapshot = decisions.snapshot(conn, account, flow, now, settings.policy)
     decision = step(snapshot, event, Context(now, settings.policy, settings.lang))
     return account.nir, decision.outcome.code

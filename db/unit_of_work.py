@@ -51,7 +51,7 @@ def apply_event(
 ) -> tuple[Decision, list[str]]:
     now = store.now()
     settings = store.settings
-    before: Snapshot = decisions.snapshot(conn, account, flow, now)
+    before: Snapshot = decisions.snapshot(conn, account, flow, now, settings.policy)
     decision = step(before, event, Context(now, settings.policy, settings.lang))
     return decision, decisions.save(conn, before, decision, now, settings.actor)
 

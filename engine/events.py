@@ -14,12 +14,15 @@ from engine.states import Channel, FlowKind
 class Snapshot:
     """What a rule may look at: the account row, the flow the event concerns
     (the open one, or the one a submitted secret points to) and the recent
-    history that rate limits count (rolling 24 h)."""
+    history that rate limits count (sends: rolling 24 h; identity failures: as
+    far back as the back-off needs, `engine.backoff.Backoff.history`), with the
+    last time support cleared the identity failures."""
 
     account: Account
     flow: Flow | None = None
     recent_sends: tuple[datetime, ...] = ()
     recent_identity_failures: tuple[datetime, ...] = ()
+    identity_failures_cleared_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ class Outcome:
     ok: bool
     retry_after: int | None = None
     auto_channel: bool = False
+    # Support's unlock: how many identity failures it cleared (the back-off they caused ends).
+    identity_failures_cleared: int = 0
 
 
 @dataclass(frozen=True)

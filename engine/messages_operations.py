@@ -185,12 +185,43 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Le n° de sécurité sociale et la date de naissance sont des informations connues "
         "(le NIR contient déjà l'année et le mois de naissance) : ils n'authentifient pas. "
         "Ils décident seulement d'envoyer un secret au canal enregistré du membre, jamais à "
-        "un canal saisi ; {failures} échecs par 24 h, réponse identique quelle que soit "
-        "l'erreur.",
+        "un canal saisi ; après {failures} échecs, un délai qui double à chaque nouvel échec, "
+        "réponse identique quelle que soit l'erreur.",
         "The social-security number and date of birth are known facts (the NIR already "
         "holds the year and month of birth): they authenticate nothing. They only decide to "
-        "send a secret to the member's registered channel, never to a typed one; {failures} "
-        "failures per 24 h, the same answer whatever was wrong.",
+        "send a secret to the member's registered channel, never to a typed one; after "
+        "{failures} failures, a delay that doubles at each further one, the same answer "
+        "whatever was wrong.",
+    ),
+    "policy.lockout": (
+        "Pire blocage qu'un inconnu connaissant le NIR (mais pas la date de naissance) peut "
+        "provoquer :",
+        "Worst lock-out a stranger who knows a NIR (but not the date of birth) can cause:",
+    ),
+    "policy.lockout.login_until_recovery": (
+        "connexion : {failures} mots de passe faux bloquent les identifiants jusqu'à une "
+        "récupération ou un déblocage par le support (lock_seconds = 0).",
+        "login: {failures} wrong passwords lock the credentials until a recovery or a support "
+        "unlock (lock_seconds = 0).",
+    ),
+    "policy.lockout.login": (
+        "connexion : {failures} mots de passe faux bloquent les identifiants {seconds} s, "
+        "et l'inconnu peut recommencer à chaque fin de blocage.",
+        "login: {failures} wrong passwords lock the credentials for {seconds} s, and the "
+        "stranger can start again each time the lock ends.",
+    ),
+    "policy.lockout.recovery": (
+        "récupération : {failures} dates de naissance fausses ferment la vérification "
+        "d'identité pour un délai de {first_delay_seconds} s ; chaque nouvel échec à la fin "
+        "d'un délai double celui-ci, jusqu'à {max_delay_seconds} s. En échouant à chaque fin "
+        "de délai, l'inconnu la garde fermée sans interruption avec {failures_first_day} "
+        "échecs les premières 24 h, puis "
+        "{failures_per_day} par 24 h. Le support lève le délai (sesame account unlock).",
+        "recovery: {failures} wrong dates of birth close the identity check for "
+        "{first_delay_seconds} s; each further failure after a delay doubles it, up to "
+        "{max_delay_seconds} s. Failing again as each delay ends, the stranger keeps it closed "
+        "without a break with {failures_first_day} failures in the first 24 h, then "
+        "{failures_per_day} per 24 h. Support lifts the delay (sesame account unlock).",
     ),
     # --- db copy ------------------------------------------------------------
     "target_not_empty": (

@@ -35,6 +35,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Le compte {nir} n'était pas bloqué.",
         "Account {nir} was not locked.",
     ),
+    "support.identity_failures_cleared": (
+        "{count} échec(s) de vérification d'identité effacé(s) : le membre peut de nouveau "
+        "débloquer son compte (sesame unlock) sans attendre.",
+        "{count} failed identity check(s) cleared: the member can unlock their account "
+        "(sesame unlock) again without waiting.",
+    ),
     "support.reset_sent.sms": (
         "Mot de passe temporaire envoyé par SMS au {destination} (demande {flow}, valable "
         "jusqu'au {expires}). Le membre se connecte avec : sesame login {nir}",

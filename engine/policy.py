@@ -41,6 +41,8 @@ class Policy:
     resend_cooldown_seconds: int = 60
     max_codes_per_day: int = 5
     max_identity_failures: int = 5
+    identity_backoff_seconds: int = 900
+    identity_backoff_max_seconds: int = 86400
     password_min_length: int = 12
     notify_on_lock: bool = True
     notify_on_password_change: bool = True
@@ -63,6 +65,8 @@ _MINIMUM = {
     "resend_cooldown_seconds": 0,
     "max_codes_per_day": 1,
     "max_identity_failures": 1,
+    "identity_backoff_seconds": 1,
+    "identity_backoff_max_seconds": 1,
     "password_min_length": 1,
     "time_cost": 1,
     "memory_cost": 8,
@@ -77,6 +81,9 @@ _MAXIMUM = {
     "memory_cost": 1 << 20,
     "time_cost": 100,
     "parallelism": 64,
+    # A series of identity failures ends after a quiet day (engine.backoff).
+    "identity_backoff_seconds": 24 * 3600,
+    "identity_backoff_max_seconds": 24 * 3600,
 }
 _MAXIMUM_DEFAULT = 366 * 24 * 3600
 
@@ -91,11 +98,24 @@ def policy_from_toml(document: Mapping[str, Any]) -> Policy:
     outbox_values = _section(document, "outbox", OutboxParams, skip=set())
     if outbox_values.get("transport", "files") not in TRANSPORTS:
         raise invalid("config_choice", key="outbox.transport", choices=" | ".join(TRANSPORTS))
+    _check_backoff(policy_values)
     return Policy(
         **policy_values,
         argon2=Argon2Params(**argon2_values),
         outbox=OutboxParams(**outbox_values),
     )
+
+
+def _check_backoff(values: Mapping[str, Any]) -> None:
+    """The first delay cannot exceed the cap: name the key given out of its range."""
+    first = values.get("identity_backoff_seconds", Policy.identity_backoff_seconds)
+    cap = values.get("identity_backoff_max_seconds", Policy.identity_backoff_max_seconds)
+    if first <= cap:
+        return
+    if "identity_backoff_seconds" in values:
+        raise invalid("config_range", key="policy.identity_backoff_seconds", low=1, high=cap)
+    high = _MAXIMUM["identity_backoff_max_seconds"]
+    raise invalid("config_range", key="policy.identity_backoff_max_seconds", low=first, high=high)
 
 
 def _section(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from engine import messages
+from engine import backoff, messages
 from engine.effective import effective_account, effective_state
 from engine.events import (
     Audit,
@@ -179,15 +179,10 @@ def _open_sms_flow(snap: Snapshot) -> Flow | None:
 
 
 def identity(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
-    account, policy, now = snap.account, ctx.policy, ctx.now
-    failures = sorted(t for t in snap.recent_identity_failures if t > now - DAY)
-    if len(failures) >= policy.max_identity_failures:
-        return _decide(
-            snap,
-            "rate_limited",
-            False,
-            retry_after=_seconds_until(failures[0] + DAY, now),
-        )
+    account, now = snap.account, ctx.now
+    wait = backoff.retry_after(_identity_failures(snap), now, backoff.Backoff.of(ctx.policy))
+    if wait is not None:
+        return _decide(snap, "rate_limited", False, retry_after=wait)
     if not ev.birth_date_matches:
         audit = Audit("identity_failed", account.state, account.state, {"kind": ev.kind})
         return _decide(snap, "identity_mismatch", False, audit)
@@ -206,6 +201,13 @@ def identity(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
     started = start_flow(snap, ev.kind, chosen, ev.fresh, ctx)
     auto = ev.channel is None and started.outcome.code == "code_sent"
     return replace(started, outcome=replace(started.outcome, auto_channel=auto))
+
+
+def _identity_failures(snap: Snapshot) -> tuple[datetime, ...]:
+    """The failures the back-off counts: those since support last cleared them."""
+    cleared = snap.identity_failures_cleared_at
+    failures = snap.recent_identity_failures
+    return failures if cleared is None else tuple(t for t in failures if t > cleared)
 
 
 def start_flow(
@@ -423,15 +425,20 @@ def unlocked_by_support(snap: Snapshot, ev: UnlockedBySupport, ctx: Context) -> 
         effects.append(Audit("account_unlocked", A.LOCKED, A.ACTIVE, detail))
     elif account.failed_attempts:
         effects.append(Audit("failures_cleared", A.ACTIVE, A.ACTIVE, detail))
-    code = "unlocked" if was_locked else "not_locked"
+    series = backoff.current_series(_identity_failures(snap), ctx.now)
+    if series:
+        # The identity back-off ends too: later checks count from this event.
+        cleared = {**detail, "identity_failures": str(len(series))}
+        effects.append(Audit("identity_failures_cleared", A.ACTIVE, A.ACTIVE, cleared))
+    outcome = Outcome(
+        "unlocked" if was_locked else "not_locked", True, identity_failures_cleared=len(series)
+    )
     if ev.send_reset is None:
-        return _decide(snap, code, True, *effects, account=unlocked)
+        return Decision(unlocked, (), tuple(effects), outcome)
     started = start_flow(
         replace(snap, account=unlocked), FlowKind.UNLOCK, ev.send_reset, ev.fresh, ctx
     )
-    return _decide(
-        snap, code, True, *effects, *started.effects, account=unlocked, flows=started.flows
-    )
+    return Decision(unlocked, started.flows, (*effects, *started.effects), outcome)
 
 
 def disabled_by_support(snap: Snapshot, ev: DisabledBySupport, ctx: Context) -> Decision:

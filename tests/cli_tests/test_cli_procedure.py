@@ -218,17 +218,61 @@ def test_channel_unavailable(sesame, member):
     assert sesame("unlock", NIR, "--dob", DOB, "--channel", "email").exit_code == 0
 
 
-def test_identity_failures_are_rate_limited(sesame, member, home):
+def test_identity_failures_back_off(sesame, member, home, clock):
     home.configure(max_identity_failures=2, resend_cooldown_seconds=0)
     member()
     lock(sesame)
+
+    def retry_after(dob=DOB):
+        limited = sesame("unlock", NIR, "--dob", dob, "--json")
+        assert limited.exit_code == 8
+        assert limited.json()["error"]["code"] == "rate_limited"
+        return limited.json()["error"]["retry_after_seconds"]
+
     for _ in range(2):
         assert sesame("unlock", NIR, "--dob", "16/10/1995").exit_code == 3
-    limited = sesame("unlock", NIR, "--dob", DOB, "--json")
-    assert limited.exit_code == 8
-    error = limited.json()["error"]
-    assert error["code"] == "rate_limited"
-    assert 86000 < error["retry_after_seconds"] <= 86400
+    assert retry_after() == 900  # the right date too: the check is closed
+    clock.advance(600)
+    assert retry_after("16/10/1995") == 300  # a wrong date in a delay is not counted
+    clock.advance(300)
+    assert sesame("unlock", NIR, "--dob", "16/10/1995").exit_code == 3
+    assert retry_after() == 1800  # doubled
+    clock.advance(1800)
+    assert sesame("unlock", NIR, "--dob", "16/10/1995").exit_code == 3
+    assert retry_after() == 3600
+    clock.advance(3600)
+    assert sesame("unlock", NIR, "--dob", DOB).exit_code == 0
+
+
+def test_identity_back_off_is_capped(sesame, member, home, clock):
+    home.configure(
+        max_identity_failures=1, identity_backoff_seconds=60, identity_backoff_max_seconds=100
+    )
+    member()
+    delays = []
+    for _ in range(4):
+        assert sesame("forgot", NIR, "--dob", "16/10/1995").exit_code == 3
+        limited = sesame("forgot", NIR, "--dob", DOB, "--json")
+        assert limited.exit_code == 8
+        delays.append(limited.json()["error"]["retry_after_seconds"])
+        clock.advance(delays[-1])
+    assert delays == [60, 100, 100, 100]
+    # A quiet day ends the series: the next failure starts again at the first delay.
+    clock.advance(24 * 3600 + 1)
+    assert sesame("forgot", NIR, "--dob", "16/10/1995").exit_code == 3
+    assert (
+        sesame("forgot", NIR, "--dob", DOB, "--json").json()["error"]["retry_after_seconds"] == 60
+    )
+
+
+def test_a_stranger_cannot_close_recovery_for_a_day(sesame, member, clock):
+    """Three wrong passwords and five wrong dates of birth: a delay, not a day."""
+    member()
+    lock(sesame)
+    for _ in range(5):
+        assert sesame("unlock", NIR, "--dob", "16/10/1995").exit_code == 3
+    clock.advance(3600)
+    assert sesame("unlock", NIR, "--dob", DOB, "--channel", "email").exit_code == 0
 
 
 def test_forgot_on_active_account_and_supersede(sesame, member, home):

@@ -477,6 +477,7 @@ def test_support_unlock_without_reset(sesame, member):
     assert repeat.exit_code == 0
     document = repeat.json()
     assert (document["result"], document["reset"]) == ("not_locked", None)
+    assert document["identity_failures_cleared"] == 0
     english = sesame("account", "unlock", NIR, "--reason", "appel", lang="en")
     assert english.stdout.startswith(f"Account {NIR_COMPACT} was not locked.\n")
     [event] = events_of(sesame, NIR, "--event", "account_unlocked")
@@ -484,6 +485,41 @@ def test_support_unlock_without_reset(sesame, member):
         "agent.smith",
         {"by": "support", "reason": "appel"},
     )
+
+
+def test_support_unlock_clears_the_identity_back_off_of_an_active_account(sesame, member):
+    member()
+    for _ in range(5):
+        assert sesame("forgot", NIR, "--dob", "16/10/1995").exit_code == 3
+    closed = sesame("forgot", NIR, "--dob", DOB, "--json")
+    assert closed.exit_code == 8
+    assert closed.json()["error"]["retry_after_seconds"] == 900
+    cleared = sesame("account", "unlock", NIR, "--reason", "appel, identité vérifiée")
+    assert cleared.exit_code == 0
+    assert cleared.stdout.startswith(
+        f"Le compte {NIR_COMPACT} n'était pas bloqué.\n"
+        "5 échec(s) de vérification d'identité effacé(s) : le membre peut de nouveau "
+        "débloquer son compte (sesame unlock) sans attendre.\nNIR "
+    )
+    [event] = events_of(sesame, NIR, "--event", "identity_failures_cleared")
+    assert event["detail"] == {
+        "by": "support",
+        "identity_failures": "5",
+        "reason": "appel, identité vérifiée",
+    }
+    assert (event["state_before"], event["state_after"]) == ("active", "active")
+    assert sesame("forgot", NIR, "--dob", DOB, "--channel", "email").exit_code == 0
+    # Failures after the clear count from zero: four more do not close the check.
+    for _ in range(4):
+        assert sesame("forgot", NIR, "--dob", "16/10/1995").exit_code == 3
+    assert sesame("forgot", NIR, "--dob", DOB, "--channel", "email").exit_code == 0
+    again = sesame("account", "unlock", NIR, "--reason", "rappel", "--json", lang="en")
+    assert (again.json()["result"], again.json()["identity_failures_cleared"]) == (
+        "not_locked",
+        4,
+    )
+    nothing = sesame("account", "unlock", NIR, "--reason", "rappel", "--json")
+    assert nothing.json()["identity_failures_cleared"] == 0
 
 
 def test_support_unlock_sends_the_reset_to_the_members_own_phone(sesame, member, home):

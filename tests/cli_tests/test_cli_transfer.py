@@ -628,7 +628,58 @@ def test_policy_check_defaults_reports_only_the_accepted_deviations(sesame, home
         "identity_gate.accepted",
         "email_link_ttl.accepted",
     ]
+    assert document["lockout"] == {
+        "login": {
+            "failures": 3,
+            "locked_seconds": None,
+            "message": "login: 3 wrong passwords lock the credentials until a recovery or a "
+            "support unlock (lock_seconds = 0).",
+        },
+        "recovery": {
+            "failures": 5,
+            "first_delay_seconds": 900,
+            "max_delay_seconds": 86400,
+            "failures_first_day": 11,
+            "failures_per_day": 1,
+            "message": "recovery: 5 wrong dates of birth close the identity check for 900 s; "
+            "each further failure after a delay doubles it, up to 86400 s. Failing again as "
+            "each delay ends, the stranger keeps it closed without a break with 11 failures in "
+            "the first 24 h, then 1 per 24 h. Support lifts the delay (sesame account unlock).",
+        },
+    }
+    assert result.stdout.endswith(
+        "Pire blocage qu'un inconnu connaissant le NIR (mais pas la date de naissance) peut "
+        "provoquer :\n"
+        "- connexion : 3 mots de passe faux bloquent les identifiants jusqu'à une récupération ou\n"
+        "  un déblocage par le support (lock_seconds = 0).\n"
+        "- récupération : 5 dates de naissance fausses ferment la vérification d'identité pour un\n"
+        "  délai de 900 s ; chaque nouvel échec à la fin d'un délai double celui-ci, jusqu'à\n"
+        "  86400 s. En échouant à chaque fin de délai, l'inconnu la garde fermée sans\n"
+        "  interruption avec 11 échecs les premières 24 h, puis 1 par 24 h. Le support lève le\n"
+        "  délai (sesame account unlock).\n"
+    )
     assert not has_database(home)  # no database needed
+
+
+def test_policy_check_reports_the_lockout_of_the_current_settings(sesame, home):
+    home.configure(
+        lock_seconds=600, identity_backoff_seconds=60, identity_backoff_max_seconds=14400
+    )
+    lockout = sesame("policy", "check", "--json", lang="en").json()["lockout"]
+    assert lockout["login"]["locked_seconds"] == 600
+    assert lockout["login"]["message"] == (
+        "login: 3 wrong passwords lock the credentials for 600 s, and the stranger can start "
+        "again each time the lock ends."
+    )
+    recovery = {k: v for k, v in lockout["recovery"].items() if k != "message"}
+    # 5 at once, 8 more after 1, 2, 4, … 128 min, then one every 4 h: 4 more in the day.
+    assert recovery == {
+        "failures": 5,
+        "first_delay_seconds": 60,
+        "max_delay_seconds": 14400,
+        "failures_first_day": 17,
+        "failures_per_day": 6,
+    }
 
 
 def test_policy_check_strict_fails_on_weak_settings(sesame, home):

@@ -340,6 +340,7 @@ class Case:
     policy: dict[str, object] = field(default_factory=dict)
     sends: tuple[datetime, ...] = ()
     identity_failures: tuple[datetime, ...] = ()
+    identity_cleared_at: datetime | None = None
     # what the decision must be
     outcome: Outcome
     becomes: Account | None = None  # None: the account is unchanged
@@ -348,7 +349,9 @@ class Case:
     sent: tuple[Expected, ...] = ()
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.account, self.flow, self.sends, self.identity_failures)
+        return Snapshot(
+            self.account, self.flow, self.sends, self.identity_failures, self.identity_cleared_at
+        )
 
     def decide(self) -> Decision:
         policy = replace(Policy(), **self.policy)  # type: ignore[arg-type]
@@ -408,6 +411,9 @@ EXPIRED_FLOW = flow(state=F.EXPIRED, expires_at=ago(seconds=1))
 
 # Five events in the last 24 h, the oldest 23 h ago: it ages out in an hour.
 FIVE_IN_A_DAY = (ago(hours=23), ago(hours=18), ago(hours=12), ago(hours=6), ago(minutes=2))
+# Five identity failures less than a day apart, the last 2 min ago: a series, in its
+# first delay (15 min) for 13 more minutes.
+FIVE_FAILURES = FIVE_IN_A_DAY
 
 
 # --- login (PasswordChecked, keyed by the account state) -------------------------
@@ -696,39 +702,103 @@ IDENTITY_CASES = table(
         id="identity-rate-limited",
         account=locked(),
         event=identity(),
-        identity_failures=FIVE_IN_A_DAY,
-        outcome=refused("rate_limited", retry_after=3600),
+        identity_failures=FIVE_FAILURES,
+        outcome=refused("rate_limited", retry_after=780),
     ),
     Case(
         id="identity-rate-limited-unordered-failures",
         account=locked(),
         event=identity(FORGOT, channel=SMS),
-        identity_failures=tuple(reversed(FIVE_IN_A_DAY)),
-        outcome=refused("rate_limited", retry_after=3600),
+        identity_failures=tuple(reversed(FIVE_FAILURES)),
+        outcome=refused("rate_limited", retry_after=780),
     ),
     Case(
         id="identity-rate-limited-wrong-date-not-counted-again",
         account=locked(),
         event=identity(dob=False),
-        identity_failures=FIVE_IN_A_DAY,
-        outcome=refused("rate_limited", retry_after=3600),
+        identity_failures=FIVE_FAILURES,
+        outcome=refused("rate_limited", retry_after=780),
     ),
     Case(
-        id="identity-failures-older-than-a-day-do-not-count",
+        id="identity-right-date-accepted-once-the-first-delay-is-over",
         account=locked(),
         event=identity(),
-        identity_failures=(ago(days=2), ago(hours=24), *FIVE_IN_A_DAY[1:]),
+        identity_failures=(*FIVE_FAILURES[:4], ago(minutes=15)),
         outcome=CHOOSE,
         flows=(new_flow(),),
         audits=("flow_started",),
     ),
     Case(
+        id="identity-wrong-date-after-a-delay-is-counted",
+        account=locked(),
+        event=identity(dob=False),
+        identity_failures=(*FIVE_FAILURES[:4], ago(minutes=15)),
+        outcome=refused("identity_mismatch"),
+        audits=("identity_failed",),
+    ),
+    Case(
+        id="identity-the-sixth-failure-doubles-the-delay",
+        account=locked(),
+        event=identity(),
+        identity_failures=(*FIVE_FAILURES[:4], ago(minutes=40), ago(minutes=20)),
+        outcome=refused("rate_limited", retry_after=600),
+    ),
+    Case(
+        id="identity-the-seventh-quadruples-it",
+        account=locked(),
+        event=identity(),
+        identity_failures=(*FIVE_FAILURES[:4], ago(minutes=100), ago(minutes=80), ago(minutes=50)),
+        outcome=refused("rate_limited", retry_after=600),
+    ),
+    Case(
+        id="identity-the-delay-is-capped",
+        account=locked(),
+        event=identity(),
+        policy={"identity_backoff_max_seconds": 2700},
+        identity_failures=(*FIVE_FAILURES[:4], ago(minutes=100), ago(minutes=80), ago(minutes=40)),
+        outcome=refused("rate_limited", retry_after=300),
+    ),
+    Case(
+        id="identity-a-quiet-day-ends-the-series",
+        account=locked(),
+        event=identity(),
+        identity_failures=(
+            ago(hours=30),
+            ago(hours=29),
+            ago(hours=28),
+            ago(hours=27),
+            ago(hours=2),
+        ),
+        outcome=CHOOSE,
+        flows=(new_flow(),),
+        audits=("flow_started",),
+    ),
+    Case(
+        id="identity-failures-cleared-by-support-do-not-count",
+        account=locked(),
+        event=identity(),
+        identity_failures=FIVE_FAILURES,
+        identity_cleared_at=ago(minutes=1),
+        outcome=CHOOSE,
+        flows=(new_flow(),),
+        audits=("flow_started",),
+    ),
+    Case(
+        id="identity-failures-after-a-clear-count-again",
+        account=locked(),
+        event=identity(),
+        identity_failures=FIVE_FAILURES,
+        identity_cleared_at=ago(hours=20),  # four failures after it: the first delay
+        policy={"max_identity_failures": 4},
+        outcome=refused("rate_limited", retry_after=780),
+    ),
+    Case(
         id="identity-rate-limit-from-policy",
         account=account(),
         event=identity(FORGOT),
-        policy={"max_identity_failures": 2},
+        policy={"max_identity_failures": 2, "identity_backoff_seconds": 3600},
         identity_failures=(ago(minutes=30), ago(hours=2)),
-        outcome=refused("rate_limited", retry_after=22 * 3600),
+        outcome=refused("rate_limited", retry_after=1800),
     ),
     Case(
         id="unlock-active-account-not-locked",
@@ -1460,6 +1530,40 @@ SUPPORT_CASES = table(
         outcome=NOT_LOCKED,
         becomes=account(),
         audits=("lock_expired",),
+    ),
+    Case(
+        id="support-unlock-active-clears-the-identity-back-off",
+        account=account(),
+        event=support_unlock(),
+        identity_failures=FIVE_FAILURES,
+        outcome=Outcome("not_locked", True, identity_failures_cleared=5),
+        audits=("identity_failures_cleared",),
+    ),
+    Case(
+        id="support-unlock-locked-clears-the-lock-and-the-identity-back-off",
+        account=locked(),
+        event=support_unlock(),
+        identity_failures=FIVE_FAILURES,
+        outcome=Outcome("unlocked", True, identity_failures_cleared=5),
+        becomes=account(),
+        audits=("account_unlocked", "identity_failures_cleared"),
+    ),
+    Case(
+        id="support-unlock-clears-only-the-failures-since-the-last-clear",
+        account=account(failed_attempts=1),
+        event=support_unlock(),
+        identity_failures=FIVE_FAILURES,
+        identity_cleared_at=ago(hours=7),  # then 6 h and 2 min ago
+        outcome=Outcome("not_locked", True, identity_failures_cleared=2),
+        becomes=account(),
+        audits=("failures_cleared", "identity_failures_cleared"),
+    ),
+    Case(
+        id="support-unlock-nothing-to-clear-after-a-quiet-day",
+        account=account(),
+        event=support_unlock(),
+        identity_failures=(ago(hours=30), ago(hours=25)),
+        outcome=NOT_LOCKED,
     ),
     Case(
         id="support-unlock-active-clears-failures",

@@ -12,6 +12,7 @@ from engine.messages import error_message
 from engine.policy import Argon2Params, Policy, policy_from_toml
 
 YEAR = 366 * 24 * 3600  # the ceiling of every integer key without its own
+DAY = 24 * 3600  # the identity back-off's delays: a series ends after a quiet day
 
 
 def refusal(document: dict[str, Any]) -> SesameError:
@@ -32,6 +33,8 @@ def test_defaults_are_the_documented_ones() -> None:
         "resend_cooldown_seconds": 60,
         "max_codes_per_day": 5,
         "max_identity_failures": 5,
+        "identity_backoff_seconds": 900,
+        "identity_backoff_max_seconds": 86400,
         "password_min_length": 12,
         "notify_on_lock": True,
         "notify_on_password_change": True,
@@ -128,6 +131,7 @@ def test_unknown_key_message() -> None:
         ({"policy": {"organization": "  "}}, "policy.organization", "non-empty str"),
         ({"argon2": {"memory_cost": "19456"}}, "argon2.memory_cost", "int"),
         ({"argon2": {"parallelism": False}}, "argon2.parallelism", "int"),
+        ({"policy": {"identity_backoff_seconds": "15m"}}, "policy.identity_backoff_seconds", "int"),
         ({"policy": 3}, "policy", "table"),
         ({"argon2": ["time_cost"]}, "argon2", "table"),
     ],
@@ -161,6 +165,26 @@ def test_wrong_type_message() -> None:
         ({"argon2": {"time_cost": 101}}, "argon2.time_cost", 1, 100),
         ({"argon2": {"parallelism": 0}}, "argon2.parallelism", 1, 64),
         ({"argon2": {"parallelism": 65}}, "argon2.parallelism", 1, 64),
+        ({"policy": {"identity_backoff_seconds": 0}}, "policy.identity_backoff_seconds", 1, DAY),
+        (
+            {"policy": {"identity_backoff_max_seconds": DAY + 1}},
+            "policy.identity_backoff_max_seconds",
+            1,
+            DAY,
+        ),
+        # The first delay may not exceed the cap: the key given is named.
+        (
+            {"policy": {"identity_backoff_seconds": 3600, "identity_backoff_max_seconds": 1800}},
+            "policy.identity_backoff_seconds",
+            1,
+            1800,
+        ),
+        (
+            {"policy": {"identity_backoff_max_seconds": 600}},
+            "policy.identity_backoff_max_seconds",
+            900,
+            DAY,
+        ),
     ],
 )
 def test_out_of_range_is_named(document: dict[str, Any], key: str, low: int, high: int) -> None:
@@ -184,6 +208,9 @@ def test_out_of_range_message() -> None:
         {"policy": {"password_min_length": 128, "max_failed_attempts": 1}},
         {"argon2": {"memory_cost": 8, "time_cost": 100, "parallelism": 64}},
         {"argon2": {"memory_cost": 1 << 20, "time_cost": 1, "parallelism": 1}},
+        {"policy": {"identity_backoff_seconds": 1, "identity_backoff_max_seconds": 1}},
+        {"policy": {"identity_backoff_seconds": DAY, "identity_backoff_max_seconds": DAY}},
+        {"policy": {"identity_backoff_seconds": 60}},
     ],
 )
 def test_bounds_themselves_are_accepted(document: dict[str, Any]) -> None:

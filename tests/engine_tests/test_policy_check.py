@@ -6,11 +6,15 @@ from dataclasses import replace
 
 import pytest
 
+from engine.backoff import Backoff, retry_after
 from engine.policy import Argon2Params, Policy
 from engine.policy_check import (
+    Lockout,
     SecretShape,
     check_policy,
     failed_attempts_per_hour,
+    failures_in_first_day,
+    lockout,
 )
 
 DEFAULT = Policy()
@@ -139,3 +143,52 @@ def test_email_link_lifetime_is_accepted_up_to_an_hour(ttl, accepted, finding):
     report = check_policy(replace(DEFAULT, email_link_ttl_seconds=ttl))
     assert ("email_link_ttl.accepted" in [a.check for a in report.accepted]) is accepted
     assert ("email_link_ttl" in [f.check for f in report.findings]) is finding
+
+
+def test_the_lockout_a_stranger_can_cause_with_the_defaults():
+    assert check_policy(DEFAULT).lockout == Lockout(
+        login_failures=3,
+        login_locked_seconds=None,  # until a recovery or a support unlock
+        recovery_failures=5,
+        first_delay_seconds=900,
+        max_delay_seconds=86400,
+        failures_first_day=11,  # 5 at once, then after 15, 30, 60, 120, 240, 480 min
+        failures_per_day=1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "login_locked", "first_day", "per_day"),
+    [
+        ({"lock_seconds": 900}, 900, 11, 1),
+        ({"identity_backoff_max_seconds": 14400}, None, 14, 6),  # every 4 h once capped
+        ({"identity_backoff_max_seconds": 28800}, None, 12, 3),
+        ({"identity_backoff_max_seconds": 25000}, None, 12, 4),  # 86400 / 25000, rounded up
+        ({"identity_backoff_seconds": 86400}, None, 5, 1),  # the old flat day
+        ({"max_identity_failures": 1, "identity_backoff_seconds": 3600}, None, 5, 1),
+        ({"identity_backoff_seconds": 1, "identity_backoff_max_seconds": 1}, None, 86404, 86400),
+    ],
+)
+def test_the_lockout_follows_the_settings(changes, login_locked, first_day, per_day):
+    report = lockout(replace(DEFAULT, **changes))
+    assert (report.login_locked_seconds, report.failures_first_day, report.failures_per_day) == (
+        login_locked,
+        first_day,
+        per_day,
+    )
+
+
+@pytest.mark.parametrize(
+    "backoff",
+    [Backoff(5, 900, 86400), Backoff(5, 900, 14400), Backoff(1, 3600, 86400), Backoff(3, 60, 600)],
+)
+def test_the_first_day_count_is_what_the_rule_lets_through(backoff):
+    """Replay the stranger against the rule itself: the report cannot drift from it."""
+    from datetime import UTC, datetime, timedelta
+
+    start = now = datetime(2026, 11, 26, tzinfo=UTC)
+    failures: list[datetime] = []
+    while now < start + timedelta(days=1):
+        failures.append(now)
+        now += timedelta(seconds=retry_after(failures, now, backoff) or 0)
+    assert failures_in_first_day(backoff) == len(failures)
