@@ -248,8 +248,8 @@ def _attempts(policy: Policy) -> list[Finding]:
                 "identity_failures",
                 "max_identity_failures",
                 policy.max_identity_failures,
-                f"<= {MAX_IDENTITY_FAILURES} per 24 h",
-                f"{ASVS} V2.2.1 (sesame: at most {MAX_IDENTITY_FAILURES} per 24 h)",
+                f"<= {MAX_IDENTITY_FAILURES} before the first delay",
+                f"{ASVS} V2.2.1 (sesame: at most {MAX_IDENTITY_FAILURES} before the first delay)",
                 LOW,
             )
         )
