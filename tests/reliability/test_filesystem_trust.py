@@ -65,7 +65,8 @@ def test_a_group_writable_configuration_is_refused(sesame, member, home, tmp_pat
     config.chmod(0o600)
     assert sesame("status", NIR).exit_code == 0
     elsewhere = tmp_path / "etc"
-    elsewhere.mkdir(mode=0o777)
+    elsewhere.mkdir()
+    elsewhere.chmod(0o777)
     other = elsewhere / "sesame.toml"
     other.write_text(config.read_text())
     # A writable parent lets anyone replace the file: refused too.
@@ -233,9 +234,7 @@ def test_a_symlink_planted_at_the_message_name_is_an_alert(sesame, member, home,
     assert _outbox_statuses(home) == ["queued"]
 
 
-def test_a_file_with_the_message_own_content_counts_as_delivered(
-    sesame, member, home, monkeypatch
-):
+def test_a_file_with_the_message_own_content_counts_as_delivered(sesame, member, home, monkeypatch):
     """A crash between the file and the commit: the next flush finds its own file."""
     message_id = _queued_sms(sesame, member, home, monkeypatch)
     store = Store(load_settings(home=str(home.path), db=home.db_url))
@@ -243,7 +242,7 @@ def test_a_file_with_the_message_own_content_counts_as_delivered(
         row = conn.execute(select(outbox)).one()
     own = home.path / "outbox" / "sms" / "new" / f"{message_id}.json"
     own.parent.mkdir(parents=True, exist_ok=True)
-    own.write_bytes(sms_document(_Row))
+    own.write_bytes(sms_document(row))
     assert sesame("outbox", "flush", "--json").json()["delivered"] == 1
     assert _outbox_statuses(home) == ["sent"]
     assert len(home.sms_files()) == 1
