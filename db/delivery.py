@@ -26,6 +26,7 @@ import re
 import secrets
 import socket
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,6 +58,12 @@ SEND_TIMEOUT_SECONDS = 20
 # is busy still stops a secret that has not been sent yet.
 BATCH_SIZE = 1
 ERROR_LENGTH = 200
+# What a failing send said, read up to this length before the secret is removed.
+SCRUB_INPUT_LENGTH = 64 * 1024
+# Words of a body with fewer letters and digits are not secrets (a code has 10, a token 43).
+MIN_SECRET_LETTERS = 6
+# Between two characters of an echoed secret: anything but a letter or digit, or a %XX escape.
+_SEPARATORS = r"(?:[^0-9a-z]|%[0-9a-f]{2})*"
 CLAIMABLE = ("queued", "failed")
 RETRYABLE = ("failed", "abandoned")
 
@@ -343,19 +350,34 @@ def _audit(store: Store, conn: Connection, event: Audit, account_id: int | None)
 
 
 def _scrubbed(error: str, row: Row[Any]) -> str:
-    """One short line, without the secret or the full destination (shown in lists)."""
+    """One short line, without the secret or the full destination (shown in lists).
+
+    A gateway or server may echo the message back in any form: every case and
+    separator variant of each secret word (the temporary password, the link
+    and its token, URL-encoded or not) is removed, not only exact copies.
+    """
+    error = " ".join(unicodedata.normalize("NFKC", error[:SCRUB_INPUT_LENGTH]).split())
     redacted_words = set(_words(row.redacted_body))
     for word in sorted(set(_words(row.body or "")) - redacted_words, key=len, reverse=True):
-        if len(word) >= 6:
-            error = error.replace(word, "***")
+        pattern = _any_variant(word)
+        if pattern is not None:
+            error = pattern.sub("***", error)
     masked = mask_phone(row.recipient) if row.channel == "sms" else mask_email(row.recipient)
     error = error.replace(row.recipient, masked)
-    error = " ".join(error.split())
     return error[: ERROR_LENGTH - 1] + "…" if len(error) > ERROR_LENGTH else error
 
 
 def _words(text: str) -> list[str]:
     return [word for word in re.split(r"[\s?&=]+", text) if word]
+
+
+def _any_variant(word: str) -> re.Pattern[str] | None:
+    """A pattern for `word` in any case, with any separators or %XX escapes between its
+    letters and digits; None for a word too short to be a secret."""
+    letters = [c for c in word if c.isascii() and c.isalnum()]
+    if len(letters) < MIN_SECRET_LETTERS:
+        return None
+    return re.compile(_SEPARATORS.join(re.escape(c) for c in letters), re.IGNORECASE)
 
 
 # --- retry ---------------------------------------------------------------------------

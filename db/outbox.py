@@ -10,9 +10,13 @@ is erased; only the redacted text stays in the database. Onward delivery
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
-from collections.abc import Iterable
+import secrets
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +27,7 @@ from sqlalchemy import insert, select, update
 from db import decisions, rows
 from db.schema import accounts, audit_events, flows, outbox
 from db.store import Store, storage_error
+from db.trust import open_private_dir, require_trusted
 from engine.errors import SesameError
 from engine.events import Audit
 from engine.identity import Identifier
@@ -90,24 +95,53 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
     now = store.now()
     live = [r for r in found if r.flow_id is None or _flow_open(r.flow_state, r.flow_ends, now)]
     dead = [r for r in found if r not in live]
+    written, conflicts = [], []
     for row in live:
-        write_file(store, row)
+        try:
+            write_file(store, row)
+            written.append(row)
+        except MessageConflict as conflict:
+            conflicts.append((row, conflict.path))
     if found:
         with store.write() as conn:
-            if live:
+            if written:
                 conn.execute(
                     update(outbox)
-                    .where(outbox.c.id.in_([r.id for r in live]), outbox.c.status == "queued")
+                    .where(outbox.c.id.in_([r.id for r in written]), outbox.c.status == "queued")
                     .values(status="sent", body=None, delivered_at=now)
                 )
             for row in dead:
                 _abandon_unsent(store, conn, row, now)
+            for row, path in conflicts:
+                _record_conflict(store, conn, row, path, now)
         store.erase_wal()
-    return len(live)
+    if conflicts:
+        row, path = conflicts[0]
+        raise storage_error("outbox_conflict", path=str(path), id=row.id)
+    return len(written)
 
 
 def _flow_open(state: str | None, ends: datetime | None, now: datetime) -> bool:
     return state in OPEN_FLOW_STATES and ends is not None and ends > now
+
+
+def _record_conflict(
+    store: Store, conn: Connection, row: Row[Any], path: Path, now: datetime
+) -> None:
+    """The message stays queued, its secret kept; the planted file is named, audited."""
+    shown = str(path.relative_to(store.settings.outbox_dir))
+    error = f"another file is already at {shown}: not delivered"
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row.id, outbox.c.status == "queued")
+        .values(last_error=error)
+    )
+    detail = {"message": row.id, "channel": row.channel, "path": shown}
+    event = Audit("message_conflict", "queued", "queued", detail, row.flow_id)
+    conn.execute(
+        insert(audit_events),
+        [decisions.audit_row(event, row.account_id, now, store.settings.actor)],
+    )
 
 
 def _abandon_unsent(store: Store, conn: Connection, row: Row[Any], now: datetime) -> None:
@@ -125,17 +159,29 @@ def _abandon_unsent(store: Store, conn: Connection, row: Row[Any], now: datetime
         )
 
 
+class MessageConflict(Exception):
+    """Another file is at a message's name: the message was not written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
 def write_file(store: Store, row: Row[Any]) -> Path:
-    """The message as a file in the outbox: SMS as JSON, email in a Maildir."""
+    """The message as a file in the outbox: SMS as JSON, email in a Maildir.
+
+    Raises MessageConflict when a file other than this very message is
+    already at its name.
+    """
     root = store.settings.outbox_dir
     try:
         if row.channel == "sms":
-            folder, name = root / "sms", f"{row.id}.json"
+            folder, name = "sms", f"{row.id}.json"
             data = sms_document(row)
         else:
-            folder, name = root / "mail", f"{row.id}.eml"
+            folder, name = "mail", f"{row.id}.eml"
             data = render_email(store, row)
-        return _publish(folder, name, data)
+        return _publish(root, folder, name, data)
     except OSError as exc:
         raise storage_error(
             "outbox", detail=f"{exc.filename or root}: {exc.strerror or exc}"
@@ -168,40 +214,85 @@ def render_email(store: Store, row: Row[Any]) -> bytes:
     return message.as_bytes()
 
 
-def _publish(folder: Path, name: str, data: bytes) -> Path:
-    for directory in (folder.parent, folder, *(folder / sub for sub in ("tmp", "new", "cur"))):
-        _private_dir(directory)
-    final = folder / "new" / name
-    if final.exists() or any((folder / "cur").glob(f"{Path(name).stem}*")):
-        return final
-    temporary = folder / "tmp" / f"{name}.{os.getpid()}"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, final)
-    finally:
-        temporary.unlink(missing_ok=True)
-    _fsync_dir(final.parent)
+def _publish(root: Path, folder: str, name: str, data: bytes) -> Path:
+    """Write `data` as `<root>/<folder>/new/<name>`, through directory descriptors only."""
+    with _maildir(root, folder) as (tmp, new, cur):
+        final = root / folder / "new" / name
+        if _already_there(new, cur, root / folder, name, data):
+            return final
+        temporary = f"{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(temporary, flags, 0o600, dir_fd=tmp)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(temporary, name, src_dir_fd=tmp, dst_dir_fd=new, follow_symlinks=False)
+            except FileExistsError:
+                if not _already_there(new, cur, root / folder, name, data):
+                    raise
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary, dir_fd=tmp)
+        os.fsync(new)
     return final
 
 
-def _private_dir(path: Path) -> None:
-    """Owner-only, whatever the umask (mkdir's mode is filtered by it)."""
-    if not path.is_dir():
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.chmod(0o700)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+@contextmanager
+def _maildir(root: Path, folder: str) -> Iterator[tuple[int, int, int]]:
+    """Descriptors of `tmp`, `new`, `cur` under `root/folder`: no symlink followed, all 0700."""
+    root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    require_trusted(root.parent, as_parent=True)
+    opened: list[int] = []
     try:
-        os.fsync(fd)
+        opened.append(open_private_dir(None, str(root), root))
+        opened.append(open_private_dir(opened[0], folder, root / folder))
+        for sub in ("tmp", "new", "cur"):
+            opened.append(open_private_dir(opened[1], sub, root / folder / sub))
+        yield opened[2], opened[3], opened[4]
     finally:
-        os.close(fd)
+        for fd in opened:
+            os.close(fd)
+
+
+def _already_there(new: int, cur: int, folder: Path, name: str, data: bytes) -> bool:
+    """True when this message was delivered already (in `new`, or moved to `cur` by a reader).
+
+    Raises MessageConflict when the file at its name is anything but `data`:
+    a file planted there would otherwise pass for the message.
+    """
+    stem = name.split(".")[0]
+    found = [("new", name)] if _exists(name, new) else []
+    found += [("cur", entry) for entry in os.listdir(cur) if entry.startswith(stem)]
+    for sub, entry in found:
+        if not _holds(entry, new if sub == "new" else cur, data):
+            raise MessageConflict(folder / sub / entry)
+    return bool(found)
+
+
+def _exists(name: str, dir_fd: int) -> bool:
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _holds(name: str, dir_fd: int, data: bytes) -> bool:
+    """A regular file (not a symlink, a FIFO…) whose content is exactly `data`."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(name, flags, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return False
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        return handle.read(len(data) + 1) == data
 
 
 def _message(row: Row[Any]) -> Message:

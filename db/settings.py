@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.trust import read_trusted, require_trusted
 from engine.errors import invalid
 from engine.policy import Policy, policy_from_toml
 
@@ -51,6 +52,7 @@ def load_settings(
 
         home_path = Path(platformdirs.user_data_dir("sesame"))
     config_path = Path(config).expanduser() if config else home_path / "sesame.toml"
+    _require_trusted_home(home_path)
     return Settings(
         home=home_path,
         db_url=database_url(db, home_path),
@@ -70,9 +72,14 @@ def database_url(db: str | None, home: Path) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
+def _require_trusted_home(home: Path) -> None:
+    """Refuse a home another user could write: they could plant a sesame.toml there."""
+    require_trusted(home)
+
+
 def _read_policy(path: Path, *, required: bool) -> Policy:
     try:
-        raw = path.read_bytes()
+        raw = read_trusted(path)
     except FileNotFoundError:
         if required:
             raise invalid("config_syntax", path=str(path), detail="file not found") from None

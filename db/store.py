@@ -9,6 +9,7 @@ Alembic is imported only when the schema must be created or upgraded.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -145,19 +146,35 @@ def _create_engine(url: str) -> Engine:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Owner-only directory and file, whatever the umask.
+    """Owner-only directory and file, whatever the umask or whoever created the file.
 
-    An existing file is left untouched: closing any descriptor of a SQLite
+    An existing file is never opened here: closing any descriptor of a SQLite
     file drops every POSIX lock this process holds on it, which would let
-    another process checkpoint the WAL under our feet.
+    another process checkpoint the WAL under our feet. Its mode is fixed by
+    path instead, and so are its WAL and shared-memory files (SQLite creates
+    new ones with the main file's mode).
     """
     if path.exists():
+        for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            _owner_only(companion)
         return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
         os.close(fd)
     except FileExistsError:
+        return
+    except OSError as exc:
+        raise storage_error("database", detail=f"{path}: {exc.strerror}") from None
+
+
+def _owner_only(path: Path) -> None:
+    """Take group and other access away from a database file (0644 becomes 0600)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
+    except FileNotFoundError:
         return
     except OSError as exc:
         raise storage_error("database", detail=f"{path}: {exc.strerror}") from None

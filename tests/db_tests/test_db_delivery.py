@@ -9,6 +9,7 @@ one is taken over), and two real `deliver` processes sharing 200 messages.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -17,14 +18,18 @@ from datetime import timedelta
 from email import message_from_bytes
 from email import policy as email_policy
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
 from helpers import DOB, EMAIL, NEW_PASSWORD, NIR, lines
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from db.delivery import PassCounts, SmtpConfig, Transports, after_failure, deliver_pass
 from db.settings import load_settings
 from db.store import Store
+from engine.passwords import TEMP_PASSWORD_ALPHABET
 from engine.policy import OutboxParams
 
 DELIVER = ("outbox", "deliver", "--sms-command")
@@ -439,3 +444,92 @@ def test_two_deliver_processes_send_each_of_200_messages_once(queue_home, store,
     assert sorted(ids) == [f"m{n:04d}" for n in range(200)]  # each exactly once
     assert {row["status"] for row in outbox_rows(queue_home)} == {"sent"}
     print(f"200 SMS by two workers in {elapsed:.1f} s; split {[r['sent'] for r in reports]}")
+
+
+# --- what a gateway echoes back -------------------------------------------------------
+
+ECHOING_GATEWAY = (
+    "import json, sys\n"
+    "code = json.load(sys.stdin)['body'].splitlines()[1]\n"
+    "spaced = ' '.join(c.upper() if i % 3 else c for i, c in enumerate(code))\n"
+    "sys.stderr.write(f'code {code} / {spaced} / {code.upper()} / {\"-\".join(code)}\\n')\n"
+    "sys.exit(3)\n"
+)
+
+
+def _projection(text: str) -> str:
+    """Letters and digits only, lower case: what any separator or case variant leaves."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def test_a_gateway_echoing_the_code_in_any_form_never_reaches_outbox_list(
+    sesame, member, queue_home, tmp_path
+):
+    member(email=None)
+    sesame("forgot", NIR, "--dob", DOB)
+    [queued] = outbox_rows(queue_home)
+    code = queued["body"].splitlines()[1]
+    script = tmp_path / "echo.py"
+    script.write_text(ECHOING_GATEWAY)
+    command = f"{sys.executable} -S {script}"
+    result = sesame(*DELIVER, command, "--json")
+    assert result.json()["failed"] == 1
+    [row] = outbox_rows(queue_home)
+    assert row["last_error"].startswith("SMS command exited with status 3: code ***")
+    shown = [
+        sesame("outbox", "list", "--json").stdout,
+        sesame("outbox", "list").stdout,
+        sesame("outbox", "list", "--csv").stdout,
+        sesame("outbox", "show", row["id"], "--json").stdout,
+        sesame("outbox", "show", row["id"]).stdout,
+        row["last_error"],
+    ]
+    for text in shown:
+        assert code.lower() not in _projection(text), text
+
+
+_SEPARATORS = st.lists(
+    st.sampled_from([" ", "", "-", ".", "_", "/", "\n", "\t", "%20", "%2D", "·", "\u00a0", ":"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    code=st.text(alphabet=TEMP_PASSWORD_ALPHABET, min_size=10, max_size=10),
+    uppers=st.lists(st.booleans(), min_size=10, max_size=10),
+    separators=st.lists(_SEPARATORS.map("".join), min_size=9, max_size=9),
+)
+def test_no_case_or_separator_variant_of_the_secret_survives_the_scrub(code, uppers, separators):
+    from db.delivery import _scrubbed
+
+    cased = [c.upper() if up else c.lower() for c, up in zip(code, uppers, strict=True)]
+    variant = cased[0] + "".join(sep + c for sep, c in zip(separators, cased[1:], strict=True))
+    row = SimpleNamespace(
+        channel="sms",
+        recipient="+33612344208",
+        body=f"Votre mot de passe temporaire :\n{code}\nValable 10 minutes.",
+        redacted_body="Votre mot de passe temporaire :\n[secret retiré après envoi]\n"
+        "Valable 10 minutes.",
+    )
+    stored = _scrubbed(f"refused: {variant} (+33612344208), try later", row)
+    assert code.lower() not in _projection(stored)
+    assert "+33612344208" not in stored and len(stored) <= 200
+
+
+def test_the_link_token_is_scrubbed_in_any_case_and_url_encoded():
+    from urllib.parse import quote
+
+    from db.delivery import _scrubbed
+
+    token = "Ab-cD_ef0123456789ghIJklMNopQRstUVwxyz-_AbCd"
+    link = f"https://espace.example/reinitialiser?token={token}"
+    row = SimpleNamespace(
+        channel="email",
+        recipient="marie.dupont@orange.fr",
+        body=f"Bonjour,\n\n{link}\n",
+        redacted_body="Bonjour,\n\n[secret retiré après envoi]\n",
+    )
+    for echoed in (token, token.upper(), quote(token, safe=""), quote(link, safe=""), link):
+        stored = _scrubbed(f"SMTP 554 rejected {echoed} for marie.dupont@orange.fr", row)
+        assert _projection(token) not in _projection(stored), stored
+        assert "marie.dupont@orange.fr" not in stored

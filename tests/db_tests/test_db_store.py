@@ -110,16 +110,20 @@ def test_outbox_delivery_is_idempotent_and_scrubs_the_secret(sesame, member, hom
     assert deliver(store) == 0
     files = list((home.path / "outbox" / "sms" / "new").iterdir())
     assert [f.name for f in files] == [f"{message_id}.json"]
-    # A second delivery of the same message (another process) writes nothing new.
+    # Another message under the same name is never taken for it, nor written over it
+    # (the same message again is a no-op: tests/reliability/test_filesystem_trust.py).
     from datetime import UTC, datetime
 
-    from db.outbox import write_file
+    from db.outbox import MessageConflict, write_file
 
     class Row:
         id, channel, recipient, body = message_id, "sms", "+33600000000", "x"
         created_at = datetime.now(UTC)
 
-    assert write_file(store, Row()).read_text() == files[0].read_text()
+    delivered = files[0].read_text()
+    with pytest.raises(MessageConflict):
+        write_file(store, Row())
+    assert files[0].read_text() == delivered
 
 
 def test_unwritable_outbox_is_exit_11_and_the_message_stays_queued(sesame, member, home):
