@@ -132,8 +132,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "(max_code_attempts × max_codes_per_day).",
     ),
     "policy.identity_failures": (
-        "Plus de 10 échecs de n° de sécurité sociale + date de naissance sont tolérés avant le premier délai.",
-        "More than 10 failed social-security number + date of birth checks are allowed before the first delay.",
+        "Plus de 10 échecs de n° de sécurité sociale + date de naissance sont tolérés "
+        "avant le premier délai.",
+        "More than 10 failed social-security number + date of birth checks are allowed "
+        "before the first delay.",
     ),
     "policy.argon2_memory": (
         "argon2 utilise moins de 19 Mio de mémoire.",
