@@ -32,6 +32,7 @@ def snapshot(conn: Connection, account: Account, flow: Flow | None, now: datetim
         flow=flow,
         recent_sends=recent_events(conn, account.id, "code_sent", since),
         recent_identity_failures=recent_events(conn, account.id, "identity_failed", since),
+        recent_refused_logins=recent_events(conn, account.id, "login_refused", since),
     )
 
 

@@ -41,6 +41,7 @@ class Policy:
     resend_cooldown_seconds: int = 60
     max_codes_per_day: int = 5
     max_identity_failures: int = 5
+    max_refused_logins: int = 10
     password_min_length: int = 12
     notify_on_lock: bool = True
     notify_on_password_change: bool = True
@@ -63,6 +64,7 @@ _MINIMUM = {
     "resend_cooldown_seconds": 0,
     "max_codes_per_day": 1,
     "max_identity_failures": 1,
+    "max_refused_logins": 1,
     "password_min_length": 1,
     "time_cost": 1,
     "memory_cost": 8,
