@@ -32,6 +32,7 @@ def test_defaults_are_the_documented_ones() -> None:
         "resend_cooldown_seconds": 60,
         "max_codes_per_day": 5,
         "max_identity_failures": 5,
+        "max_refused_logins": 10,
         "password_min_length": 12,
         "notify_on_lock": True,
         "notify_on_password_change": True,
