@@ -24,6 +24,21 @@ def test_identity_limit_holds_across_processes(sesame, member, home):
     assert json.loads(limited.stdout)["error"]["code"] == "rate_limited"
 
 
+def test_unknown_identifier_counters_hold_across_processes(sesame, member, home):
+    """Parallel first attempts on one unknown NIR share one shadow: it locks at
+    the third failure exactly as a real account does (on PostgreSQL the first
+    insert of the shadow is serialised by an advisory lock)."""
+    home.configure(max_identity_failures=3, resend_cooldown_seconds=0)
+    member()
+    unknown = "1 85 05 78 006 084 91"
+    wrong = (["login", unknown], lines("wrong password"))
+    codes = sorted(o.exit_code for o in run_together(home, [wrong] * 5))
+    assert codes == [3, 3, 4, 4, 4]
+    dob = (["forgot", unknown, "--dob", "01/05/1985"], "")
+    assert sorted(o.exit_code for o in run_together(home, [dob] * 4)) == [3, 3, 3, 8]
+    assert home.query("SELECT state, failed_attempts FROM shadow_accounts") == [("locked", 3)]
+
+
 def test_send_limits_hold_across_processes(sesame, member, home):
     home.configure(max_codes_per_day=2, resend_cooldown_seconds=0)
     member()
