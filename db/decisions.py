@@ -40,6 +40,7 @@ def snapshot(
         recent_sends=recent_events(conn, account.id, "code_sent", since),
         recent_identity_failures=recent_events(conn, account.id, "identity_failed", identity_since),
         identity_failures_cleared_at=max(clears, default=None),
+        recent_refused_logins=recent_events(conn, account.id, "login_refused", since),
     )
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
-from db import decisions, rows
-from db.schema import audit_events
+from db import decisions, rows, shadow
+from db.schema import accounts, audit_events
 from db.store import Store
 from db.unit_of_work import Result, apply_event, finish, fresh_secrets, new_salt
 from engine.errors import SesameError
@@ -27,7 +27,7 @@ from engine.events import (
     PasswordChecked,
 )
 from engine.identity import Identifier
-from engine.model import Account, Channel, Flow, FlowKind
+from engine.model import Account, AccountState, Channel, Flow, FlowKind
 from engine.passwords import (
     check_new_password,
     hash_password,
@@ -39,6 +39,7 @@ from engine.passwords import (
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+A = AccountState
 # argon2 re-runs when the hash changed while it was verifying (a parallel reset).
 _MAX_VERIFY_ROUNDS = 3
 
@@ -59,48 +60,85 @@ Target = BySms | ByLink
 
 
 def login(store: Store, ident: Identifier, password: str) -> Result:
+    """One argon2 verification, then the decision; a rehash only after a login.
+
+    Whatever the account's state and the password, the work before the
+    decision is the same: a locked or disabled account costs as much for the
+    right password as for a wrong one, so timing does not tell which it was.
+    """
     params = store.settings.policy.argon2
     with store.read() as conn:
         account = rows.find_account(conn, ident)
     if account is None:
-        # The same work as a known identifier: one argon2 computation and one
-        # short write transaction, so that timing does not tell them apart.
+        # The same work as a known identifier: one argon2 computation, then its
+        # shadow account through the same machine in one short transaction.
         verify_password(None, password, params)
+        event = PasswordChecked(False, secret_digest(password))
         with store.write() as conn:
+            decision = shadow.step_unknown(store, conn, ident, event)
             unknown = Audit("login_unknown", None, None)
             conn.execute(
                 insert(audit_events),
                 [decisions.audit_row(unknown, None, store.now(), store.settings.actor)],
             )
-        raise SesameError("auth_failed")
+        return finish(store, decision, [], ident)
     for _ in range(_MAX_VERIFY_ROUNDS):
         checked_hash = account.password_hash
-        matched = verify_password(checked_hash, password, params)
-        rehashed = None
-        if matched and checked_hash and needs_rehash(checked_hash, params):
-            rehashed = hash_password(password, new_salt(), params)
-        event = PasswordChecked(matched, secret_digest(password), rehashed)
+        event = PasswordChecked(
+            verify_password(checked_hash, password, params), secret_digest(password)
+        )
         with store.write() as conn:
             account = rows.get_account(conn, account.id, for_update=True)
             if account.password_hash != checked_hash:
                 continue
             flow = rows.open_flow(conn, account.id, for_update=True)
             decision, message_ids = apply_event(store, conn, account, flow, event)
+        if decision.outcome.code == "logged_in" and checked_hash:
+            _rehash(store, account.id, checked_hash, password)
         return finish(store, decision, message_ids, ident)
     raise SesameError("storage_unavailable", reason="database", params={"detail": "busy"})
+
+
+def _rehash(store: Store, account_id: int, checked_hash: str, password: str) -> None:
+    """Re-hash with the configured parameters after a decided login.
+
+    argon2 runs outside any transaction; the short one that stores the new
+    hash changes nothing if the hash moved meanwhile (a parallel reset).
+    """
+    params = store.settings.policy.argon2
+    if not needs_rehash(checked_hash, params):
+        return
+    rehashed = hash_password(password, new_salt(), params)
+    with store.write() as conn:
+        stored = conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id, accounts.c.password_hash == checked_hash)
+            .values(password_hash=rehashed)
+        )
+        if stored.rowcount:
+            audit = Audit("password_rehashed", A.ACTIVE, A.ACTIVE)
+            conn.execute(
+                insert(audit_events),
+                [decisions.audit_row(audit, account_id, store.now(), store.settings.actor)],
+            )
 
 
 def start_recovery(
     store: Store, ident: Identifier, birth_date: date, kind: FlowKind, channel: Channel | None
 ) -> Result:
     """Steps 2-4 (`unlock`, `forgot`)."""
+    fresh = fresh_secrets()
+    message_ids: list[str] = []
     with store.write() as conn:
         account = rows.find_account(conn, ident, for_update=True)
         if account is None:
-            raise SesameError("identity_mismatch")
-        flow = rows.open_flow(conn, account.id, for_update=True)
-        event = IdentityChecked(kind, account.birth_date == birth_date, channel, fresh_secrets())
-        decision, message_ids = apply_event(store, conn, account, flow, event)
+            # An unknown identifier: its shadow, with the same limits and answers.
+            event = IdentityChecked(kind, False, channel, fresh)
+            decision = shadow.step_unknown(store, conn, ident, event)
+        else:
+            flow = rows.open_flow(conn, account.id, for_update=True)
+            event = IdentityChecked(kind, account.birth_date == birth_date, channel, fresh)
+            decision, message_ids = apply_event(store, conn, account, flow, event)
     return finish(store, decision, message_ids, ident)
 
 

@@ -24,9 +24,9 @@ from sqlalchemy.types import TypeDecorator
 
 # The revision the code expects; checked without importing Alembic
 # (tests/db_tests checks it equals the migration scripts' head).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -142,4 +142,39 @@ outbox = Table(
     Index("ix_outbox_status", "status", "created_at"),
     Index("ix_outbox_status_next", "status", "next_attempt_at"),
     Index("ix_outbox_account", "account_id", "created_at"),
+)
+
+# Unknown identifiers walk the same path as real ones (DESIGN.md §9): each has
+# a shadow account, keyed by an HMAC of the normalised identifier (never the
+# identifier itself), with the counters a real account has.
+shadow_accounts = Table(
+    "shadow_accounts",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_at", UtcDateTime),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# What the rate limits of a shadow read: the events its steps produced, as a
+# real account's are read from the audit log.
+shadow_events = Table(
+    "shadow_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_shadow_events_key_event_at", "key", "event", "at"),
+)
+
+# The HMAC key of the shadows on PostgreSQL, where every machine must use the
+# same one (on SQLite it is a file of the home: see db/shadow.py).
+shadow_key = Table(
+    "shadow_key",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("key", String(64), nullable=False),
 )

@@ -23,6 +23,7 @@ class Snapshot:
     recent_sends: tuple[datetime, ...] = ()
     recent_identity_failures: tuple[datetime, ...] = ()
     identity_failures_cleared_at: datetime | None = None
+    recent_refused_logins: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,11 @@ class FreshSecrets:
 @dataclass(frozen=True)
 class PasswordChecked:
     """A login: argon2 ran outside the transaction; `typed_digest` lets the
-    rule compare the typed text with an open flow's temporary password."""
+    rule compare the typed text with an open flow's temporary password. A
+    rehash is not part of it: it happens only after a decided login."""
 
     matched: bool
     typed_digest: str
-    rehashed: str | None = None
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,14 @@ from engine.rules import (
     State,
     channel_chosen,
     channels_changed,
+    closed_secret,
     code_submitted,
     disabled_by_support,
     enabled_by_support,
     expire,
     identity,
     login_active,
+    login_disabled,
     login_locked,
     new_password,
     noop,
@@ -97,11 +99,11 @@ TRANSITIONS: dict[tuple[State, type], Rule] = {
     # account machine: login
     (A.ACTIVE, PasswordChecked): login_active,
     (A.LOCKED, PasswordChecked): login_locked,
-    (A.DISABLED, PasswordChecked): refuse("account_disabled"),
+    (A.DISABLED, PasswordChecked): login_disabled,
     # account machine: steps 2-3 (unlock, forgot)
     (A.ACTIVE, IdentityChecked): identity,
     (A.LOCKED, IdentityChecked): identity,
-    (A.DISABLED, IdentityChecked): refuse("account_disabled"),
+    (A.DISABLED, IdentityChecked): identity,
     # account machine: support staff
     (A.ACTIVE, UnlockedBySupport): unlocked_by_support,
     (A.LOCKED, UnlockedBySupport): unlocked_by_support,
@@ -128,12 +130,14 @@ TRANSITIONS: dict[tuple[State, type], Rule] = {
     (F.CODE_SENT, NewPasswordSubmitted): new_password,
     (F.VERIFIED, NewPasswordSubmitted): new_password,
     **{(F.COMPLETED, e): used_or_invalid for e in _SECRET_EVENTS},
-    **{(F.EXPIRED, e): refuse("code_expired") for e in _SECRET_EVENTS},
+    # why a closed flow's secret fails is told only to that secret
+    **{(s, e): closed_secret for s in (F.EXPIRED, F.CANCELLED) for e in _SECRET_EVENTS},
     **{
         (s, e): refuse("code_invalid")
-        for s in (F.CHOOSE_CHANNEL, F.CANCELLED, F.SUPERSEDED, None)
+        for s in (F.CHOOSE_CHANNEL, F.SUPERSEDED, None)
         for e in _SECRET_EVENTS
     },
-    # a disabled account's flow goes nowhere
-    **{(A.DISABLED, e): refuse("account_disabled") for e in (ChannelChosen, *_SECRET_EVENTS)},
+    # a disabled account's flow goes nowhere (said only to its own secret)
+    (A.DISABLED, ChannelChosen): refuse("account_disabled"),
+    **{(A.DISABLED, e): closed_secret for e in _SECRET_EVENTS},
 }

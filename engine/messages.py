@@ -112,6 +112,10 @@ _T: dict[str, tuple[str, str]] = {
         "Base de données indisponible : {detail}",
         "Database unavailable: {detail}",
     ),
+    "storage.shadow_key": (
+        "Clé des identifiants inconnus inutilisable ({detail}) : {path}",
+        "Unusable key for unknown identifiers ({detail}): {path}",
+    ),
     "storage.driver_missing": (
         "Pilote de base de données absent ({detail}). Pour PostgreSQL : "
         "pip install 'sesame[postgres]'",

@@ -43,6 +43,7 @@ class Policy:
     max_identity_failures: int = 5
     identity_backoff_seconds: int = 900
     identity_backoff_max_seconds: int = 86400
+    max_refused_logins: int = 10
     password_min_length: int = 12
     notify_on_lock: bool = True
     notify_on_password_change: bool = True
@@ -67,6 +68,7 @@ _MINIMUM = {
     "max_identity_failures": 1,
     "identity_backoff_seconds": 1,
     "identity_backoff_max_seconds": 1,
+    "max_refused_logins": 1,
     "password_min_length": 1,
     "time_cost": 1,
     "memory_cost": 8,

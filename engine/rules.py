@@ -114,33 +114,58 @@ def refuse(code: str) -> Rule:
 
 
 def login_active(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decision:
-    account, policy = snap.account, ctx.policy
+    account = snap.account
     if ev.matched:
-        detail = {"rehashed": "yes"} if ev.rehashed else {}
-        logged_in = replace(
-            account,
-            failed_attempts=0,
-            last_login_at=ctx.now,
-            password_hash=ev.rehashed or account.password_hash,
-        )
-        audit = Audit("login_succeeded", A.ACTIVE, A.ACTIVE, detail)
+        logged_in = replace(account, failed_attempts=0, last_login_at=ctx.now)
+        audit = Audit("login_succeeded", A.ACTIVE, A.ACTIVE)
         return _decide(snap, "logged_in", True, audit, account=logged_in)
     flow = _open_sms_flow(snap)
     if flow and digests_equal(flow.secret_digest, ev.typed_digest):
         return _temporary_password_accepted(snap, ctx)
+    failed = _login_failed(snap, ctx)
+    if flow is None:
+        return failed
+    # A wrong password during an open SMS flow is also a guess at its temporary
+    # password: it counts against the flow, as on a locked account.
+    return _also_a_code_attempt(failed, snap, flow, ctx)
+
+
+def login_locked(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decision:
+    flow = _open_sms_flow(snap)
+    if flow and digests_equal(flow.secret_digest, ev.typed_digest):
+        return _temporary_password_accepted(snap, ctx)
+    refused = _refused_while_locked(snap, ctx)
+    if flow is None or ev.matched:
+        return refused
+    return _also_a_code_attempt(refused, snap, flow, ctx)
+
+
+def login_disabled(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decision:
+    """A disabled account says so only to its right password. To a wrong one it
+    answers what an active, then locked, account would (same counter, same
+    lock message, same limit), so that a stranger cannot tell it apart."""
+    if not ev.matched and snap.account.failed_attempts < ctx.policy.max_failed_attempts:
+        return _login_failed(snap, ctx)
+    refused = _refused_while_locked(snap, ctx)
+    if ev.matched and refused.outcome.code == "account_locked":
+        return replace(refused, outcome=Outcome("account_disabled", False))
+    return refused
+
+
+def _login_failed(snap: Snapshot, ctx: Context) -> Decision:
+    """One more wrong password; the last one allowed locks the credentials
+    (a disabled account only answers as if it had locked)."""
+    account, policy = snap.account, ctx.policy
+    state = account.state
     failures = account.failed_attempts + 1
-    failed = Audit("login_failed", A.ACTIVE, A.ACTIVE, {"failed_attempts": str(failures)})
+    failed = Audit("login_failed", state, state, {"failed_attempts": str(failures)})
+    counted = replace(account, failed_attempts=failures)
     if failures < policy.max_failed_attempts:
-        counted = replace(account, failed_attempts=failures)
         return _decide(snap, "auth_failed", False, failed, account=counted)
+    if state is A.DISABLED:
+        return _decide(snap, "account_locked", False, failed, account=counted)
     locked_until = ctx.now + timedelta(seconds=policy.lock_seconds) if policy.lock_seconds else None
-    locked = replace(
-        account,
-        state=A.LOCKED,
-        failed_attempts=failures,
-        locked_at=ctx.now,
-        locked_until=locked_until,
-    )
+    locked = replace(counted, state=A.LOCKED, locked_at=ctx.now, locked_until=locked_until)
     effects: list[Effect] = [failed, Audit("account_locked", A.ACTIVE, A.LOCKED)]
     if policy.notify_on_lock and account.email:
         params: dict[str, object] = {"max_failed_attempts": policy.max_failed_attempts}
@@ -148,16 +173,21 @@ def login_active(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decision:
     return _decide(snap, "account_locked", False, *effects, account=locked)
 
 
-def login_locked(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decision:
-    flow = _open_sms_flow(snap)
-    if flow and digests_equal(flow.secret_digest, ev.typed_digest):
-        return _temporary_password_accepted(snap, ctx)
-    refused = Audit("login_refused", A.LOCKED, A.LOCKED)
-    if flow is None or ev.matched:
-        return _decide(snap, "account_locked", False, refused)
-    # A wrong guess at the temporary password counts against the flow.
+def _refused_while_locked(snap: Snapshot, ctx: Context) -> Decision:
+    """`account_locked`, bounded like every other attempt: past
+    `max_refused_logins` refusals in a rolling 24 h, `rate_limited`."""
+    state, now = snap.account.state, ctx.now
+    refusals = sorted(t for t in snap.recent_refused_logins if t > now - DAY)
+    if len(refusals) >= ctx.policy.max_refused_logins:
+        retry_after = _seconds_until(refusals[0] + DAY, now)
+        return _decide(snap, "rate_limited", False, retry_after=retry_after)
+    return _decide(snap, "account_locked", False, Audit("login_refused", state, state))
+
+
+def _also_a_code_attempt(refused: Decision, snap: Snapshot, flow: Flow, ctx: Context) -> Decision:
+    """A refused login that also counts as a wrong temporary password."""
     counted = _count_code_attempt(snap, flow, ctx)
-    return _decide(snap, "account_locked", False, refused, *counted.effects, flows=counted.flows)
+    return replace(refused, flows=counted.flows, effects=refused.effects + counted.effects)
 
 
 def _temporary_password_accepted(snap: Snapshot, ctx: Context) -> Decision:
@@ -186,6 +216,8 @@ def identity(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
     if not ev.birth_date_matches:
         audit = Audit("identity_failed", account.state, account.state, {"kind": ev.kind})
         return _decide(snap, "identity_mismatch", False, audit)
+    if account.state is A.DISABLED:
+        return _decide(snap, "account_disabled", False)
     if ev.kind is FlowKind.UNLOCK and account.state is not A.LOCKED:
         return _decide(snap, "account_not_locked", False)
     channels = usable_channels(account)
@@ -390,7 +422,27 @@ def _count_code_attempt(snap: Snapshot, flow: Flow, ctx: Context) -> Decision:
         {"reason": "too_many_attempts"},
         flow.id,
     )
-    return _decide(snap, "too_many_attempts", False, audit, flows=(cancelled,))
+    # The same answer as any wrong code: `too_many_attempts` is told only to the
+    # right code (see `closed_secret`), or it would show that a flow exists.
+    return _decide(snap, "code_invalid", False, audit, flows=(cancelled,))
+
+
+def closed_secret(
+    snap: Snapshot, ev: CodeSubmitted | NewPasswordSubmitted, ctx: Context
+) -> Decision:
+    """An expired, cancelled or disabled account's flow: why it no longer works
+    is said only to its own secret; any other secret is `code_invalid`, as for
+    an identifier without a flow."""
+    flow = snap.flow
+    if flow is None or not digests_equal(flow.secret_digest, ev.typed_digest):
+        return _decide(snap, "code_invalid", False)
+    if snap.account.state is A.DISABLED:
+        return _decide(snap, "account_disabled", False)
+    if flow.state is F.EXPIRED:
+        return _decide(snap, "code_expired", False)
+    if flow.state is F.CANCELLED and flow.code_attempts >= ctx.policy.max_code_attempts:
+        return _decide(snap, "too_many_attempts", False)
+    return _decide(snap, "code_invalid", False)
 
 
 def used_or_invalid(

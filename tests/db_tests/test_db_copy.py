@@ -218,7 +218,7 @@ def test_refuses_an_unreachable_missing_or_outdated_source(
     outdated = copy(cli, installation, str(installation.path / "sesame.db"), target, lang="fr")
     assert outdated.exit_code == 11
     assert outdated.stderr == (
-        "La base est à la révision 0001 du schéma, sesame attend 0003. "
+        "La base est à la révision 0001 du schéma, sesame attend 0004. "
         "Mettez-la à jour : sesame db upgrade\n"
     )
 

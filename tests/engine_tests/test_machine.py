@@ -69,7 +69,6 @@ NEW_ADDRESS = "m.curie@example.org"
 NEW_MOBILE = "+33798765432"
 OVERSEAS = "+262692123456"  # a Réunion mobile: no SMS from here
 OLD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$old"
-REHASHED = "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdG5ld3NhbHQ$rehashed"
 NEW_HASH = "$argon2id$v=19$m=19456,t=2,p=1$cmVzZXRzYWx0cmVzZXQ$new"
 
 CODE = "Hq4TzR7mWx"  # the temporary password of the SMS flow under test
@@ -198,10 +197,8 @@ def sent_email(before: Flow) -> Flow:
 # --- events ------------------------------------------------------------------
 
 
-def password(
-    matched: bool, typed: str = "what was typed", rehashed: str | None = None
-) -> PasswordChecked:
-    return PasswordChecked(matched, secret_digest(typed), rehashed)
+def password(matched: bool, typed: str = "what was typed") -> PasswordChecked:
+    return PasswordChecked(matched, secret_digest(typed))
 
 
 RIGHT = password(True)
@@ -341,6 +338,7 @@ class Case:
     sends: tuple[datetime, ...] = ()
     identity_failures: tuple[datetime, ...] = ()
     identity_cleared_at: datetime | None = None
+    refused_logins: tuple[datetime, ...] = ()
     # what the decision must be
     outcome: Outcome
     becomes: Account | None = None  # None: the account is unchanged
@@ -350,7 +348,12 @@ class Case:
 
     def snapshot(self) -> Snapshot:
         return Snapshot(
-            self.account, self.flow, self.sends, self.identity_failures, self.identity_cleared_at
+            self.account,
+            self.flow,
+            self.sends,
+            self.identity_failures,
+            identity_failures_cleared_at=self.identity_cleared_at,
+            recent_refused_logins=self.refused_logins,
         )
 
     def decide(self) -> Decision:
@@ -428,14 +431,6 @@ LOGIN_CASES = table(
         audits=("login_succeeded",),
     ),
     Case(
-        id="active-right-password-rehashed",
-        account=account(),
-        event=password(True, rehashed=REHASHED),
-        outcome=LOGGED_IN,
-        becomes=account(password_hash=REHASHED, last_login_at=NOW),
-        audits=("login_succeeded",),
-    ),
-    Case(
         id="active-wrong-password-1",
         account=account(),
         event=WRONG,
@@ -507,13 +502,44 @@ LOGIN_CASES = table(
         audits=("code_verified",),
     ),
     Case(
-        id="active-wrong-password-with-open-sms-flow-counts-a-login-failure",
+        id="active-wrong-password-with-open-sms-flow-counts-a-login-failure-and-a-code-attempt",
         account=account(),
         flow=flow(kind=FORGOT),
         event=WRONG,
         outcome=refused("auth_failed"),
         becomes=account(failed_attempts=1),
-        audits=("login_failed",),
+        flows=(flow(kind=FORGOT, code_attempts=1),),
+        audits=("login_failed", "code_rejected"),
+    ),
+    Case(
+        id="active-wrong-password-at-max-code-attempts-cancels-the-flow",
+        account=account(failed_attempts=1),
+        flow=flow(kind=FORGOT, code_attempts=4),
+        event=WRONG,
+        outcome=refused("auth_failed"),
+        becomes=account(failed_attempts=2),
+        flows=(flow(kind=FORGOT, state=F.CANCELLED, code_attempts=5),),
+        audits=("login_failed", "flow_cancelled"),
+    ),
+    Case(
+        id="active-wrong-password-locks-and-counts-a-code-attempt",
+        account=account(failed_attempts=2),
+        flow=flow(kind=FORGOT, code_attempts=2),
+        event=WRONG,
+        outcome=refused("account_locked"),
+        becomes=locked(locked_at=NOW),
+        flows=(flow(kind=FORGOT, code_attempts=3),),
+        audits=("login_failed", "account_locked", "code_rejected"),
+        sent=(lock_notice(),),
+    ),
+    Case(
+        id="active-right-password-with-open-sms-flow-not-a-code-attempt",
+        account=account(),
+        flow=flow(kind=FORGOT, code_attempts=4),
+        event=RIGHT,
+        outcome=LOGGED_IN,
+        becomes=account(last_login_at=NOW),
+        audits=("login_succeeded",),
     ),
     Case(
         id="active-link-token-is-not-a-password",
@@ -630,17 +656,104 @@ LOGIN_CASES = table(
         audits=("flow_expired", "login_refused"),
     ),
     Case(
+        id="locked-refusals-bounded",
+        account=locked(),
+        event=WRONG,
+        refused_logins=(ago(hours=20),) * 9 + (ago(minutes=1),),
+        outcome=refused("rate_limited", retry_after=4 * 3600),
+    ),
+    Case(
+        id="locked-refusals-bounded-right-password-too",
+        account=locked(),
+        event=RIGHT,
+        policy={"max_refused_logins": 1},
+        refused_logins=(ago(hours=23),),
+        outcome=refused("rate_limited", retry_after=3600),
+    ),
+    Case(
+        id="locked-refusals-older-than-a-day-do-not-count",
+        account=locked(),
+        event=WRONG,
+        policy={"max_refused_logins": 1},
+        refused_logins=(ago(hours=24),),
+        outcome=refused("account_locked"),
+        audits=("login_refused",),
+    ),
+    Case(
+        id="locked-rate-limited-wrong-password-still-a-code-attempt",
+        account=locked(),
+        flow=flow(code_attempts=1),
+        event=WRONG,
+        policy={"max_refused_logins": 1},
+        refused_logins=(ago(hours=1),),
+        outcome=refused("rate_limited", retry_after=23 * 3600),
+        flows=(flow(code_attempts=2),),
+        audits=("code_rejected",),
+    ),
+    Case(
+        id="locked-rate-limited-temporary-password-accepted",
+        account=locked(),
+        flow=flow(),
+        event=password(False, typed=CODE),
+        policy={"max_refused_logins": 1},
+        refused_logins=(ago(hours=1),),
+        outcome=TEMPORARY,
+        flows=(flow(state=F.VERIFIED),),
+        audits=("code_verified",),
+    ),
+    Case(
         id="disabled-right-password",
         account=account(state=A.DISABLED),
         event=RIGHT,
         outcome=refused("account_disabled"),
+        audits=("login_refused",),
     ),
     Case(
-        id="disabled-temporary-password",
+        id="disabled-wrong-password-answers-as-active",
+        account=account(state=A.DISABLED),
+        event=WRONG,
+        outcome=refused("auth_failed"),
+        becomes=account(state=A.DISABLED, failed_attempts=1),
+        audits=("login_failed",),
+    ),
+    Case(
+        id="disabled-third-wrong-password-answers-as-locked-without-locking",
+        account=account(state=A.DISABLED, failed_attempts=2),
+        event=WRONG,
+        outcome=refused("account_locked"),
+        becomes=account(state=A.DISABLED, failed_attempts=3),
+        audits=("login_failed",),
+    ),
+    Case(
+        id="disabled-after-max-failures-answers-as-locked",
+        account=account(state=A.DISABLED, failed_attempts=3),
+        event=WRONG,
+        outcome=refused("account_locked"),
+        audits=("login_refused",),
+    ),
+    Case(
+        id="disabled-after-max-failures-right-password-says-disabled",
+        account=account(state=A.DISABLED, failed_attempts=3),
+        event=RIGHT,
+        outcome=refused("account_disabled"),
+        audits=("login_refused",),
+    ),
+    Case(
+        id="disabled-refusals-bounded-like-locked",
+        account=account(state=A.DISABLED, failed_attempts=3),
+        event=RIGHT,
+        policy={"max_refused_logins": 1},
+        refused_logins=(ago(hours=23),),
+        outcome=refused("rate_limited", retry_after=3600),
+    ),
+    Case(
+        id="disabled-temporary-password-is-a-wrong-password",
         account=account(state=A.DISABLED),
         flow=flow(),
         event=password(False, typed=CODE),
-        outcome=refused("account_disabled"),
+        outcome=refused("auth_failed"),
+        becomes=account(state=A.DISABLED, failed_attempts=1),
+        audits=("login_failed",),
     ),
 )
 
@@ -1017,16 +1130,24 @@ IDENTITY_CASES = table(
         sent=(SMS_NEW,),
     ),
     Case(
-        id="unlock-disabled",
+        id="unlock-disabled-right-date",
         account=account(state=A.DISABLED),
         event=identity(),
         outcome=refused("account_disabled"),
     ),
     Case(
-        id="forgot-disabled-wrong-date-not-audited",
+        id="forgot-disabled-wrong-date-is-a-mismatch",
         account=account(state=A.DISABLED),
         event=identity(FORGOT, dob=False),
-        outcome=refused("account_disabled"),
+        outcome=refused("identity_mismatch"),
+        audits=("identity_failed",),
+    ),
+    Case(
+        id="unlock-disabled-rate-limited-like-any-account",
+        account=account(state=A.DISABLED),
+        event=identity(),
+        identity_failures=FIVE_IN_A_DAY,
+        outcome=refused("rate_limited", retry_after=780),
     ),
 )
 
@@ -1263,7 +1384,7 @@ CODE_CASES = table(
         account=locked(),
         flow=flow(code_attempts=4),
         event=submit("WrongCode2"),
-        outcome=refused("too_many_attempts"),
+        outcome=refused("code_invalid"),
         flows=(flow(state=F.CANCELLED, code_attempts=5),),
         audits=("flow_cancelled",),
     ),
@@ -1273,7 +1394,7 @@ CODE_CASES = table(
         flow=email_flow(),
         event=submit("wrong-token", EMAIL),
         policy={"max_code_attempts": 1},
-        outcome=refused("too_many_attempts"),
+        outcome=refused("code_invalid"),
         flows=(email_flow(state=F.CANCELLED, code_attempts=1),),
         audits=("flow_cancelled",),
     ),
@@ -1308,6 +1429,29 @@ CODE_CASES = table(
         flow=flow(state=F.EXPIRED, expires_at=ago(hours=1)),
         event=submit(),
         outcome=refused("code_expired"),
+    ),
+    Case(
+        id="wrong-code-on-expired-flow-is-not-told-expired",
+        account=locked(),
+        flow=flow(expires_at=ago(seconds=1)),
+        event=submit("WrongCode2"),
+        outcome=refused("code_invalid"),
+        flows=(EXPIRED_FLOW,),
+        audits=("flow_expired",),
+    ),
+    Case(
+        id="right-code-of-flow-cancelled-for-too-many-attempts-is-told-why",
+        account=locked(),
+        flow=flow(state=F.CANCELLED, code_attempts=5),
+        event=submit(),
+        outcome=refused("too_many_attempts"),
+    ),
+    Case(
+        id="wrong-code-on-flow-cancelled-for-too-many-attempts",
+        account=locked(),
+        flow=flow(state=F.CANCELLED, code_attempts=5),
+        event=submit("WrongCode2"),
+        outcome=refused("code_invalid"),
     ),
     Case(
         id="code-already-used",
@@ -1423,7 +1567,7 @@ NEW_PASSWORD_CASES = table(
         account=locked(),
         flow=flow(state=F.VERIFIED, code_attempts=4),
         event=new_password("WrongCode2"),
-        outcome=refused("too_many_attempts"),
+        outcome=refused("code_invalid"),
         flows=(flow(state=F.CANCELLED, code_attempts=5),),
         audits=("flow_cancelled",),
     ),
@@ -1918,11 +2062,11 @@ SUPPORT_CASES = table(
         outcome=refused("account_disabled"),
     ),
     Case(
-        id="disabled-wrong-code-not-counted",
+        id="disabled-wrong-code-not-counted-and-not-told",
         account=account(state=A.DISABLED),
         flow=flow(code_attempts=4),
         event=submit("WrongCode2"),
-        outcome=refused("account_disabled"),
+        outcome=refused("code_invalid"),
     ),
     Case(
         id="disabled-new-password-on-verified-flow",
@@ -2059,13 +2203,6 @@ AUDITS = [
             Audit("account_locked", A.ACTIVE, A.LOCKED),
         ),
         id="lock",
-    ),
-    pytest.param(
-        account(),
-        None,
-        password(True, rehashed=REHASHED),
-        (Audit("login_succeeded", A.ACTIVE, A.ACTIVE, {"rehashed": "yes"}),),
-        id="login-rehashed",
     ),
     pytest.param(
         account(),

@@ -35,6 +35,7 @@ def test_defaults_are_the_documented_ones() -> None:
         "max_identity_failures": 5,
         "identity_backoff_seconds": 900,
         "identity_backoff_max_seconds": 86400,
+        "max_refused_logins": 10,
         "password_min_length": 12,
         "notify_on_lock": True,
         "notify_on_password_change": True,

@@ -24,6 +24,21 @@ def test_identity_limit_holds_across_processes(sesame, member, home):
     assert json.loads(limited.stdout)["error"]["code"] == "rate_limited"
 
 
+def test_unknown_identifier_counters_hold_across_processes(sesame, member, home):
+    """Parallel first attempts on one unknown NIR share one shadow: it locks at
+    the third failure exactly as a real account does (on PostgreSQL the first
+    insert of the shadow is serialised by an advisory lock)."""
+    home.configure(max_identity_failures=3, resend_cooldown_seconds=0)
+    member()
+    unknown = "1 85 05 78 006 084 91"
+    wrong = (["login", unknown], lines("wrong password"))
+    codes = sorted(o.exit_code for o in run_together(home, [wrong] * 5))
+    assert codes == [3, 3, 4, 4, 4]
+    dob = (["forgot", unknown, "--dob", "01/05/1985"], "")
+    assert sorted(o.exit_code for o in run_together(home, [dob] * 4)) == [3, 3, 3, 8]
+    assert home.query("SELECT state, failed_attempts FROM shadow_accounts") == [("locked", 3)]
+
+
 def test_send_limits_hold_across_processes(sesame, member, home):
     home.configure(max_codes_per_day=2, resend_cooldown_seconds=0)
     member()
@@ -40,9 +55,10 @@ def test_code_attempts_hold_across_processes(sesame, member, home):
     code = home.last_sms_code()
     guesses = run_together(home, [(["reset", NIR, "--json"], lines("WRONGCODE2"))] * 3)
     errors = sorted(json.loads(o.stdout)["error"]["code"] for o in guesses)
-    assert errors == ["code_invalid", "code_invalid", "too_many_attempts"]
-    # The flow is cancelled: the right code no longer works either.
-    assert sesame("reset", NIR, input=lines(code)).exit_code == 6
+    assert errors == ["code_invalid"] * 3
+    # The flow is cancelled: the right code no longer works either, and says why.
+    late = sesame("reset", NIR, "--json", input=lines(code))
+    assert (late.exit_code, late.json()["error"]["code"]) == (6, "too_many_attempts")
 
 
 def test_secrets_are_drawn_from_the_secrets_module():
