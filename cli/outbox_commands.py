@@ -140,14 +140,15 @@ def _shortened(text: str, width: int) -> str:
 
 
 def _csv(payloads: list[dict[str, Any]]) -> str:
-    import csv
     import io
 
+    from cli.csv_output import CsvWriter
+
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = CsvWriter(buffer)
+    writer.row(CSV_COLUMNS)
     for payload in payloads:
-        writer.writerow({column: payload[column] for column in CSV_COLUMNS})
+        writer.row(payload[column] for column in CSV_COLUMNS)
     return buffer.getvalue()
 
 

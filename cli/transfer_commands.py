@@ -196,12 +196,12 @@ def _record(account: ExportedAccount, names: list[str]) -> dict[str, str | None]
 
 
 def _write_csv(rows: Iterator[ExportedAccount], names: list[str]) -> None:
-    import csv
+    from cli.csv_output import CsvWriter
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(names)
+    writer = CsvWriter(sys.stdout)
+    writer.row(names)
     for account in rows:
-        writer.writerow([value or "" for value in _record(account, names).values()])
+        writer.row(_record(account, names).values())
 
 
 def _write_json(rows: Iterator[ExportedAccount], names: list[str]) -> None:

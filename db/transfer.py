@@ -45,6 +45,7 @@ from engine.identity import (
     parse_nir,
 )
 from engine.model import AccountState
+from engine.spreadsheet import restore_cell
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -392,14 +393,15 @@ RawRow = tuple[int, list[str]]
 
 
 def _raw_batches(handle: IO[str], path: Path, delimiter: str) -> Iterator[list[RawRow]]:
-    """(line number, fields) of each non-blank row, BATCH_ROWS at a time."""
+    """(line number, fields) of each non-blank row, BATCH_ROWS at a time; each
+    field as it was before `account export` quoted a formula-like cell."""
     reader = csv.reader(handle, delimiter=delimiter)
     batch: list[RawRow] = []
     line = 2  # the header is line 1
     try:
         for fields in reader:
             if fields:
-                batch.append((line, fields))
+                batch.append((line, [restore_cell(field) for field in fields]))
                 if len(batch) == BATCH_ROWS:
                     yield batch
                     batch = []
