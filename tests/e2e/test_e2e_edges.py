@@ -138,6 +138,12 @@ def _core_limit(pid: int) -> list[str]:
     return next(line for line in limits if line.startswith("Max core file size")).split()[4:6]
 
 
+def _waiting_protected(pid: int) -> bool:
+    """Core limit 0/0 and asleep: blocked at the prompt, reading the secret."""
+    asleep = Path(f"/proc/{pid}/stat").read_text().split()[2] == "S"
+    return _core_limit(pid) == ["0", "0"] and asleep
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
 @pytest.mark.parametrize(
     "args", [["reset", "--token", "-"], ["login", NIR]], ids=["reset", "login"]
@@ -150,10 +156,10 @@ def test_a_command_waiting_for_a_secret_cannot_dump_it(env, args):
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 30  # a bound on start-up, not a timing assertion
-        while _core_limit(process.pid) != ["0", "0"] and time.monotonic() < deadline:
+        while not _waiting_protected(process.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert _core_limit(process.pid) == ["0", "0"]
-        assert Path(f"/proc/{process.pid}/stat").read_text().split()[2] == "S"  # at the prompt
+        assert _waiting_protected(process.pid)
         assert b"token=" not in Path(f"/proc/{process.pid}/cmdline").read_bytes()
     finally:
         process.communicate(input=b"", timeout=60)
