@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 commands = command_group()
 account_app = command_group()
 
+# A bound on --offset: past it, the databases' 64-bit integers overflow.
+MAX_OFFSET = 10**12
+
 
 @account_app.command("add")
 def account_add(
@@ -167,7 +170,7 @@ def account_list(
         bool, typer.Option("--has-flow", help="Only accounts with an open recovery flow.")
     ] = False,
     limit: Annotated[int, typer.Option(min=1, max=10000, help="Page size.")] = 50,
-    offset: Annotated[int, typer.Option(min=0, help="Accounts to skip.")] = 0,
+    offset: Annotated[int, typer.Option(min=0, max=MAX_OFFSET, help="Accounts to skip.")] = 0,
     csv_output: CsvOption = False,
     json_output: JsonOption = False,
 ) -> None:

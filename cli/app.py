@@ -65,7 +65,8 @@ class SesameGroup(LazyGroup):
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         except BrokenPipeError:
-            raise  # a closed pipe (`| head`) is not an internal error: see cli.main
+            silence_stdout()  # before Click turns it into exit 1
+            raise typer.Exit(0) from None
         except Exception as exc:
             if _globals(ctx).debug:
                 import traceback
@@ -74,6 +75,16 @@ class SesameGroup(LazyGroup):
             error = SesameError("internal_error", params={"detail": type(exc).__name__})
             _output(ctx).error(error)
             raise typer.Exit(1) from None
+
+
+def silence_stdout() -> None:
+    """The reader went away (`| head`): as for git, that is not an error. The caller
+    exits 0 without a word; this spares Python's complaint when it flushes stdout."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _globals(ctx: ClickContext) -> Globals:

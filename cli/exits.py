@@ -29,6 +29,7 @@ EXIT_CODES: dict[str, int] = {
     "bulk_incomplete": 5,
     "import_refused": 2,
     "import_incomplete": 5,
+    "import_interrupted": 130,  # SIGINT, as a shell reports it, with what was committed
     "policy_findings": 2,
     # outbox delivery
     "transport_is_queue": 5,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from cli.app import app
+from cli.app import app, silence_stdout
 
 __all__ = ["app", "main"]
 
@@ -12,9 +12,9 @@ __all__ = ["app", "main"]
 def main() -> None:
     try:
         app(prog_name="sesame")
-    except BrokenPipeError:
-        sys.stderr.write("sesame: broken pipe\n")
-        sys.exit(1)
+    except BrokenPipeError:  # outside a command (`sesame --help | head -1`)
+        silence_stdout()
+        sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.app import JsonOption, open_store, output
+from cli.hardening import protect_secrets
 from cli.lazy import command_group
 from cli.output import Output, escape, iso_utc, local_time
 from cli.parsing import parse_moment
@@ -140,14 +141,15 @@ def _shortened(text: str, width: int) -> str:
 
 
 def _csv(payloads: list[dict[str, Any]]) -> str:
-    import csv
     import io
 
+    from cli.csv_output import CsvWriter
+
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = CsvWriter(buffer)
+    writer.row(CSV_COLUMNS)
     for payload in payloads:
-        writer.writerow({column: payload[column] for column in CSV_COLUMNS})
+        writer.row(payload[column] for column in CSV_COLUMNS)
     return buffer.getvalue()
 
 
@@ -301,6 +303,7 @@ def _smtp_config(address: str, starttls: bool, user: str | None, out: Output) ->
         raise invalid("smtp_address", value=address)
     password = None
     if user is not None:
+        protect_secrets()
         password = os.environ.get(PASSWORD_VARIABLE)
         if password is None:
             password = read_secret(out.text("prompt.smtp_password", user=user))

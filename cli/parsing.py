@@ -27,8 +27,9 @@ def parse_moment(raw: str, now: datetime) -> datetime:
         return now - timedelta(seconds=int(duration[1]) * _UNIT_SECONDS[duration[2]])
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.astimezone()
+        # A moment at the edge of the calendar may not exist in UTC (year 0 or 10000).
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise invalid("when", value=raw) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,7 +10,7 @@ import typer
 from cli.app import JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
-from cli.prompts import read_choice, read_secret
+from cli.prompts import read_choice, read_secret, stdin_is_terminal
 from cli.views import destination
 from engine.errors import SesameError, invalid
 from engine.states import Channel, FlowKind
@@ -108,7 +107,7 @@ def _recover(
         return
     assert result.flow is not None
     channels = list(usable_channels(result.account))
-    if not json_output and sys.stdin.isatty():
+    if not json_output and stdin_is_terminal():
         chosen = _ask_channel(out, result, channels)
         _report_sent(out, procedure.send_code(store, result.flow.id, chosen), identifier)
         return
@@ -196,7 +195,11 @@ def reset(
     ] = None,
     token: Annotated[
         str | None,
-        typer.Option("--token", help="The link or token from the email; '-' to type it."),
+        typer.Option(
+            "--token",
+            metavar="-",
+            help="'-': type or pipe the link from the email (never an argument: ps shows it).",
+        ),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -207,12 +210,13 @@ def reset(
     out = output(ctx, json_output)
     if (ident is None) == (token is None):
         raise typer.BadParameter("give either ID (after an SMS) or --token (after an email)")
+    if token not in (None, "-"):
+        raise invalid("token_argument")  # any local user can read argv while we wait
     target: Target
     identifier = None
     if token is not None:
         target = procedure.ByLink()
-        raw = require_secret(out, "prompt.token") if token == "-" else token
-        secret = token_from_link(raw)
+        secret = token_from_link(require_secret(out, "prompt.token"))
     else:
         assert ident is not None
         identifier = parse_identifier(ident)

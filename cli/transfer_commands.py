@@ -104,14 +104,18 @@ def _render_import(out: Output, report: ImportReport) -> None:
         human = out.text("import.dry_run", valid=report.valid, rows=report.rows)
     else:
         human = out.text("import.done", imported=report.imported, rows=report.rows)
-    if not refused:
+    if not refused and not report.interrupted:
         out.ok(payload, human)
         return
-    from tabulate import tabulate
+    if refused:
+        from tabulate import tabulate
 
-    headers = ("Ligne", "Motif") if out.lang == "fr" else ("Line", "Reason")
-    table = tabulate([(row["line"], row["message"]) for row in refused], headers=headers)
-    human += "\n" + out.text("import.refused_rows") + "\n" + table
+        headers = ("Ligne", "Motif") if out.lang == "fr" else ("Line", "Reason")
+        table = tabulate([(row["line"], row["message"]) for row in refused], headers=headers)
+        human += "\n" + out.text("import.refused_rows") + "\n" + table
+    if report.interrupted:  # Ctrl-C: say what is committed, then exit 130
+        message = out.text("import_interrupted", imported=report.imported)
+        _refuse(out, "import_interrupted", message, payload, human)
     code = "import_refused" if report.stop_on_error else "import_incomplete"
     message = out.text(
         "import.dry_run_refused" if report.dry_run else code,
@@ -157,25 +161,11 @@ def account_export(
     first = next(exported, None)
     rows = _chain(first, exported)
     names = columns(with_hashes)
-    try:
-        if json_output:
-            _write_json(rows, names)
-        else:
-            _write_csv(rows, names)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _stdout_closed()
-
-
-def _stdout_closed() -> None:
-    """The reader went away (`| head`): stop as `sesame` does, without a traceback
-    when Python flushes stdout at exit."""
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    sys.stderr.write("sesame: broken pipe\n")
-    raise typer.Exit(1)
+    if json_output:
+        _write_json(rows, names)
+    else:
+        _write_csv(rows, names)
+    sys.stdout.flush()  # a closed pipe shows here, inside the command: see cli.app
 
 
 def _chain(first: ExportedAccount | None, rest: Iterator[ExportedAccount]) -> Iterator[Any]:
@@ -196,12 +186,12 @@ def _record(account: ExportedAccount, names: list[str]) -> dict[str, str | None]
 
 
 def _write_csv(rows: Iterator[ExportedAccount], names: list[str]) -> None:
-    import csv
+    from cli.csv_output import CsvWriter
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(names)
+    writer = CsvWriter(sys.stdout)
+    writer.row(names)
     for account in rows:
-        writer.writerow([value or "" for value in _record(account, names).values()])
+        writer.row(_record(account, names).values())
 
 
 def _write_json(rows: Iterator[ExportedAccount], names: list[str]) -> None:

@@ -136,15 +136,16 @@ EVENT_HEADERS = ["at", "actor", "nir", "event", "change", "flow", "detail"]
 
 def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
     """`--csv`: a header row, then one row per item; stored text shown safely."""
-    import csv
     import io
 
+    from cli.csv_output import CsvWriter
     from cli.output import escape
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(["" if cell is None else escape(str(cell)) for cell in row] for row in rows)
+    writer = CsvWriter(buffer)
+    writer.row(headers)
+    for row in rows:
+        writer.row(None if cell is None else escape(str(cell)) for cell in row)
     return buffer.getvalue()
 
 

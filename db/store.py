@@ -117,6 +117,10 @@ def _create_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise storage_error("database", detail=f"invalid database URL: {url}") from None
+    except ValueError:  # SQLAlchemy reads the port with int(); never echo a password
+        raise storage_error(
+            "database", detail="invalid database URL: the port is not a number"
+        ) from None
     if parsed.get_backend_name() != "sqlite":
         try:
             return create_engine(parsed)

@@ -21,14 +21,16 @@ from __future__ import annotations
 import csv
 import os
 import re
+import signal
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import insert, or_, select
 
@@ -45,6 +47,7 @@ from engine.identity import (
     parse_nir,
 )
 from engine.model import AccountState
+from engine.spreadsheet import restore_cell
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -101,6 +104,7 @@ class Refusal:
 
 
 Checked = NewAccount | Refusal
+_Batch = TypeVar("_Batch")
 
 
 @dataclass
@@ -111,6 +115,7 @@ class ImportReport:
     valid: int = 0
     imported: int = 0
     refused: list[Refusal] = field(default_factory=list)
+    interrupted: bool = False  # SIGINT: `imported` rows are committed, no more
 
     def count(self, batch: list[Checked]) -> list[NewAccount]:
         """Count a checked batch in; return its valid rows."""
@@ -153,16 +158,29 @@ def import_accounts(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import `path`; the report says what was imported and which lines were refused."""
-    today = store.now().date()
     report = ImportReport(dry_run=dry_run, stop_on_error=stop_on_error)
+    with _StopOnInterrupt(report) as stop:
+        _import(store, path, report, stop, progress)
+    return report
+
+
+def _import(
+    store: Store,
+    path: Path,
+    report: ImportReport,
+    stop: _StopOnInterrupt,
+    progress: Progress | None,
+) -> None:
+    """Check then write (stop), check and write batch by batch (skip), or only check."""
+    today = store.now().date()
     total = _count_lines(path) if progress else 0
-    first_phase = "check" if dry_run or stop_on_error else "import"
-    checked = _checked_batches(path, today, _tick(progress, first_phase, total))
-    if dry_run:
+    first_phase = "check" if report.dry_run or report.stop_on_error else "import"
+    checked = stop.between(_checked_batches(path, today, _tick(progress, first_phase, total)))
+    if report.dry_run:
         for batch in checked:
             with store.read() as conn:
                 report.refuse_taken(report.count(batch), conn)
-    elif not stop_on_error:
+    elif not report.stop_on_error:
         for batch in checked:
             with store.write() as conn:
                 _lock_accounts(conn)
@@ -176,10 +194,41 @@ def import_accounts(
                     fresh = report.refuse_taken(report.count(batch), conn)
                 if not report.refused:  # once a row is refused, only the report matters
                     _spool(spool, fresh)
-            if not report.refused:
+            if not report.refused and not report.interrupted:
                 spool.seek(0)
-                _import_spooled(store, spool, report, path.name, progress)
-    return report
+                _import_spooled(store, spool, report, path.name, stop, progress)
+
+
+class _StopOnInterrupt:
+    """SIGINT (Ctrl-C) during an import: the batch in hand is finished (its short
+    transaction commits or rolls back whole), no further batch is started, and the
+    report says what was committed, instead of a bare exit 130."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.requested = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _StopOnInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._request)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _request(self, _signum: int, _frame: object) -> None:
+        self.requested = True
+
+    def between(self, batches: Iterator[_Batch]) -> Iterator[_Batch]:
+        """`batches`, until an interrupt is requested."""
+        for batch in batches:
+            if self.requested:
+                self.report.interrupted = True
+                getattr(batches, "close", lambda: None)()  # the file and the workers now
+                return
+            yield batch
 
 
 class _Taken(Exception):
@@ -191,11 +240,16 @@ class _Taken(Exception):
 
 
 def _import_spooled(
-    store: Store, spool: IO[str], report: ImportReport, source: str, progress: Progress | None
+    store: Store,
+    spool: IO[str],
+    report: ImportReport,
+    source: str,
+    stop: _StopOnInterrupt,
+    progress: Progress | None,
 ) -> None:
     """Write the checked rows; stop at a batch whose row someone created meanwhile."""
     tick = _tick(progress, "import", report.valid)
-    for batch in _unspool(spool):
+    for batch in stop.between(_unspool(spool)):
         try:
             with store.write() as conn:
                 _lock_accounts(conn)
@@ -392,14 +446,15 @@ RawRow = tuple[int, list[str]]
 
 
 def _raw_batches(handle: IO[str], path: Path, delimiter: str) -> Iterator[list[RawRow]]:
-    """(line number, fields) of each non-blank row, BATCH_ROWS at a time."""
+    """(line number, fields) of each non-blank row, BATCH_ROWS at a time; each
+    field as it was before `account export` quoted a formula-like cell."""
     reader = csv.reader(handle, delimiter=delimiter)
     batch: list[RawRow] = []
     line = 2  # the header is line 1
     try:
         for fields in reader:
             if fields:
-                batch.append((line, fields))
+                batch.append((line, [restore_cell(field) for field in fields]))
                 if len(batch) == BATCH_ROWS:
                     yield batch
                     batch = []
@@ -430,7 +485,7 @@ def _map_in_order(
     from concurrent.futures import Future, ProcessPoolExecutor
     from itertools import chain
 
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=_leave_interrupts_to_the_parent) as pool:
         pending: deque[Future[list[Checked]]] = deque()
         for batch in chain((first, second), batches):
             pending.append(pool.submit(check, batch))
@@ -438,6 +493,12 @@ def _map_in_order(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """A worker ignores Ctrl-C (sent to the whole process group): the parent
+    decides when the import stops, between two batches."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _usable_cpus() -> int:

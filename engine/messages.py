@@ -267,6 +267,17 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "invalid.token": ("Lien ou jeton invalide.", "Invalid link or token."),
     "invalid.choice": ("Choix invalide.", "Invalid choice."),
+    "invalid.token_argument": (
+        "Le lien ne se donne pas en argument (tout utilisateur de la machine le lirait dans "
+        "la liste des processus) : sesame reset --token - puis collez-le, ou passez-le sur "
+        "l'entrée standard.",
+        "The link is never an argument (any user of the machine could read it in the process "
+        "list): run sesame reset --token - and paste it, or pipe it on standard input.",
+    ),
+    "invalid.stdin_encoding": (
+        "Saisie illisible : l'entrée standard n'est pas en UTF-8.",
+        "Unreadable input: standard input is not UTF-8.",
+    ),
     # --- weak password reasons ---------------------------------------------
     "weak.too_short": (
         "il contient moins de {min_length} caractères",

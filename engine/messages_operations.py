@@ -60,6 +60,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{refused} ligne(s) refusée(s) et ignorée(s).",
         "{refused} row(s) refused and skipped.",
     ),
+    "import_interrupted": (
+        "Import interrompu : {imported} compte(s) importé(s) et enregistré(s) avant "
+        "l'interruption ; les lignes suivantes ne l'ont pas été.",
+        "Import interrupted: {imported} account(s) imported and committed before the "
+        "interruption; the rows after them were not.",
+    ),
     "import.dry_run_refused": (
         "Simulation : {refused} ligne(s) refusée(s) ; rien n'a été écrit.",
         "Dry run: {refused} row(s) refused; nothing was written.",

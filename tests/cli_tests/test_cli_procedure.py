@@ -405,7 +405,9 @@ def test_email_path_reset_with_link(sesame, member, home):
     link = home.last_link()
     assert link.startswith("https://espace-personnel.example/reinitialiser?token=")
     assert len(link.split("token=")[1]) >= 22
-    result = sesame("reset", "--token", link, "--json", input=lines(NEW_PASSWORD, NEW_PASSWORD))
+    result = sesame(
+        "reset", "--token", "-", "--json", input=lines(link, NEW_PASSWORD, NEW_PASSWORD)
+    )
     assert result.json() == {"ok": True, "result": "password_changed"}
     used = sesame("reset", "--token", "-", "--json", input=lines(link, NEW_PASSWORD, NEW_PASSWORD))
     assert (used.exit_code, used.json()["error"]["code"]) == (6, "code_used")
@@ -417,7 +419,7 @@ def test_reset_refusals(sesame, member, home, clock):
     member()
     no_flow = sesame("reset", NIR, "--json", input=lines("ABCDEFGHJK"))
     assert (no_flow.exit_code, no_flow.json()["error"]["code"]) == (6, "code_invalid")
-    unknown = sesame("reset", "--token", "not-a-real-token", "--json")
+    unknown = sesame("reset", "--token", "-", "--json", input=lines("not-a-real-token"))
     assert (unknown.exit_code, unknown.json()["error"]["code"]) == (6, "code_invalid")
     sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
     codes = [sesame("reset", NIR, "--json", input=lines("WRONGCODE2")) for _ in range(3)]
@@ -530,7 +532,8 @@ def test_account_without_password_uses_forgot(sesame, home):
     assert sesame("login", NIR, input=lines("anything at all")).exit_code == 3
     assert sesame("forgot", NIR, "--dob", DOB).exit_code == 0
     link = home.last_link()
-    assert sesame("reset", "--token", link, input=lines(NEW_PASSWORD, NEW_PASSWORD)).exit_code == 0
+    reset = sesame("reset", "--token", "-", input=lines(link, NEW_PASSWORD, NEW_PASSWORD))
+    assert reset.exit_code == 0
     assert sesame("login", NIR, input=lines(NEW_PASSWORD)).exit_code == 0
 
 

@@ -141,7 +141,7 @@ def test_import_accepts_semicolons_bom_iso_dates_and_blank_lines(sesame, tmp_pat
     assert (result.exit_code, result.json()["imported"]) == (0, 2)
     exported = sesame("account", "export").stdout
     assert exported == (
-        f"{HEADER}\n{NIR_COMPACT},{DOB},{EMAIL},+33612344208\n{PAUL_COMPACT},03/05/1985,,\n"
+        f"{HEADER}\n{NIR_COMPACT},{DOB},{EMAIL},'+33612344208\n{PAUL_COMPACT},03/05/1985,,\n"
     )
 
 
@@ -500,11 +500,12 @@ def test_import_thousands_of_rows_in_batches(sesame, home, tmp_path):
 
 
 def _normalised(rows: list[str]) -> list[str]:
-    """The generated rows as export writes them (mobile in E.164)."""
+    """The generated rows as export writes them (mobile in E.164, quoted: a
+    leading `+` is a formula to a spreadsheet)."""
     out = []
     for row in rows:
         nir, birth_date, email, mobile = row.split(",")
-        e164 = "+33" + mobile.replace(" ", "")[1:] if mobile else ""
+        e164 = "'+33" + mobile.replace(" ", "")[1:] if mobile else ""
         out.append(f"{nir},{birth_date},{email},{e164}")
     return out
 
@@ -520,7 +521,7 @@ def test_export_csv_json_state_and_hashes(sesame, member, home, tmp_path):
     csv_out = sesame("account", "export")
     assert (csv_out.exit_code, csv_out.stdout, csv_out.stderr) == (
         0,
-        f"{HEADER}\n{NIR_COMPACT},{DOB},{EMAIL},+33612344208\n{PAUL_COMPACT},03/05/1985,,+33145678910\n",
+        f"{HEADER}\n{NIR_COMPACT},{DOB},{EMAIL},'+33612344208\n{PAUL_COMPACT},03/05/1985,,'+33145678910\n",
         "",
     )
     assert sesame("account", "export", "--csv").stdout == csv_out.stdout
