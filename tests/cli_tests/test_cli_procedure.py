@@ -6,7 +6,16 @@ import json
 import re
 
 import pytest
-from helpers import DOB, EMAIL, NEW_PASSWORD, NIR, NIR_COMPACT, PASSWORD, lines
+from helpers import (
+    DOB,
+    EMAIL,
+    FAST_ARGON2,
+    NEW_PASSWORD,
+    NIR,
+    NIR_COMPACT,
+    PASSWORD,
+    lines,
+)
 
 LOCKED_FR = (
     "Après 3 tentatives infructueuses, vos identifiants sont bloqués.\n"
@@ -507,6 +516,50 @@ def test_bad_config_names_the_key(sesame, home, toml, key):
     result = sesame("status", NIR, "--json")
     assert result.exit_code == 2
     assert key in result.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "reason"),
+    [
+        ('organization = "Ameli\\r\\nBcc: x@evil.example"', "policy.organization", "config_text"),
+        ('organization = "Ameli\\u2028Bcc"', "policy.organization", "config_text"),
+        ('organization = "Ameli\\u202eilema"', "policy.organization", "config_text"),
+        (f'organization = "{"A" * 5_000_000}"', "policy.organization", "config_length"),
+        ('mail_from = "Ameli\\u2028 <a@ameli.example>"', "policy.mail_from", "config_text"),
+        ('mail_from = "a@ameli.example\\nBcc: x@evil.example"', "policy.mail_from", "config_text"),
+        ('mail_from = "a@ameli.example, b@evil.example"', "policy.mail_from", "config_mail_from"),
+        ('reset_url = "https://ameli.example/reset#"', "policy.reset_url", "config_url"),
+        ('reset_url = "http://evil.example/reset"', "policy.reset_url", "config_url"),
+    ],
+)
+def test_text_that_would_break_a_message_is_refused_at_start(
+    sesame, member, home, toml, key, reason
+):
+    member()
+    (home.path / "sesame.toml").write_text(f"[policy]\n{toml}\n{FAST_ARGON2}")
+    for _ in range(3):
+        result = sesame("login", NIR, "--json", input=lines("wrong password"))
+        assert result.exit_code == 2
+        error = result.json()["error"]
+        assert (error["code"], error["reason"]) == ("invalid_input", reason)
+        assert key in error["message"]
+    (home.path / "sesame.toml").write_text(FAST_ARGON2)
+    status = sesame("status", NIR, "--json").json()["account"]
+    assert (status["state"], status["failed_attempts"]) == ("active", 0)
+    assert home.mail_files() == []
+
+
+def test_a_forbidden_character_in_the_configuration_is_named(sesame, home):
+    (home.path / "sesame.toml").write_text(
+        '[policy]\nmail_from = "Ameli\\u2028 <a@ameli.example>"\n'
+    )
+    result = sesame("status", NIR)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Configuration : « policy.mail_from » contient un caractère interdit (U+2028) : "
+        "caractères de contrôle, de mise en forme et séparateurs de ligne ne peuvent pas "
+        "figurer dans un message.\n"
+    )
 
 
 def test_newer_schema_is_exit_11(sesame, member, home):
