@@ -246,6 +246,12 @@ _T: dict[str, tuple[str, str]] = {
         "Configuration: '{key}' must be an https:// address (http:// only for localhost) "
         "without credentials, spaces or #fragment (here: {problem}).",
     ),
+    "invalid.message_unbuildable": (
+        "Le message à envoyer ne peut pas être construit ({detail}) : rien n'a été modifié. "
+        "Vérifiez organization, mail_from et reset_url dans la configuration.",
+        "The message to send cannot be built ({detail}): nothing was changed. Check "
+        "organization, mail_from and reset_url in the configuration.",
+    ),
     "invalid.config_syntax": (
         "Configuration illisible ({path}) : {detail}",
         "Unreadable configuration ({path}): {detail}",

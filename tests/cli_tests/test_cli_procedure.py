@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from helpers import (
@@ -560,6 +561,79 @@ def test_a_forbidden_character_in_the_configuration_is_named(sesame, home):
         "caractères de contrôle, de mise en forme et séparateurs de ligne ne peuvent pas "
         "figurer dans un message.\n"
     )
+
+
+@pytest.fixture
+def unchecked_policy(monkeypatch):
+    """Load the configuration, then force texts into it that validation would refuse."""
+    import db.settings
+
+    def force(**texts):
+        real = db.settings.policy_from_toml
+        monkeypatch.setattr(
+            db.settings, "policy_from_toml", lambda document: replace(real(document), **texts)
+        )
+
+    return force
+
+
+def message_rows(home):
+    return home.query("SELECT channel, status FROM outbox")
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        {"mail_from": "Ameli\r\nBcc: x@evil.example <a@ameli.example>"},
+        {"mail_from": "Ameli\u2028 <a@ameli.example>"},
+        {"organization": "Ameli\u2028Bcc: x@evil.example"},
+    ],
+)
+def test_a_lock_notice_that_cannot_be_built_leaves_the_account_unlocked(
+    sesame, member, home, unchecked_policy, texts
+):
+    member()
+    unchecked_policy(**texts)
+    for _ in range(2):
+        assert sesame("login", NIR, input=lines("wrong password")).exit_code == 3
+    third = sesame("login", NIR, "--json", input=lines("wrong password"), lang="en")
+    assert third.exit_code == 2
+    error = third.json()["error"]
+    assert (error["code"], error["reason"]) == ("invalid_input", "message_unbuildable")
+    assert error["message"].startswith("The message to send cannot be built (")
+    assert error["message"].endswith(
+        "): nothing was changed. Check organization, mail_from and reset_url in the configuration."
+    )
+    status = sesame("status", NIR, "--json").json()["account"]
+    assert (status["state"], status["failed_attempts"]) == ("active", 2)
+    assert message_rows(home) == [] and home.mail_files() == []
+    assert home.query("SELECT count(*) FROM audit_events WHERE event = 'account_locked'") == [(0,)]
+
+
+def test_a_reset_link_that_cannot_be_built_opens_no_flow(sesame, member, home, unchecked_policy):
+    member(mobile=None)
+    unchecked_policy(mail_from="Ameli\n <a@ameli.example>")
+    result = sesame("forgot", NIR, "--dob", DOB)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Le message à envoyer ne peut pas être construit (")
+    assert result.stderr.endswith(
+        ") : rien n'a été modifié. Vérifiez organization, mail_from et reset_url dans la "
+        "configuration.\n"
+    )
+    assert home.query("SELECT count(*) FROM flows") == [(0,)]
+    assert message_rows(home) == [] and home.mail_files() == []
+
+
+def test_a_temporary_password_sms_that_cannot_be_built_opens_no_flow(
+    sesame, member, home, unchecked_policy
+):
+    member(email=None)
+    unchecked_policy(organization="Ameli\ud800")
+    result = sesame("forgot", NIR, "--dob", DOB, "--json")
+    assert result.exit_code == 2
+    assert result.json()["error"]["reason"] == "message_unbuildable"
+    assert home.query("SELECT count(*) FROM flows") == [(0,)]
+    assert message_rows(home) == [] and home.sms_files() == []
 
 
 def test_newer_schema_is_exit_11(sesame, member, home):
