@@ -13,8 +13,9 @@ import typer
 from engine import timestamps
 from engine.errors import SesameError
 
-# C0/C1 controls and bidirectional overrides: never sent raw to a terminal.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls, bidirectional marks, embeddings, overrides and isolates, and
+# the line/paragraph separators: never sent raw to a terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def escape(text: str) -> str:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, or_, select, update
 
 from db import decisions
-from db.outbox import render_email, sms_document
+from db.outbox import Unbuildable, render_email, sms_document
 from db.schema import flows, outbox
 from db.store import Store
 from engine.errors import SesameError
@@ -235,6 +235,9 @@ def _deliver_batch(
             row = pending.pop(0)
             try:
                 send(row)
+            except Unbuildable as exc:
+                if _record_unbuildable(store, worker, row, f"message cannot be built: {exc}"):
+                    counts.abandoned += 1
             except DeliveryFailed as exc:
                 status = _record_failure(store, worker, row, _scrubbed(str(exc), row))
                 if status == "failed":
@@ -274,6 +277,12 @@ def _record_success(store: Store, worker: str, row: Row[Any]) -> bool:
             )
         )
     return result.rowcount == 1
+
+
+def _record_unbuildable(store: Store, worker: str, row: Row[Any], error: str) -> bool:
+    """Abandon at once a message no retry can build; its secret is erased."""
+    with store.write() as conn:
+        return _abandon(store, conn, row, worker, error, "unbuildable")
 
 
 def _record_failure(store: Store, worker: str, row: Row[Any], error: str) -> str | None:

@@ -28,8 +28,8 @@ from db import decisions, rows
 from db.schema import accounts, audit_events, flows, outbox
 from db.store import Store, storage_error
 from db.trust import open_private_dir, require_trusted
-from engine.errors import SesameError
-from engine.events import Audit
+from engine.errors import SesameError, invalid
+from engine.events import Audit, SendEmail, SendSms
 from engine.identity import Identifier
 from engine.model import OPEN_FLOW_STATES
 from engine.timestamps import iso_utc
@@ -94,7 +94,7 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
         found = conn.execute(query).all()
     now = store.now()
     live = [r for r in found if r.flow_id is None or _flow_open(r.flow_state, r.flow_ends, now)]
-    dead = [r for r in found if r not in live]
+    dead = [(r, "flow_closed", "flow closed before delivery") for r in found if r not in live]
     written, conflicts = [], []
     for row in live:
         try:
@@ -102,6 +102,8 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
             written.append(row)
         except MessageConflict as conflict:
             conflicts.append((row, conflict.path))
+        except Unbuildable as exc:
+            dead.append((row, "unbuildable", f"message cannot be built: {exc}"))
     if found:
         with store.write() as conn:
             if written:
@@ -110,8 +112,8 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
                     .where(outbox.c.id.in_([r.id for r in written]), outbox.c.status == "queued")
                     .values(status="sent", body=None, delivered_at=now)
                 )
-            for row in dead:
-                _abandon_unsent(store, conn, row, now)
+            for row, reason, error in dead:
+                _abandon_unsent(store, conn, row, now, reason, error)
             for row, path in conflicts:
                 _record_conflict(store, conn, row, path, now)
         store.erase_wal()
@@ -144,14 +146,18 @@ def _record_conflict(
     )
 
 
-def _abandon_unsent(store: Store, conn: Connection, row: Row[Any], now: datetime) -> None:
+def _abandon_unsent(
+    store: Store, conn: Connection, row: Row[Any], now: datetime, reason: str, error: str
+) -> None:
+    """Give up on a message; its secret is erased, a notice kept for `outbox retry`."""
+    body = None if row.body != row.redacted_body else row.body
     done = conn.execute(
         update(outbox)
         .where(outbox.c.id == row.id, outbox.c.status == "queued")
-        .values(status="abandoned", body=None, last_error="flow closed before delivery")
+        .values(status="abandoned", body=body, last_error=error)
     )
     if done.rowcount == 1:
-        detail = {"message": row.id, "channel": row.channel, "reason": "flow_closed"}
+        detail = {"message": row.id, "channel": row.channel, "reason": reason}
         event = Audit("message_abandoned", "queued", "abandoned", detail, row.flow_id)
         conn.execute(
             insert(audit_events),
@@ -188,30 +194,81 @@ def write_file(store: Store, row: Row[Any]) -> Path:
         ) from None
 
 
+class Unbuildable(Exception):
+    """The email package or the encoder refuses the message: no retry can send it.
+
+    The text names the failure, never the message's content (it is stored).
+    """
+
+
+# Any message id has this form; a message is checked before its row (and id) exists.
+_CHECK_ID = "0" * 16
+
+
+def check_buildable(effects: Iterable[object], mail_from: str, now: datetime) -> None:
+    """Build every message of a decision, as delivery will, before anything is queued.
+
+    A message that cannot be built refuses the command in its transaction, so
+    nothing is changed (no lock without its notice, no flow without its secret
+    sent) and no unsendable secret is left queued in the database.
+    """
+    for effect in effects:
+        try:
+            if isinstance(effect, SendEmail):
+                email_bytes(mail_from, _CHECK_ID, effect.to, effect.subject, effect.body, now)
+            elif isinstance(effect, SendSms):
+                sms_bytes(_CHECK_ID, effect.to, effect.body, now)
+        except Unbuildable as exc:
+            raise invalid("message_unbuildable", detail=str(exc)) from None
+
+
 def sms_document(row: Row[Any]) -> bytes:
     """The SMS as the JSON document a file or a gateway command receives."""
-    document = {
-        "id": row.id,
-        "to": row.recipient,
-        "body": row.body,
-        "created_at": iso_utc(row.created_at),
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    return sms_bytes(row.id, row.recipient, row.body, row.created_at)
+
+
+def sms_bytes(message_id: str, to: str, body: str, created_at: datetime) -> bytes:
+    document = {"id": message_id, "to": to, "body": body, "created_at": iso_utc(created_at)}
+    with _building():
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 def render_email(store: Store, row: Row[Any]) -> bytes:
+    """The email of a queued row, From the configured sender."""
+    mail_from = store.settings.policy.mail_from
+    return email_bytes(
+        mail_from, row.id, row.recipient, row.subject or "", row.body, row.created_at
+    )
+
+
+def email_bytes(
+    mail_from: str, message_id: str, to: str, subject: str, body: str, created_at: datetime
+) -> bytes:
+    """RFC 5322 bytes: the one builder of queue-time checks and of delivery."""
     from email.message import EmailMessage
     from email.utils import format_datetime
 
-    message = EmailMessage()
-    message["From"] = store.settings.policy.mail_from
-    message["To"] = row.recipient
-    message["Subject"] = row.subject or ""
-    message["Date"] = format_datetime(row.created_at)
-    message["Message-ID"] = f"<{row.id}@sesame.invalid>"
-    # 8bit keeps the link on one readable line (quoted-printable would fold it).
-    message.set_content(row.body, cte="8bit")
-    return message.as_bytes()
+    with _building():
+        message = EmailMessage()
+        message["From"] = mail_from
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = format_datetime(created_at)
+        message["Message-ID"] = f"<{message_id}@sesame.invalid>"
+        # 8bit keeps the link on one readable line (quoted-printable would fold it).
+        message.set_content(body, cte="8bit")
+        return message.as_bytes()
+
+
+@contextlib.contextmanager
+def _building() -> Iterator[None]:
+    """The email package's and the encoder's refusals become `Unbuildable`."""
+    from email.errors import MessageError
+
+    try:
+        yield
+    except (ValueError, TypeError, MessageError) as exc:
+        raise Unbuildable(f"{type(exc).__name__}: {str(exc)[:120]}") from None
 
 
 def _publish(root: Path, folder: str, name: str, data: bytes) -> Path:

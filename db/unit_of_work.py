@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from db import decisions
-from db.outbox import deliver
+from db.outbox import check_buildable, deliver
 from db.store import Store
 from engine.errors import SesameError
 from engine.events import Decision, Event, FreshSecrets, Outcome, Snapshot
@@ -53,6 +53,7 @@ def apply_event(
     settings = store.settings
     before: Snapshot = decisions.snapshot(conn, account, flow, now, settings.policy)
     decision = step(before, event, Context(now, settings.policy, settings.lang))
+    check_buildable(decision.effects, settings.policy.mail_from, now)
     return decision, decisions.save(conn, before, decision, now, settings.actor)
 
 

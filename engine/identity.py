@@ -11,6 +11,7 @@ exactly what to fix. Pure: no I/O; ``today`` comes in as an argument.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -242,9 +243,11 @@ def parse_email(raw: str) -> str:
     """Check an email address's syntax and return its normalised form.
 
     No DNS lookup: the engine does no I/O, and delivery proves the address.
-    Surrounding whitespace (a pasted address) is ignored. The whole address
-    is lower-cased: members type their address in any case and expect it to
-    identify them; no mainstream provider has case-sensitive mailboxes.
+    Surrounding whitespace (a pasted address) is ignored. Compatibility forms
+    are folded first (NFKC: a full-width `ａ` is `a`), so that one mailbox is
+    one account whatever keyboard typed it. The whole address is lower-cased:
+    members type their address in any case and expect it to identify them;
+    no mainstream provider has case-sensitive mailboxes.
     """
     if not isinstance(raw, str):
         raise invalid("email_invalid", detail="not text")
@@ -252,7 +255,8 @@ def parse_email(raw: str) -> str:
     from email_validator import EmailNotValidError, validate_email  # lazy: slow import
 
     try:
-        result = validate_email(raw.strip(), check_deliverability=False)
+        folded = unicodedata.normalize("NFKC", raw)
+        result = validate_email(folded.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         raise invalid("email_invalid", detail=str(exc)) from None
     return result.normalized.lower()
@@ -280,7 +284,7 @@ class Identifier:
 
 
 def parse_identifier(raw: str) -> Identifier:
-    """Tell a NIR from an email address: only an address contains "@"."""
-    if "@" in raw:
+    """Tell a NIR from an email address: only an address contains "@" (or "＠")."""
+    if "@" in unicodedata.normalize("NFKC", raw):
         return Identifier(nir=None, email=parse_email(raw))
     return Identifier(nir=parse_nir(raw), email=None)

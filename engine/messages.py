@@ -257,6 +257,35 @@ _T: dict[str, tuple[str, str]] = {
         "Configuration : « {key} » doit valoir {choices}.",
         "Configuration: '{key}' must be one of {choices}.",
     ),
+    "invalid.config_length": (
+        "Configuration : « {key} » dépasse {high} caractères.",
+        "Configuration: '{key}' is longer than {high} characters.",
+    ),
+    "invalid.config_text": (
+        "Configuration : « {key} » contient un caractère interdit ({char}) : caractères de "
+        "contrôle, de mise en forme et séparateurs de ligne ne peuvent pas figurer dans un "
+        "message.",
+        "Configuration: '{key}' contains a forbidden character ({char}): control, formatting "
+        "and line-separator characters cannot go into a message.",
+    ),
+    "invalid.config_mail_from": (
+        "Configuration : « {key} » doit être une seule adresse d'expéditeur, en ASCII, "
+        "éventuellement précédée d'un nom ({detail}).",
+        "Configuration: '{key}' must be one ASCII sender address, optionally with a name "
+        "({detail}).",
+    ),
+    "invalid.config_url": (
+        "Configuration : « {key} » doit être une adresse https:// (http:// seulement pour "
+        "localhost) sans identifiants, espaces ni #fragment (ici : {problem}).",
+        "Configuration: '{key}' must be an https:// address (http:// only for localhost) "
+        "without credentials, spaces or #fragment (here: {problem}).",
+    ),
+    "invalid.message_unbuildable": (
+        "Le message à envoyer ne peut pas être construit ({detail}) : rien n'a été modifié. "
+        "Vérifiez organization, mail_from et reset_url dans la configuration.",
+        "The message to send cannot be built ({detail}): nothing was changed. Check "
+        "organization, mail_from and reset_url in the configuration.",
+    ),
     "invalid.config_syntax": (
         "Configuration illisible ({path}) : {detail}",
         "Unreadable configuration ({path}): {detail}",

@@ -1,17 +1,21 @@
 """The configurable policy (`sesame.toml`) and its validation.
 
 Reading the file is the shell's job; checking what it says is pure, so it
-lives here: an unknown key or a wrong type is refused naming the key.
+lives here: an unknown key or a wrong type is refused naming the key. A text
+goes into email headers, SMS and the SMTP envelope, so it is checked as
+strictly as the message it will end in: a value that would break a message
+after the transaction that queued it is refused before any command runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import invalid
+from engine.errors import SesameError, invalid
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,14 @@ _MAXIMUM = {
     "identity_backoff_max_seconds": 24 * 3600,
 }
 _MAXIMUM_DEFAULT = 366 * 24 * 3600
+# Longest text of each key, in characters (the organization names every SMS).
+_TEXT_MAXIMUM = {"organization": 100, "mail_from": 320, "reset_url": 1000}
+_TEXT_MAXIMUM_DEFAULT = 100
+# Control, formatting (bidi), surrogate and line/paragraph-separator characters:
+# a header refuses them after the fact, and they disguise a text on a screen.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# http:// is for a developer's own machine only: the link carries the token.
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def policy_from_toml(document: Mapping[str, Any]) -> Policy:
@@ -145,6 +157,84 @@ def _checked(qualified: str, key: str, value: object, default: object) -> object
         low, high = _MINIMUM.get(key, 0), _MAXIMUM.get(key, _MAXIMUM_DEFAULT)
         if not low <= value <= high:
             raise invalid("config_range", key=qualified, low=low, high=high)
-    if isinstance(value, str) and not value.strip():
-        raise invalid("config_type", key=qualified, expected="non-empty str")
+    if isinstance(value, str):
+        _check_text(qualified, key, value)
     return value
+
+
+def _check_text(qualified: str, key: str, value: str) -> None:
+    """Non-empty, bounded, printable, and what its key needs (an address, a URL)."""
+    if not value.strip():
+        raise invalid("config_type", key=qualified, expected="non-empty str")
+    high = _TEXT_MAXIMUM.get(key, _TEXT_MAXIMUM_DEFAULT)
+    if len(value) > high:
+        raise invalid("config_length", key=qualified, high=high)
+    for char in value:
+        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+            raise invalid("config_text", key=qualified, char=f"U+{ord(char):04X}")
+    check = _TEXT_CHECKS.get(key)
+    if check is not None:
+        check(qualified, value)
+
+
+def _check_mail_from(qualified: str, value: str) -> None:
+    """One address, optionally named, that the From header and the SMTP envelope agree on.
+
+    The envelope (`parseaddr`) and the header (the email package's parser)
+    must read the same address; ASCII only, as a plain SMTP server expects.
+    """
+    from email.errors import HeaderParseError
+    from email.headerregistry import AddressHeader, HeaderRegistry
+    from email.utils import parseaddr
+
+    from email_validator import EmailNotValidError, validate_email  # lazy: slow import
+
+    try:
+        header = HeaderRegistry()("From", value)
+    except (HeaderParseError, ValueError, IndexError) as exc:
+        raise invalid("config_mail_from", key=qualified, detail=str(exc)) from None
+    assert isinstance(header, AddressHeader)  # what the registry makes of "From"
+    groups = header.groups
+    if header.defects or len(groups) != 1 or groups[0].display_name or len(header.addresses) != 1:
+        raise invalid("config_mail_from", key=qualified, detail="one address expected")
+    address = header.addresses[0].addr_spec
+    if parseaddr(value)[1] != address:
+        raise invalid("config_mail_from", key=qualified, detail="ambiguous address")
+    try:
+        validate_email(address, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        raise invalid("config_mail_from", key=qualified, detail=str(exc)) from None
+
+
+def _check_reset_url(qualified: str, value: str) -> None:
+    """https:// (http:// on localhost), a host, no credentials, no fragment.
+
+    The token is appended to the query; after a `#` it would land in the
+    fragment, which the site never receives and the browser keeps in history.
+    """
+    from urllib.parse import urlsplit
+
+    def refuse(problem: str) -> SesameError:
+        return invalid("config_url", key=qualified, problem=problem)
+
+    if any(char.isspace() for char in value):
+        raise refuse("space")
+    try:
+        parts = urlsplit(value)
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        raise refuse("host") from None
+    if not (parts.scheme == "https" or (parts.scheme == "http" and host in _LOCAL_HOSTS)):
+        raise refuse("scheme")
+    if not host:
+        raise refuse("host")
+    if parts.username is not None or parts.password is not None:
+        raise refuse("credentials")
+    if "#" in value:
+        raise refuse("fragment")
+
+
+_TEXT_CHECKS: dict[str, Callable[[str, str], None]] = {
+    "mail_from": _check_mail_from,
+    "reset_url": _check_reset_url,
+}

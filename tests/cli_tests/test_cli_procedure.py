@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
-from helpers import DOB, EMAIL, NEW_PASSWORD, NIR, NIR_COMPACT, PASSWORD, lines
+from helpers import (
+    DOB,
+    EMAIL,
+    FAST_ARGON2,
+    NEW_PASSWORD,
+    NIR,
+    NIR_COMPACT,
+    PASSWORD,
+    lines,
+)
 
 LOCKED_FR = (
     "Après 3 tentatives infructueuses, vos identifiants sont bloqués.\n"
@@ -554,6 +564,123 @@ def test_bad_config_names_the_key(sesame, home, toml, key):
     result = sesame("status", NIR, "--json")
     assert result.exit_code == 2
     assert key in result.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "reason"),
+    [
+        ('organization = "Ameli\\r\\nBcc: x@evil.example"', "policy.organization", "config_text"),
+        ('organization = "Ameli\\u2028Bcc"', "policy.organization", "config_text"),
+        ('organization = "Ameli\\u202eilema"', "policy.organization", "config_text"),
+        (f'organization = "{"A" * 5_000_000}"', "policy.organization", "config_length"),
+        ('mail_from = "Ameli\\u2028 <a@ameli.example>"', "policy.mail_from", "config_text"),
+        ('mail_from = "a@ameli.example\\nBcc: x@evil.example"', "policy.mail_from", "config_text"),
+        ('mail_from = "a@ameli.example, b@evil.example"', "policy.mail_from", "config_mail_from"),
+        ('reset_url = "https://ameli.example/reset#"', "policy.reset_url", "config_url"),
+        ('reset_url = "http://evil.example/reset"', "policy.reset_url", "config_url"),
+    ],
+)
+def test_text_that_would_break_a_message_is_refused_at_start(
+    sesame, member, home, toml, key, reason
+):
+    member()
+    (home.path / "sesame.toml").write_text(f"[policy]\n{toml}\n{FAST_ARGON2}")
+    for _ in range(3):
+        result = sesame("login", NIR, "--json", input=lines("wrong password"))
+        assert result.exit_code == 2
+        error = result.json()["error"]
+        assert (error["code"], error["reason"]) == ("invalid_input", reason)
+        assert key in error["message"]
+    (home.path / "sesame.toml").write_text(FAST_ARGON2)
+    status = sesame("status", NIR, "--json").json()["account"]
+    assert (status["state"], status["failed_attempts"]) == ("active", 0)
+    assert home.mail_files() == []
+
+
+def test_a_forbidden_character_in_the_configuration_is_named(sesame, home):
+    (home.path / "sesame.toml").write_text(
+        '[policy]\nmail_from = "Ameli\\u2028 <a@ameli.example>"\n'
+    )
+    result = sesame("status", NIR)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Configuration : « policy.mail_from » contient un caractère interdit (U+2028) : "
+        "caractères de contrôle, de mise en forme et séparateurs de ligne ne peuvent pas "
+        "figurer dans un message.\n"
+    )
+
+
+@pytest.fixture
+def unchecked_policy(monkeypatch):
+    """Load the configuration, then force texts into it that validation would refuse."""
+    import db.settings
+
+    def force(**texts):
+        real = db.settings.policy_from_toml
+        monkeypatch.setattr(
+            db.settings, "policy_from_toml", lambda document: replace(real(document), **texts)
+        )
+
+    return force
+
+
+def message_rows(home):
+    return home.query("SELECT channel, status FROM outbox")
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        {"mail_from": "Ameli\r\nBcc: x@evil.example <a@ameli.example>"},
+        {"mail_from": "Ameli\u2028 <a@ameli.example>"},
+        {"organization": "Ameli\u2028Bcc: x@evil.example"},
+    ],
+)
+def test_a_lock_notice_that_cannot_be_built_leaves_the_account_unlocked(
+    sesame, member, home, unchecked_policy, texts
+):
+    member()
+    unchecked_policy(**texts)
+    for _ in range(2):
+        assert sesame("login", NIR, input=lines("wrong password")).exit_code == 3
+    third = sesame("login", NIR, "--json", input=lines("wrong password"), lang="en")
+    assert third.exit_code == 2
+    error = third.json()["error"]
+    assert (error["code"], error["reason"]) == ("invalid_input", "message_unbuildable")
+    assert error["message"].startswith("The message to send cannot be built (")
+    assert error["message"].endswith(
+        "): nothing was changed. Check organization, mail_from and reset_url in the configuration."
+    )
+    status = sesame("status", NIR, "--json").json()["account"]
+    assert (status["state"], status["failed_attempts"]) == ("active", 2)
+    assert message_rows(home) == [] and home.mail_files() == []
+    assert home.query("SELECT count(*) FROM audit_events WHERE event = 'account_locked'") == [(0,)]
+
+
+def test_a_reset_link_that_cannot_be_built_opens_no_flow(sesame, member, home, unchecked_policy):
+    member(mobile=None)
+    unchecked_policy(mail_from="Ameli\n <a@ameli.example>")
+    result = sesame("forgot", NIR, "--dob", DOB)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Le message à envoyer ne peut pas être construit (")
+    assert result.stderr.endswith(
+        ") : rien n'a été modifié. Vérifiez organization, mail_from et reset_url dans la "
+        "configuration.\n"
+    )
+    assert home.query("SELECT count(*) FROM flows") == [(0,)]
+    assert message_rows(home) == [] and home.mail_files() == []
+
+
+def test_a_temporary_password_sms_that_cannot_be_built_opens_no_flow(
+    sesame, member, home, unchecked_policy
+):
+    member(email=None)
+    unchecked_policy(organization="Ameli\ud800")
+    result = sesame("forgot", NIR, "--dob", DOB, "--json")
+    assert result.exit_code == 2
+    assert result.json()["error"]["reason"] == "message_unbuildable"
+    assert home.query("SELECT count(*) FROM flows") == [(0,)]
+    assert message_rows(home) == [] and home.sms_files() == []
 
 
 def test_newer_schema_is_exit_11(sesame, member, home):

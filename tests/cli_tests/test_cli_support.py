@@ -372,6 +372,47 @@ def test_edit_mobile_removal_and_unchanged(sesame, member):
     assert same.stdout.startswith(f"Nothing changed for account {NIR_COMPACT}.\n")
 
 
+def full_width(text: str) -> str:
+    """The same address with full-width letters (U+FF41-U+FF5A), "@" and "." kept."""
+    return "".join(chr(ord(char) + 0xFEE0) if char.isalpha() else char for char in text)
+
+
+def test_a_full_width_email_is_the_same_account(sesame, member, tmp_path):
+    wide = full_width(EMAIL)
+    assert wide != EMAIL
+    member()
+    again = sesame(
+        "account",
+        "add",
+        "--nir",
+        OTHER_NIR,
+        "--dob",
+        DOB,
+        "--email",
+        wide,
+        "--json",
+        input=lines(PASSWORD, PASSWORD),
+    )
+    assert (again.exit_code, again.json()["error"]["code"]) == (5, "account_exists")
+    add_other(member)
+    taken = sesame("account", "edit", OTHER_NIR, "--email", wide, "--reason", "x", "--json")
+    assert (taken.exit_code, taken.json()["error"]["code"]) == (5, "account_exists")
+    source = tmp_path / "accounts.csv"
+    source.write_text(
+        f"nir,birth_date,email,mobile\n{THIRD_NIR},10/10/1995,{wide},\n", encoding="utf-8"
+    )
+    imported = sesame("account", "import", str(source), "--json")
+    assert (imported.exit_code, imported.json()["imported"]) == (2, 0)
+    [refused] = imported.json()["refused"]
+    assert refused["code"] == "account_exists"
+    assert sesame("account", "show", wide, "--json").json()["account"]["nir"] == NIR_COMPACT
+    assert sesame("login", wide, input=lines(PASSWORD)).exit_code == 0
+    lock(sesame, wide)
+    assert sesame("status", NIR, "--json").json()["account"]["state"] == "locked"
+    unlocked = sesame("unlock", wide, "--dob", DOB, "--channel", "email", "--json")
+    assert (unlocked.exit_code, unlocked.json()["state"]) == (0, "code_sent")
+
+
 def test_edit_refusals(sesame, member):
     member()
     add_other(member)

@@ -533,3 +533,67 @@ def test_the_link_token_is_scrubbed_in_any_case_and_url_encoded():
         stored = _scrubbed(f"SMTP 554 rejected {echoed} for marie.dupont@orange.fr", row)
         assert _projection(token) not in _projection(stored), stored
         assert "marie.dupont@orange.fr" not in stored
+
+
+# --- a message that can no longer be built -------------------------------------------------
+
+
+def with_policy(store: Store, **changes) -> Store:
+    """The same home under a policy that validation would have refused (changed after queueing)."""
+    from dataclasses import replace
+
+    policy = store.settings.policy
+    outbox = replace(policy.outbox, **changes.pop("outbox", {}))
+    return Store(replace(store.settings, policy=replace(policy, outbox=outbox, **changes)))
+
+
+BROKEN_FROM = "Ameli\r\nBcc: x@evil.example <a@ameli.example>"
+
+
+def test_an_email_that_cannot_be_built_is_abandoned_with_its_secret_erased(
+    sesame, member, queue_home, store, smtp_server
+):
+    member(mobile=None)
+    for _ in range(3):
+        sesame("login", NIR, input=lines("wrong password"))  # the lock notice: no secret
+    sesame("unlock", NIR, "--dob", DOB)  # the reset link: a secret
+    mailbox = Mailbox()
+    broken = with_policy(store, mail_from=BROKEN_FROM)
+
+    assert deliver_pass(broken, smtp(smtp_server(mailbox))) == counts(abandoned=2)
+    assert mailbox.received == []
+    notice, link = outbox_rows(queue_home)
+    for row in (notice, link):
+        assert (row["status"], row["next_attempt_at"], row["claimed_by"]) == (
+            "abandoned",
+            None,
+            None,
+        )
+        assert row["last_error"].startswith("message cannot be built: ValueError")
+    assert link["body"] is None
+    assert notice["body"] == notice["redacted_body"]  # no secret: `outbox retry` can resend it
+    assert deliver_pass(broken, smtp(smtp_server(mailbox))) == counts()
+    audited = queue_home.query(
+        "SELECT detail FROM audit_events WHERE event = 'message_abandoned' ORDER BY id"
+    )
+    assert [json.loads(d)["reason"] for (d,) in audited] == ["unbuildable", "unbuildable"]
+
+
+def test_flush_abandons_an_email_that_cannot_be_built_and_erases_its_secret(
+    sesame, member, queue_home, store
+):
+    member(mobile=None)
+    sesame("forgot", NIR, "--dob", DOB)  # queued: the transport was "queue"
+    from db.outbox import flush
+
+    broken = with_policy(store, mail_from=BROKEN_FROM, outbox={"transport": "files"})
+    assert flush(broken) == 0
+    assert queue_home.mail_files() == []
+    [row] = outbox_rows(queue_home)
+    assert (row["status"], row["body"]) == ("abandoned", None)
+    assert row["last_error"].startswith("message cannot be built: ValueError")
+    assert flush(broken) == 0
+    [(detail,)] = queue_home.query(
+        "SELECT detail FROM audit_events WHERE event = 'message_abandoned'"
+    )
+    assert json.loads(detail)["reason"] == "unbuildable"

@@ -470,6 +470,16 @@ def test_mask_phone() -> None:
         ("  jean.dupont@orange.fr\n", "jean.dupont@orange.fr"),
         ("jérôme@exemple.fr", "jérôme@exemple.fr"),
         ("marie+mgen@exemple.fr", "marie+mgen@exemple.fr"),
+        # Compatibility forms (NFKC): full-width letters and signs, ligatures, composed marks.
+        ("\uff41@x.fr", "a@x.fr"),
+        ("\uff21@x.fr", "a@x.fr"),
+        (
+            "\uff4a\uff45\uff41\uff4e@\uff4f\uff52\uff41\uff4e\uff47\uff45.\uff46\uff52",
+            "jean@orange.fr",
+        ),
+        ("jean\uff20orange\uff0efr", "jean@orange.fr"),
+        ("\ufb01n@x.fr", "fin@x.fr"),
+        ("je\u0301ro\u0302me@exemple.fr", "jérôme@exemple.fr"),
     ],
 )
 def test_parse_email_normalises(raw: str, expected: str) -> None:
@@ -530,6 +540,16 @@ def test_identifier_with_at_sign_is_an_email() -> None:
     assert parse_identifier("Jean.Dupont@ORANGE.FR") == Identifier(
         nir=None, email="jean.dupont@orange.fr"
     )
+
+
+def test_identifier_with_a_full_width_at_sign_is_an_email() -> None:
+    assert parse_identifier("\uff41\uff20x.fr") == Identifier(nir=None, email="a@x.fr")
+
+
+def test_identifier_with_full_width_digits_is_still_refused_as_a_nir() -> None:
+    with pytest.raises(SesameError) as excinfo:
+        parse_identifier("\uff12 95 10 99 126 111 93")
+    assert reason_of(excinfo) == "nir_format"
 
 
 def test_identifier_without_at_sign_is_a_nir() -> None:

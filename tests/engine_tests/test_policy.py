@@ -220,3 +220,154 @@ def test_bounds_themselves_are_accepted(document: dict[str, Any]) -> None:
         target = policy.argon2 if section == "argon2" else policy
         for key, value in values.items():
             assert getattr(target, key) == value
+
+
+# --- texts that reach a message or a header -----------------------------------------
+
+FORBIDDEN = [
+    ("\r\n", "U+000D"),
+    ("\n", "U+000A"),
+    ("\x00", "U+0000"),
+    ("\x1b[2J", "U+001B"),
+    ("\x85", "U+0085"),
+    ("\u2028", "U+2028"),
+    ("\u2029", "U+2029"),
+    ("\u202e", "U+202E"),
+    ("\u2066", "U+2066"),
+    ("\u200f", "U+200F"),
+    ("\ufeff", "U+FEFF"),
+    ("\ud800", "U+D800"),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("organization", "Ameli{}Bcc: x@evil.example"),
+        ("mail_from", "Ameli{} <ne-pas-repondre@ameli.example>"),
+        ("mail_from", "Ameli <ne-pas-repondre@ameli.example>{}Bcc: x@evil.example"),
+        ("reset_url", "https://ameli.example/reset{}x"),
+    ],
+)
+@pytest.mark.parametrize(("char", "named"), FORBIDDEN)
+def test_control_and_line_separator_characters_are_refused(
+    key: str, text: str, char: str, named: str
+) -> None:
+    error = refusal({"policy": {key: text.format(char)}})
+    assert error.reason == "config_text"
+    assert dict(error.params) == {"key": f"policy.{key}", "char": named}
+
+
+def test_forbidden_character_message() -> None:
+    error = refusal({"policy": {"organization": "Ameli\u2028"}})
+    assert error_message(error.code, error.reason, error.params, "en") == (
+        "Configuration: 'policy.organization' contains a forbidden character (U+2028): "
+        "control, formatting and line-separator characters cannot go into a message."
+    )
+    assert error_message(error.code, error.reason, error.params, "fr") == (
+        "Configuration : « policy.organization » contient un caractère interdit (U+2028) : "
+        "caractères de contrôle, de mise en forme et séparateurs de ligne ne peuvent pas "
+        "figurer dans un message."
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "high"),
+    [
+        ("organization", "A" * 101, 100),
+        ("organization", "A" * 5_000_000, 100),
+        ("mail_from", "A" * 310 + " <a@ameli.example>", 320),
+        ("reset_url", "https://ameli.example/" + "r" * 1000, 1000),
+        ("transport", "files" * 30, 100),
+    ],
+)
+def test_texts_longer_than_their_limit_are_refused(key: str, text: str, high: int) -> None:
+    section = "outbox" if key == "transport" else "policy"
+    error = refusal({section: {key: text}})
+    assert error.reason == "config_length"
+    assert dict(error.params) == {"key": f"{section}.{key}", "high": high}
+
+
+def test_length_message() -> None:
+    error = refusal({"policy": {"organization": "A" * 101}})
+    assert error_message(error.code, error.reason, error.params, "fr") == (
+        "Configuration : « policy.organization » dépasse 100 caractères."
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Ameli, Inc <ne-pas-repondre@ameli.example>",  # two addresses
+        "a@ameli.example, b@ameli.example",
+        "group: a@ameli.example;",
+        "Ameli <ne-pas-repondre@ameli.example",
+        "Ameli",
+        "<>",
+        "ne-pas-repondre",
+        "Ameli <ne-pas-répondre@ameli.example>",  # the SMTP envelope needs ASCII
+        "Ameli <ne-pas-repondre@localhost>",
+        "Ameli <a@[192.0.2.1]>",
+    ],
+)
+def test_mail_from_must_be_one_valid_address(value: str) -> None:
+    error = refusal({"policy": {"mail_from": value}})
+    assert error.reason == "config_mail_from"
+    assert error.params["key"] == "policy.mail_from"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ne-pas-repondre@ameli.example",
+        "<ne-pas-repondre@ameli.example>",
+        "Ameli <ne-pas-repondre@ameli.example>",
+        '"Ameli, Assurance Maladie" <ne-pas-repondre@ameli.example>',
+        "Assurance Maladie – Ameli <ne-pas-repondre@ameli.example>",
+    ],
+)
+def test_mail_from_accepts_an_address_with_or_without_a_name(value: str) -> None:
+    assert policy_from_toml({"policy": {"mail_from": value}}).mail_from == value
+
+
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [
+        ("https://ameli.example/reset#token", "fragment"),
+        ("https://ameli.example/reset?x=1#", "fragment"),
+        ("http://ameli.example/reset", "scheme"),
+        ("ftp://ameli.example/reset", "scheme"),
+        ("javascript:alert(1)", "scheme"),
+        ("ameli.example/reset", "scheme"),
+        ("https:///reset", "host"),
+        ("https://ameli.example/re set", "space"),
+        ("https://user:pw@ameli.example/reset", "credentials"),
+    ],
+)
+def test_reset_url_must_be_https_without_fragment(value: str, detail: str) -> None:
+    error = refusal({"policy": {"reset_url": value}})
+    assert error.reason == "config_url"
+    assert dict(error.params) == {"key": "policy.reset_url", "problem": detail}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://espace-personnel.example/reinitialiser",
+        "https://ameli.example/reset?x=1",
+        "https://ameli.example:8443/reset",
+        "http://localhost:8000/reset",
+        "http://127.0.0.1/reset",
+        "http://[::1]:8080/reset",
+    ],
+)
+def test_reset_url_accepts_https_and_local_http(value: str) -> None:
+    assert policy_from_toml({"policy": {"reset_url": value}}).reset_url == value
+
+
+def test_url_message() -> None:
+    error = refusal({"policy": {"reset_url": "https://ameli.example/reset#x"}})
+    assert error_message(error.code, error.reason, error.params, "en") == (
+        "Configuration: 'policy.reset_url' must be an https:// address (http:// only for "
+        "localhost) without credentials, spaces or #fragment (here: fragment)."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import MOBILE, NIR
+from helpers import DOB, FAST_ARGON2, MOBILE, NIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +41,13 @@ NASTY = st.sampled_from(
         "0001-01-01T00:00+14:00",
         "99999999999999999999",
         "postgresql+psycopg://u@h:abc/db",
+        "\u2028",
+        "\u2029",
+        "\u2066",
+        "\u202e@x.fr",
+        "a@x.fr\u2028",
+        "\uff41@x.fr",
+        "\uff4d\uff41\uff52\uff49\uff45\uff20orange\uff0efr",
     ]
 )
 TEXT = st.one_of(NASTY, st.text(max_size=60), st.text(alphabet=st.characters(), max_size=300))
@@ -115,3 +122,39 @@ def test_hostile_input_never_breaks_sesame(sesame, member, home, args, stdin, as
     if home.is_sqlite:
         assert home.query("PRAGMA quick_check") == [("ok",)]
     assert sesame("status", NIR, "--json").exit_code == 0
+
+
+# --- hostile configuration ----------------------------------------------------------
+
+PLAIN = st.sampled_from(
+    ["Ameli", "Ameli <ne-pas-repondre@ameli.example>", "https://ameli.example/reset", ""]
+)
+INSIDE = st.builds(lambda a, b, c: a + b + c, PLAIN, NASTY, PLAIN)
+CONFIG_TEXT = st.one_of(INSIDE, INSIDE, NASTY, st.text(max_size=60))
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(key=st.sampled_from(["organization", "mail_from", "reset_url"]), value=CONFIG_TEXT)
+def test_a_configuration_sesame_accepts_always_builds_its_messages(
+    sesame, member, home, key, value
+):
+    """Either the text is refused at start naming its key, or every message is sent."""
+    if not getattr(home, "member_added", False):
+        member()
+        home.member_added = True
+    quoted = json.dumps(value)  # a TOML basic string, \uXXXX escapes included
+    (home.path / "sesame.toml").write_text(
+        f"[policy]\nresend_cooldown_seconds = 0\nmax_codes_per_day = 1000000\n"
+        f"{key} = {quoted}\n{FAST_ARGON2}"
+    )
+    result = sesame("forgot", NIR, "--dob", DOB, "--channel", "email", "--json", lang="en")
+    assert result.exit_code in (0, 2), (key, value, result)
+    if result.exit_code == 2:
+        error = result.json()["error"]
+        assert error["reason"].startswith("config_"), (key, value, error)
+        assert error["reason"] == "config_syntax" or f"policy.{key}" in error["message"]

@@ -88,6 +88,32 @@ def test_control_characters_in_stored_text_are_shown_escaped(sesame, member):
     assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
 
 
+# Line/paragraph separators end a line on some terminals and in most editors;
+# bidi controls reorder what follows (an actor "agent\u202elivE" reads "agentEvil").
+DISGUISES = "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def test_line_separators_and_bidi_controls_in_stored_text_are_shown_escaped(sesame, member):
+    member()
+    actor = f"agent{DISGUISES}x"
+    reason = f"line one\u2028line two\u2029{DISGUISES}"
+    assert sesame("--actor", actor, "account", "disable", NIR, "--reason", reason).exit_code == 0
+    escaped = "".join(f"\\u{ord(char):04x}" for char in DISGUISES)
+    for shown in (
+        sesame("audit", NIR).stdout,
+        sesame("audit", NIR, "--csv").stdout,
+        sesame("account", "show", NIR).stdout,
+    ):
+        assert not set(DISGUISES) & set(shown)
+        assert f"agent{escaped}x" in shown
+    [event] = [
+        e
+        for e in sesame("audit", NIR, "--json").json()["events"]
+        if e["event"] == "account_disabled"
+    ]
+    assert event["actor"] == actor  # JSON keeps the raw value: escaping it is json's job
+
+
 def test_malformed_configuration_is_exit_2_naming_the_file(sesame, home):
     (home.path / "sesame.toml").write_text("[policy\nmax_failed_attempts = = 3\n")
     result = sesame("status", NIR, "--json", lang="en")
