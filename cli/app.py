@@ -84,8 +84,15 @@ def _globals(ctx: ClickContext) -> Globals:
     root = ctx.find_root()
     if not isinstance(root.obj, Globals):
         params = root.params
-        names = ("home", "db", "outbox", "config", "lang", "actor")
-        root.obj = Globals(*(params.get(name) for name in names), bool(params.get("debug")))
+        root.obj = Globals(
+            home=params.get("home"),
+            db=params.get("db"),
+            outbox=params.get("outbox"),
+            config=params.get("config"),
+            lang=params.get("lang"),
+            actor=params.get("actor"),
+            debug=bool(params.get("debug")),
+        )
     return root.obj
 
 
