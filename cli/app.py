@@ -139,13 +139,13 @@ def _settings(ctx: ClickContext) -> Settings:
 def caller_may_support(ctx: ClickContext) -> bool:
     """Whether the operating-system caller may run support and operations commands:
     always without `[access]`; else root and the members of `support_group`."""
+    group = _settings(ctx).policy.access.support_group
+    if not group:
+        return True
     from db.operator import caller_ids, group_id
     from engine.access import may_support
     from engine.errors import invalid
 
-    group = _settings(ctx).policy.access.support_group
-    if not group:
-        return True
     gid = group_id(group)
     if gid is None:  # a typo must not lock support out silently, nor let anyone in
         raise invalid("config_group_unknown", key="access.support_group", group=group)
