@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typer._click.core import Context as ClickContext
 
     from cli.output import Output
+    from db.settings import Settings
     from db.store import Store
 
 __version__ = "0.1.0"
@@ -33,6 +34,7 @@ class Globals:
     actor: str | None = None
     debug: bool = False
     as_json: bool = False
+    settings: Settings | None = None  # loaded once, by the access check or open_store
 
     def language(self) -> str:
         from db.settings import default_lang
@@ -88,9 +90,20 @@ def silence_stdout() -> None:
 
 
 def _globals(ctx: ClickContext) -> Globals:
+    """The global options; from the parsed root options when the root's callback has
+    not run yet (a command is resolved, and its access checked, before it)."""
     root = ctx.find_root()
     if not isinstance(root.obj, Globals):
-        root.obj = Globals()
+        params = root.params
+        root.obj = Globals(
+            home=params.get("home"),
+            db=params.get("db"),
+            outbox=params.get("outbox"),
+            config=params.get("config"),
+            lang=params.get("lang"),
+            actor=params.get("actor"),
+            debug=bool(params.get("debug")),
+        )
     return root.obj
 
 
@@ -112,20 +125,52 @@ def output(ctx: typer.Context, as_json: bool) -> Output:
 
 
 def open_store(ctx: typer.Context) -> Store:
-    from db.settings import load_settings
     from db.store import Store
 
+    return Store(_settings(ctx))
+
+
+def _settings(ctx: ClickContext) -> Settings:
+    from db.settings import load_settings
+
     options = _globals(ctx)
-    settings = load_settings(
-        home=options.home,
-        db=options.db,
-        outbox=options.outbox,
-        config=options.config,
-        lang=options.lang,
-        actor=options.actor,
-        debug=options.debug,
-    )
-    return Store(settings)
+    if options.settings is None:
+        options.settings = load_settings(
+            home=options.home,
+            db=options.db,
+            outbox=options.outbox,
+            config=options.config,
+            lang=options.lang,
+            actor=options.actor,
+            debug=options.debug,
+        )
+    return options.settings
+
+
+def caller_may_support(ctx: ClickContext) -> bool:
+    """Whether the operating-system caller may run support and operations commands:
+    always without `[access]`; else root and the members of `support_group`."""
+    group = _settings(ctx).policy.access.support_group
+    if not group:
+        return True
+    from db.operator import caller_ids, group_id
+    from engine.access import may_support
+    from engine.errors import invalid
+
+    gid = group_id(group)
+    if gid is None:  # a typo must not lock support out silently, nor let anyone in
+        raise invalid("config_group_unknown", key="access.support_group", group=group)
+    uid, gids = caller_ids()
+    return may_support(uid, gids, gid)
+
+
+def authorize(ctx: ClickContext) -> None:
+    """Refuse (exit 13) a caller who may not run support and operations commands."""
+    if not caller_may_support(ctx):
+        from db.operator import operator
+
+        group = _settings(ctx).policy.access.support_group
+        raise SesameError("access_denied", params={"group": group, "user": operator().os_user})
 
 
 def _version(value: bool) -> None:
@@ -180,4 +225,5 @@ def main_options(
     """Account lockout and self-service recovery (Débloquez votre compte)."""
     if lang is not None and lang not in ("fr", "en"):
         raise SesameError("invalid_input", reason="lang", params={"lang": lang})
-    ctx.obj = Globals(home, db, outbox, config, lang, actor, debug)
+    if not isinstance(ctx.obj, Globals):  # else built when the command was resolved
+        ctx.obj = Globals(home, db, outbox, config, lang, actor, debug)

@@ -25,6 +25,7 @@ EXIT_CODES: dict[str, int] = {
     "storage_unavailable": 11,
     "not_found": 12,
     "message_not_found": 12,
+    "access_denied": 13,
     # support tooling
     "bulk_incomplete": 5,
     "import_refused": 2,

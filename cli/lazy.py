@@ -67,6 +67,20 @@ class LazyGroup(TyperGroup):
     def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(self.table)
 
+    def resolve_command(
+        self, ctx: ClickContext, args: list[str]
+    ) -> tuple[str | None, ClickCommand | None, list[str]]:
+        """The one place where a command's audience is enforced (`cli.registry`):
+        a support command is refused here, before its options are read or the
+        database is opened, to a caller outside `[access] support_group`."""
+        name, command, rest = super().resolve_command(ctx, args)
+        entry = self.table.get(name) if name else None
+        if isinstance(entry, registry.Command) and entry.audience != registry.MEMBER:
+            from cli.app import authorize  # cli.app imports this module
+
+            authorize(ctx)
+        return name, command, rest
+
     def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         """The summaries from the table: `--help` imports no command module."""
         with formatter.section("Commands"):

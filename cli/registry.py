@@ -5,6 +5,11 @@ no command module and a command imports only its own: the groups read this
 table, and a module is imported when one of its commands is invoked or asked
 for its --help. A test checks each summary against the command's docstring.
 
+Each command has an audience: `MEMBER` (the member's own procedure, open to
+anyone who can run sesame) or `SUPPORT` (support and operations: any account,
+the log, the outbox, the schema, the policy), which `[access] support_group`
+restricts; `cli.lazy` enforces it when a command is resolved.
+
 In a module, top-level commands are registered on a Typer named `commands`,
 and the commands of group X on one named `X_app` (see `command_module`).
 """
@@ -17,14 +22,19 @@ from collections.abc import Mapping
 # and generating a dataclass costs about a millisecond at start-up.
 
 
+MEMBER = "member"
+SUPPORT = "support"
+
+
 class Command:
-    """A command defined in `module`."""
+    """A command defined in `module`, for `audience` (MEMBER or SUPPORT)."""
 
-    __slots__ = ("module", "summary")
+    __slots__ = ("audience", "module", "summary")
 
-    def __init__(self, module: str, summary: str) -> None:
+    def __init__(self, module: str, summary: str, audience: str = SUPPORT) -> None:
         self.module = module
         self.summary = summary
+        self.audience = audience
 
 
 class Group:
@@ -47,21 +57,30 @@ _OUTBOX = "cli.outbox_commands"
 _SCHEMA = "cli.schema_commands"
 
 COMMANDS: Table = {
-    "login": Command(_PROCEDURE, "Log in with your NIR (or email) and password (prompted)."),
+    "login": Command(
+        _PROCEDURE, "Log in with your NIR (or email) and password (prompted).", audience=MEMBER
+    ),
     "unlock": Command(
-        _PROCEDURE, "Unlock your account: NIR (or email) and date of birth, then a channel."
+        _PROCEDURE,
+        "Unlock your account: NIR (or email) and date of birth, then a channel.",
+        audience=MEMBER,
     ),
     "forgot": Command(
-        _PROCEDURE, "Forgotten password: the same procedure for an account that is not locked."
+        _PROCEDURE,
+        "Forgotten password: the same procedure for an account that is not locked.",
+        audience=MEMBER,
     ),
     "send-code": Command(
-        _PROCEDURE, "Send (or send again) the temporary password or link on a channel."
+        _PROCEDURE,
+        "Send (or send again) the temporary password or link on a channel.",
+        audience=MEMBER,
     ),
     "reset": Command(
         _PROCEDURE,
         "Set a new password with the SMS temporary password (ID) or the email link (--token).",
+        audience=MEMBER,
     ),
-    "status": Command(_ACCOUNT, "Show an account, or without ID the dashboard."),
+    "status": Command(_ACCOUNT, "Show an account, or without ID the dashboard.", audience=MEMBER),
     "account": Group(
         "Provision, inspect, change and unlock accounts.",
         {
@@ -127,6 +146,7 @@ COMMANDS: Table = {
     "demo": Command(
         "cli.demo",
         "Run the whole procedure on a throw-away home, step by step (exit 0 if all is right).",
+        audience=MEMBER,
     ),
 }
 

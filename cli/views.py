@@ -21,9 +21,10 @@ def destination(account: Account, channel: Channel) -> str:
     return mask_email(account.email or "")
 
 
-def flow_payload(flow: Flow) -> dict[str, Any]:
+def flow_payload(flow: Flow, *, with_id: bool = True) -> dict[str, Any]:
+    """An open flow; its id (what `send-code` needs) only when the caller may act on it."""
     return {
-        "id": flow.id,
+        "id": flow.id if with_id else None,
         "kind": flow.kind.value,
         "state": flow.state.value,
         "channel": flow.channel.value if flow.channel else None,
@@ -31,7 +32,7 @@ def flow_payload(flow: Flow) -> dict[str, Any]:
     }
 
 
-def account_payload(view: AccountView) -> dict[str, Any]:
+def account_payload(view: AccountView, *, flow_id: bool = True) -> dict[str, Any]:
     from engine.identity import mask_email, mask_phone
 
     account = view.account
@@ -55,14 +56,14 @@ def account_payload(view: AccountView) -> dict[str, Any]:
         "last_login_at": iso_utc(account.last_login_at),
         "password_changed_at": iso_utc(account.password_changed_at),
         "channels": channels,
-        "flow": flow_payload(view.flow) if view.flow else None,
+        "flow": flow_payload(view.flow, with_id=flow_id) if view.flow else None,
     }
 
 
-def account_text(view: AccountView, out: Output) -> str:
+def account_text(view: AccountView, out: Output, *, flow_id: bool = True) -> str:
     from tabulate import tabulate
 
-    payload = account_payload(view)
+    payload = account_payload(view, flow_id=flow_id)
     fr = out.lang == "fr"
     account = view.account
     channel_lines = []
@@ -76,7 +77,8 @@ def account_text(view: AccountView, out: Output) -> str:
     if flow:
         channel = flow.channel.value if flow.channel else "-"
         expires = local_time(flow.expires_at, out.lang)
-        flow_text = f"{flow.id} {flow.kind.value} {flow.state.value} {channel} → {expires}"
+        shown_id = f"{flow.id} " if flow_id else ""
+        flow_text = f"{shown_id}{flow.kind.value} {flow.state.value} {channel} → {expires}"
     rows = [
         ("NIR", account.nir),
         ("État" if fr else "State", payload["state"]),
@@ -107,6 +109,9 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
         "id": event.id,
         "at": iso_utc(event.at),
         "actor": event.actor,
+        "os_user": event.os_user,
+        "sudo_user": event.sudo_user,
+        "db_role": event.db_role,
         "nir": event.nir,
         "flow": event.flow_id,
         "event": event.event,
@@ -117,12 +122,14 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
 
 
 def event_cells(event: AuditEvent, lang: str) -> list[str]:
-    """time, actor, nir, event, before→after, flow, detail: one table row for people."""
+    """time, actor, system, nir, event, before→after, flow, detail: one table row for
+    people."""
     change = f"{event.state_before or '-'}→{event.state_after or '-'}"
     detail = " ".join(f"{key}={value}" for key, value in sorted(event.detail.items()))
     return [
         local_time(event.at, lang),
         event.actor,
+        system_cell(event),
         event.nir or "-",
         event.event,
         change,
@@ -131,7 +138,17 @@ def event_cells(event: AuditEvent, lang: str) -> list[str]:
     ]
 
 
-EVENT_HEADERS = ["at", "actor", "nir", "event", "change", "flow", "detail"]
+EVENT_HEADERS = ["at", "actor", "system", "nir", "event", "change", "flow", "detail"]
+
+
+def system_cell(event: AuditEvent) -> str:
+    """Who the system says acted: `marie`, `root sudo:marie`, `marie db:sesame`."""
+    parts = [event.os_user or "-"]
+    if event.sudo_user:
+        parts.append(f"sudo:{event.sudo_user}")
+    if event.db_role:
+        parts.append(f"db:{event.db_role}")
+    return " ".join(parts)
 
 
 def csv_text(headers: list[str], rows: list[list[Any]]) -> str:

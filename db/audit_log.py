@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 class AuditEvent:
     id: int
     at: datetime
-    actor: str
+    actor: str  # declared (--actor, SESAME_ACTOR)
+    os_user: str | None  # said by the system; None before migration 0005
+    sudo_user: str | None
+    db_role: str | None
     nir: str | None
     flow_id: str | None
     event: str
@@ -64,6 +67,9 @@ def _event_from_row(row: Row[Any]) -> AuditEvent:
         id=row.id,
         at=row.at,
         actor=row.actor,
+        os_user=row.os_user,
+        sudo_user=row.sudo_user,
+        db_role=row.db_role,
         nir=row.nir,
         flow_id=row.flow_id,
         event=row.event,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, update
 
+from db.operator import audit_columns
 from db.rows import recent_events
 from db.schema import accounts, audit_events, flows, outbox
 from engine.backoff import Backoff
@@ -111,9 +112,11 @@ def write_effects(
 
 
 def audit_row(effect: Audit, account_id: int | None, now: datetime, actor: str) -> dict[str, Any]:
+    """Every audit event: the declared actor next to the system's operator."""
     return {
         "at": now,
         "actor": actor,
+        **audit_columns(),
         "account_id": account_id,
         "flow_id": effect.flow_id,
         "event": effect.event,

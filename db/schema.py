@@ -24,9 +24,9 @@ from sqlalchemy.types import TypeDecorator
 
 # The revision the code expects; checked without importing Alembic
 # (tests/db_tests checks it equals the migration scripts' head).
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -105,7 +105,13 @@ audit_events = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", UtcDateTime, nullable=False),
+    # Declared by the caller (--actor, SESAME_ACTOR): a claim, not an identity.
     Column("actor", String(200), nullable=False),
+    # Said by the system (migration 0005): the real uid's user, SUDO_USER when root,
+    # and on PostgreSQL the session role (the column's default there, `session_user`).
+    Column("os_user", String(200)),
+    Column("sudo_user", String(200)),
+    Column("db_role", String(200)),
     Column("account_id", Integer, ForeignKey("accounts.id")),
     Column("flow_id", String(32)),
     Column("event", String(40), nullable=False),

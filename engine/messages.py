@@ -103,6 +103,10 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "invalid_input": ("Saisie invalide.", "Invalid input."),
     "internal_error": ("Erreur interne : {detail}", "Internal error: {detail}"),
+    "access_denied": (
+        "Accès refusé : cette commande est réservée au groupe « {group} » (utilisateur {user}).",
+        "Access denied: this command is reserved for the group '{group}' (user {user}).",
+    ),
     "missing_input": (
         "Saisie manquante : {what}.",
         "Missing input: {what}.",
@@ -285,6 +289,10 @@ _T: dict[str, tuple[str, str]] = {
         "Vérifiez organization, mail_from et reset_url dans la configuration.",
         "The message to send cannot be built ({detail}): nothing was changed. Check "
         "organization, mail_from and reset_url in the configuration.",
+    ),
+    "invalid.config_group_unknown": (
+        "Configuration : « {key} » nomme un groupe inconnu du système : {group}.",
+        "Configuration: '{key}' names a group the system does not know: {group}.",
     ),
     "invalid.config_syntax": (
         "Configuration illisible ({path}) : {detail}",

@@ -10,6 +10,7 @@ after the transaction that queued it is refused before any command runs.
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,14 @@ class OutboxParams:
 
 
 @dataclass(frozen=True)
+class AccessParams:
+    """Who may run support and operations commands: members of `support_group`
+    (and root). Empty: everyone who can run sesame, as before `[access]`."""
+
+    support_group: str = ""
+
+
+@dataclass(frozen=True)
 class Policy:
     max_failed_attempts: int = 3
     lock_seconds: int = 0
@@ -57,6 +66,7 @@ class Policy:
     mail_from: str = "Espace personnel <ne-pas-repondre@espace-personnel.example>"
     argon2: Argon2Params = field(default_factory=Argon2Params)
     outbox: OutboxParams = field(default_factory=OutboxParams)
+    access: AccessParams = field(default_factory=AccessParams)
 
 
 # Smallest sane value of each integer key; anything lower is refused.
@@ -81,6 +91,8 @@ _MINIMUM = {
     "retry_base_seconds": 1,
 }
 TRANSPORTS = ("files", "queue")
+# A POSIX group name (useradd's rule, and the length Linux allows).
+_GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}")
 # A day, a year, a gibibyte of memory: beyond these a value is a mistake.
 _MAXIMUM = {
     "password_min_length": 128,
@@ -104,19 +116,24 @@ _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 def policy_from_toml(document: Mapping[str, Any]) -> Policy:
     """Build a Policy from a parsed `sesame.toml`; every key is optional."""
-    unknown = set(document) - {"policy", "argon2", "outbox"}
+    unknown = set(document) - {"policy", "argon2", "outbox", "access"}
     if unknown:
         raise invalid("config_unknown_key", key=min(unknown))
-    policy_values = _section(document, "policy", Policy, skip={"argon2", "outbox"})
+    policy_values = _section(document, "policy", Policy, skip={"argon2", "outbox", "access"})
     argon2_values = _section(document, "argon2", Argon2Params, skip=set())
     outbox_values = _section(document, "outbox", OutboxParams, skip=set())
+    access_values = _section(document, "access", AccessParams, skip=set())
     if outbox_values.get("transport", "files") not in TRANSPORTS:
         raise invalid("config_choice", key="outbox.transport", choices=" | ".join(TRANSPORTS))
     _check_backoff(policy_values)
+    group = access_values.get("support_group")
+    if group is not None and not _GROUP_NAME.fullmatch(group):
+        raise invalid("config_type", key="access.support_group", expected="group name")
     return Policy(
         **policy_values,
         argon2=Argon2Params(**argon2_values),
         outbox=OutboxParams(**outbox_values),
+        access=AccessParams(**access_values),
     )
 
 

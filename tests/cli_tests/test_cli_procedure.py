@@ -557,6 +557,10 @@ def test_account_without_password_uses_forgot(sesame, home):
         ('[policy]\nmax_failed_attempts = "3"\n', "policy.max_failed_attempts"),
         ("[argon2]\ntime_cost = -1\n", "argon2.time_cost"),
         ("[sms]\nx = 1\n", "sms"),
+        ('[access]\nsupport_group = ""\n', "access.support_group"),
+        ("[access]\nsupport_group = 1000\n", "access.support_group"),
+        ('[access]\nsupport_group = "bad group;"\n', "access.support_group"),
+        ('[access]\nsupportgroup = "x"\n', "access.supportgroup"),
     ],
 )
 def test_bad_config_names_the_key(sesame, home, toml, key):

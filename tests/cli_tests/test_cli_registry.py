@@ -53,6 +53,23 @@ def test_every_registered_command_is_in_the_table():
                 assert table[name].module == module
 
 
+# The member's own procedure (and the demo, on its own throw-away home); everything
+# else acts on any account or on the installation, and `[access]` restricts it.
+MEMBER_COMMANDS = {"login", "unlock", "forgot", "send-code", "reset", "status", "demo"}
+
+
+def test_every_command_is_classified_member_or_support():
+    audiences = {
+        " ".join(path): entry.audience
+        for path, entry in ENTRIES
+        if isinstance(entry, registry.Command)
+    }
+    assert set(audiences.values()) == {registry.MEMBER, registry.SUPPORT}
+    assert {name for name, audience in audiences.items() if audience == registry.MEMBER} == (
+        MEMBER_COMMANDS
+    )
+
+
 # --- what the lazy groups took over from Typer's own -----------------------------------
 
 

@@ -4,6 +4,8 @@ bulk unlock, the audit log and the dashboard. Exact exit codes, JSON shapes and 
 from __future__ import annotations
 
 import json
+import os
+import pwd
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -279,6 +281,9 @@ def test_show_adds_events_and_messages_without_secrets(sesame, member, home):
         "id",
         "at",
         "actor",
+        "os_user",
+        "sudo_user",
+        "db_role",
         "nir",
         "flow",
         "event",
@@ -843,13 +848,44 @@ def test_audit_filters_and_page_order(sesame, member, clock):
     assert sesame("audit", THIRD_NIR).exit_code == 12
 
 
-def test_audit_human_csv_and_empty(sesame, member):
+OS_USER = pwd.getpwuid(os.getuid()).pw_name
+
+
+def db_role(home) -> str | None:
+    """The PostgreSQL role the tests connect as; SQLite has none."""
+    return None if home.is_sqlite else home.query("SELECT session_user")[0][0]
+
+
+def test_audit_records_the_system_user_and_role_next_to_the_declared_actor(
+    sesame, member, home, monkeypatch
+):
+    from db.operator import operator
+
+    monkeypatch.setenv("SUDO_USER", "alice")  # believed only when the real uid is root
+    operator.cache_clear()
+    member()
+    sesame("--actor", "someone.else", "account", "disable", NIR, "--reason", "x")
+    operator.cache_clear()
+    events = sesame("audit", "--json").json()["events"]
+    sudo = "alice" if os.getuid() == 0 else None
+    assert [(e["actor"], e["os_user"], e["sudo_user"], e["db_role"]) for e in events] == [
+        (events[0]["actor"], OS_USER, sudo, db_role(home)),
+        ("someone.else", OS_USER, sudo, db_role(home)),
+    ]
+    shown = sesame("account", "show", NIR, "--json").json()["events"]
+    assert [e["os_user"] for e in shown] == [OS_USER, OS_USER]
+
+
+def test_audit_human_csv_and_empty(sesame, member, home):
     empty = sesame("audit")
     assert (empty.exit_code, empty.stdout) == (0, "Aucun événement.\n")
     assert sesame("audit", lang="en").stdout == "No events.\n"
     member()
     table = sesame("audit").stdout.splitlines()
-    assert table[0].split() == ["at", "actor", "nir", "event", "change", "flow", "detail"]
+    header = ["at", "actor", "system", "nir", "event", "change", "flow", "detail"]
+    assert table[0].split() == header
+    system = [OS_USER, *(["db:" + db_role(home)] if db_role(home) else [])]
+    assert table[2].split()[3 : 4 + len(system)] == [*system, NIR_COMPACT]
     assert table[2].split()[-5:] == [
         NIR_COMPACT,
         "account_created",
@@ -858,9 +894,12 @@ def test_audit_human_csv_and_empty(sesame, member):
         "password=set",
     ]
     csv_lines = sesame("audit", "--csv").stdout.splitlines()
-    assert csv_lines[0] == "id,at,actor,nir,flow,event,state_before,state_after,detail"
+    assert csv_lines[0] == (
+        "id,at,actor,os_user,sudo_user,db_role,nir,flow,event,state_before,state_after,detail"
+    )
     assert csv_lines[1].endswith(
-        f',{NIR_COMPACT},,account_created,,active,"{{""password"": ""set""}}"'
+        f",{OS_USER},,{db_role(home) or ''},{NIR_COMPACT},,account_created,,active,"
+        '"{""password"": ""set""}"'
     )
     assert sesame("audit", "--csv", "--follow").exit_code == 2
     assert sesame("audit", "--csv", "--json").exit_code == 2
@@ -992,3 +1031,17 @@ def test_dashboard_counts(sesame, member, home, clock):
 def test_status_with_an_id_is_unchanged(sesame, member):
     member()
     assert set(sesame("status", NIR, "--json").json()) == {"ok", "account"}
+
+
+def test_access_group_unknown_to_the_system_is_exit_2_and_root_is_allowed(sesame, home):
+    config = home.path / "sesame.toml"
+    base = config.read_text()
+    config.write_text(base + '[access]\nsupport_group = "no-such-group-here"\n')
+    refused = sesame("audit", "--json", lang="en")
+    assert refused.exit_code == 2
+    assert refused.json()["error"]["message"] == (
+        "Configuration: 'access.support_group' names a group the system does not know: "
+        "no-such-group-here."
+    )
+    config.write_text(base + '[access]\nsupport_group = "nogroup"\n')
+    assert sesame("audit").exit_code == (0 if os.getuid() == 0 else 13)

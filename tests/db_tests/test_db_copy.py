@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from helpers import DOB, EMAIL, MOBILE, NIR, PASSWORD, Home, Run, lines
 
+from db.schema import HEAD_REVISION
+
 # Members besides the helpers' one: (NIR, date of birth, email, mobile).
 LOCKED = ("1 85 05 78 006 084 91", "12/05/1985", "locked@example.org", "06 11 22 33 44")
 DISABLED = ("2 88 03 75 123 456 38", "03/03/1988", "disabled@example.org", None)
@@ -218,7 +220,7 @@ def test_refuses_an_unreachable_missing_or_outdated_source(
     outdated = copy(cli, installation, str(installation.path / "sesame.db"), target, lang="fr")
     assert outdated.exit_code == 11
     assert outdated.stderr == (
-        "La base est à la révision 0001 du schéma, sesame attend 0004. "
+        f"La base est à la révision 0001 du schéma, sesame attend {HEAD_REVISION}. "
         "Mettez-la à jour : sesame db upgrade\n"
     )
 

@@ -45,7 +45,17 @@ def test_defaults_are_the_documented_ones() -> None:
         "mail_from": "Espace personnel <ne-pas-repondre@espace-personnel.example>",
         "argon2": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
         "outbox": {"transport": "files", "max_delivery_attempts": 5, "retry_base_seconds": 30},
+        "access": {"support_group": ""},
     }
+
+
+def test_access_support_group_is_a_group_name() -> None:
+    assert policy_from_toml({}).access.support_group == ""
+    chosen = policy_from_toml({"access": {"support_group": "sesame-support"}})
+    assert chosen.access.support_group == "sesame-support"
+    for bad in ("", "two words", "x" * 33, "-leading-dash", "a;b"):
+        error = refusal({"access": {"support_group": bad}})
+        assert error.params["key"] == "access.support_group", bad
 
 
 def test_outbox_transport_is_a_choice() -> None:
