@@ -84,16 +84,29 @@ class Site:
         if as_user:
             group_args = ["--groups", groups] if groups else ["--clear-groups"]
             prefix = [str(SETPRIV), f"--reuid={USER}", "--regid=nogroup", *group_args]
-        completed = subprocess.run(
-            [*prefix, str(SESAME), *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd="/",
-            timeout=60,
-        )
+        else:
+            # Root trusts only a home it owns (StrictModes): it acts on the
+            # installation as its owner would, then hands it back to `nobody`.
+            self.chown_tree(0, 0)
+        try:
+            completed = subprocess.run(
+                [*prefix, str(SESAME), *args],
+                input=stdin,
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd="/",
+                timeout=60,
+            )
+        finally:
+            if not as_user:
+                user = pwd.getpwnam(USER)
+                self.chown_tree(user.pw_uid, user.pw_gid)
         return Run(completed.returncode, completed.stdout, completed.stderr)
+
+    def chown_tree(self, uid: int, gid: int) -> None:
+        for path in (self.home, *self.home.rglob("*")):
+            os.chown(path, uid, gid, follow_symlinks=False)
 
     def events(self) -> list[dict[str, object]]:
         result = self.run("audit", "--json", "--limit", "100", as_user=False)
@@ -242,3 +255,17 @@ def test_member_commands_stay_open_and_status_hides_the_flow_id(
     sent = site.run("send-code", flow, "--channel", "email")
     assert sent.exit_code == 0, sent.stderr
     assert site.run("status", groups=str(support_gid)).exit_code == 0
+
+
+def test_root_does_not_trust_a_home_another_user_owns(site: Site) -> None:
+    """StrictModes before [access]: a home `nobody` owns could hold a planted
+    sesame.toml, so root refuses it (exit 11 naming it) rather than obey it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SESAME_", "SUDO_"))}
+    env.update(SESAME_HOME=str(site.home), SESAME_LANG="en")
+    if site.db_url:
+        env["SESAME_DB"] = site.db_url
+    completed = subprocess.run(
+        [str(SESAME), "account", "show", NIR], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert completed.returncode == 11
+    assert str(site.home) in completed.stderr
