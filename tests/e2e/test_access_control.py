@@ -24,6 +24,7 @@ SESAME = shutil.which("sesame", path=str(Path(sys.executable).parent)) or shutil
 SETPRIV = shutil.which("setpriv")
 USER = "nobody"
 SUPPORT_GROUP = "sesame-support-test"
+STAFF = "sesame-staff-test"  # a person in the support group, who acts through sudo
 pytestmark = pytest.mark.skipif(
     SESAME is None or SETPRIV is None or os.geteuid() != 0,
     reason="needs the installed sesame, setpriv and root (to run as another user)",
@@ -33,6 +34,12 @@ ACCESS_DENIED = {
     "(utilisateur nobody).",
     "en": "Access denied: this command is reserved for the group 'sesame-support-test' "
     "(user nobody).",
+}
+OVERRIDE_DENIED = {
+    "fr": "Accès refusé : {option} est réservé au groupe « sesame-support-test » sur cette "
+    "installation (son sesame.toml a une section [access]) (utilisateur nobody).",
+    "en": "Access denied: {option} is reserved for the group 'sesame-support-test' on this "
+    "installation (its sesame.toml has an [access] section) (user nobody).",
 }
 
 
@@ -44,6 +51,19 @@ def support_gid() -> int:
     except KeyError:
         subprocess.run(["groupadd", SUPPORT_GROUP], check=True)
         return grp.getgrnam(SUPPORT_GROUP).gr_gid
+
+
+@pytest.fixture(scope="session")
+def staff(support_gid: int) -> str:
+    """A user in the support group (support staff), created once, without a home."""
+    try:
+        pwd.getpwnam(STAFF)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--groups", SUPPORT_GROUP, STAFF],
+            check=True,
+        )
+    return STAFF
 
 
 class Site:
@@ -62,8 +82,9 @@ class Site:
 
     def write_config(self) -> None:
         access = f'[access]\nsupport_group = "{SUPPORT_GROUP}"\n' if self.access else ""
+        database = f'[database]\nurl = "{self.db_url}"\n' if self.db_url else ""
         (self.home / "sesame.toml").write_text(
-            "[policy]\nresend_cooldown_seconds = 0\n" + FAST_ARGON2 + access
+            "[policy]\nresend_cooldown_seconds = 0\n" + FAST_ARGON2 + access + database
         )
 
     def run(
@@ -77,9 +98,8 @@ class Site:
         **extra: str,
     ) -> Run:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SESAME_", "SUDO_"))}
+        # The database is the one the home's sesame.toml names (`[database] url`).
         env.update(SESAME_HOME=str(self.home), SESAME_LANG=lang, SESAME_ACTOR=actor, **extra)
-        if self.db_url:
-            env["SESAME_DB"] = self.db_url
         prefix: list[str] = []
         if as_user:
             group_args = ["--groups", groups] if groups else ["--clear-groups"]
@@ -103,6 +123,14 @@ class Site:
                 user = pwd.getpwnam(USER)
                 self.chown_tree(user.pw_uid, user.pw_gid)
         return Run(completed.returncode, completed.stdout, completed.stderr)
+
+    def own_dir(self) -> Path:
+        """A directory of `nobody`'s own, next to the home, for files it picks."""
+        own = self.home.parent / "own"
+        own.mkdir(mode=0o700, exist_ok=True)
+        user = pwd.getpwnam(USER)
+        os.chown(own, user.pw_uid, user.pw_gid)
+        return own
 
     def chown_tree(self, uid: int, gid: int) -> None:
         for path in (self.home, *self.home.rglob("*")):
@@ -172,7 +200,13 @@ def test_refusal_is_exit_13_in_french_english_and_json_before_the_database(site:
     # Refused before the database is opened: an unreachable database is not reached.
     unreachable = site.run("db", "current", SESAME_DB="postgresql+psycopg://x@127.0.0.1:1/none")
     assert unreachable.exit_code == 13
-    for command in (["account", "list"], ["account", "export"], ["policy", "check"], ["status"]):
+    for command in (
+        ["account", "list"],
+        ["account", "export"],
+        ["policy", "check"],
+        ["status"],
+        ["status", NIR],
+    ):
         assert site.run(*command).exit_code == 13, command
 
 
@@ -218,9 +252,7 @@ def test_without_access_anyone_may_and_a_spoofed_actor_stands_next_to_the_real_u
 ) -> None:
     site.access = False
     site.write_config()
-    spoofed = site.run(
-        "account", "disable", NIR, "--reason", "x", actor="agent.martin", SUDO_USER="root"
-    )
+    spoofed = site.run("account", "disable", NIR, "--reason", "x", actor="agent.martin")
     assert spoofed.exit_code == 0, spoofed.stderr
     last = site.events()[-1]
     assert (last["actor"], last["os_user"], last["sudo_user"]) == ("agent.martin", USER, None)
@@ -236,25 +268,122 @@ def test_without_access_anyone_may_and_a_spoofed_actor_stands_next_to_the_real_u
     )
 
 
-def test_member_commands_stay_open_and_status_hides_the_flow_id(
+def test_status_tells_no_one_outside_support_whether_an_account_exists(
+    site: Site, support_gid: int
+) -> None:
+    """The attack of the review: `status ID` showed any account's NIR, state and
+    failures to anyone, and exit 12 for an identifier no account has."""
+    for ident in (NIR, EMAIL, "personne@orange.fr"):
+        refused = site.run("status", ident, "--json", lang="en")
+        assert (refused.exit_code, refused.json()["error"]["message"]) == (
+            13,
+            ACCESS_DENIED["en"],
+        ), ident
+    assert site.run("status", NIR, groups=str(support_gid)).exit_code == 0
+    assert site.run("status", "personne@orange.fr", groups=str(support_gid)).exit_code == 12
+
+
+def test_member_commands_stay_open_and_act_on_the_flow_id_they_print(
     site: Site, support_gid: int
 ) -> None:
     assert site.run("login", NIR, stdin=lines("mauvais")).exit_code == 3
     started = site.run("forgot", NIR, "--dob", DOB, "--json")
     assert started.exit_code == 0, started.stderr
     flow = started.json()["flow"]
-    member_view = site.run("status", NIR, "--json")
-    assert member_view.exit_code == 0, member_view.stderr
-    assert member_view.json()["account"]["flow"]["id"] is None
-    assert member_view.json()["account"]["flow"]["state"] == "choose_channel"
-    assert flow not in site.run("status", NIR).stdout
-    support_view = site.run("status", NIR, "--json", groups=str(support_gid))
-    assert support_view.json()["account"]["flow"]["id"] == flow
-    assert flow in site.run("status", NIR, as_user=False).stdout
-    # The member acts on the flow id `forgot` printed.
     sent = site.run("send-code", flow, "--channel", "email")
     assert sent.exit_code == 0, sent.stderr
-    assert site.run("status", groups=str(support_gid)).exit_code == 0
+    support_view = site.run("status", NIR, "--json", groups=str(support_gid))
+    assert support_view.json()["account"]["flow"]["id"] == flow
+
+
+OVERRIDES = ["--config", "SESAME_CONFIG", "--outbox", "SESAME_OUTBOX", "--db", "SESAME_DB"]
+
+
+def _override(site: Site, option: str) -> tuple[list[str], dict[str, str]]:
+    """The option (or variable) pointing at a file of the caller's own: a weaker
+    configuration, an outbox of their own, a database of their own."""
+    own = site.own_dir()
+    config = own / "evil.toml"
+    config.write_text(
+        '[policy]\nmax_failed_attempts = 1000\nreset_url = "https://evil.example/r"\n'
+        + FAST_ARGON2
+        + (f'[database]\nurl = "{site.db_url}"\n' if site.db_url else "")
+    )
+    user = pwd.getpwnam(USER)
+    os.chown(config, user.pw_uid, user.pw_gid)
+    what = option.removeprefix("--").removeprefix("SESAME_").lower()
+    value = {"config": config, "outbox": own / "ob", "db": own / "x.db"}[what]
+    if option.startswith("--"):
+        return [option, str(value)], {}
+    return [], {option: str(value)}
+
+
+@pytest.mark.parametrize("option", OVERRIDES)
+def test_a_caller_outside_the_support_group_may_not_pick_the_configuration(
+    site: Site, option: str
+) -> None:
+    """The attack of the review: `--config` of one's own without `[access]` for a
+    support command; a weaker policy and one's own outbox for a member command,
+    where the real reset token would land."""
+    args, env = _override(site, option)
+    edited = site.run(
+        *args, "account", "edit", NIR, "--mobile", "06 99 99 99 99", "--reason", "x", **env
+    )
+    assert (edited.exit_code, edited.stderr.strip()) == (
+        13,
+        OVERRIDE_DENIED["fr"].format(option=option),
+    )
+    forgot = site.run(*args, "forgot", NIR, "--dob", DOB, "--channel", "email", lang="en", **env)
+    assert (forgot.exit_code, forgot.stderr.strip()) == (
+        13,
+        OVERRIDE_DENIED["en"].format(option=option),
+    )
+    guessed = site.run(*args, "login", NIR, "--json", stdin=lines("mauvais"), **env)
+    assert guessed.exit_code == 13
+    assert guessed.json()["error"]["reason"] == "override"
+    assert not (site.home.parent / "own" / "ob").exists()
+    assert [e["event"] for e in site.events()] == ["account_created"]
+
+
+@pytest.mark.parametrize("option", ["--config", "SESAME_OUTBOX"])
+def test_the_support_group_and_root_may_still_pick_the_configuration(
+    site: Site, support_gid: int, option: str
+) -> None:
+    args, env = _override(site, option)
+    member = site.run(*args, "account", "show", NIR, groups=str(support_gid), **env)
+    assert member.exit_code == 0, member.stderr
+    site.access = False  # without [access] in the home, anyone may
+    site.write_config()
+    assert site.run(*args, "account", "show", NIR, **env).exit_code == 0
+
+
+def test_support_staff_act_through_sudo_as_the_owner_and_are_recorded(
+    site: Site, staff: str
+) -> None:
+    """The SQLite deployment: `sudo -u <owner> sesame …`. The real uid owns the home,
+    and the group check reads the groups of the person sudo names."""
+    edited = site.run(
+        "account",
+        "edit",
+        NIR,
+        "--mobile",
+        "06 99 99 99 99",
+        "--reason",
+        "appel",
+        actor="agent.martin",
+        SUDO_USER=staff,
+    )
+    assert edited.exit_code == 0, edited.stderr
+    # Someone outside the group, through the same sudo rule, is still refused.
+    refused = site.run("account", "enable", NIR, "--reason", "x", SUDO_USER=USER)
+    assert (refused.exit_code, refused.stderr.strip()) == (13, ACCESS_DENIED["fr"])
+    last = site.events()[-1]
+    assert (last["event"], last["actor"], last["os_user"], last["sudo_user"]) == (
+        "channels_changed",
+        "agent.martin",
+        USER,
+        staff,
+    )
 
 
 def test_root_does_not_trust_a_home_another_user_owns(site: Site) -> None:

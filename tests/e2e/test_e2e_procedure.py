@@ -177,6 +177,36 @@ def test_demo_exits_zero():
     assert "demo: every step behaved as the procedure says" in completed.stdout
 
 
+def test_demo_ignores_the_installation_it_is_run_next_to(tmp_path, database):
+    """The attack of the review: the demo's steps inherited `SESAME_DB` (and the
+    home, configuration, outbox, actor) and created its account there."""
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    config = real / "sesame.toml"
+    config.write_text("[policy]\nmax_failed_attempts = 1\n")  # would break the demo's steps
+    env = clean_environment(
+        SESAME_HOME=str(real),
+        SESAME_DB=database or str(real / "sesame.db"),
+        SESAME_CONFIG=str(config),
+        SESAME_OUTBOX=str(real / "outbox"),
+        SESAME_ACTOR="someone",
+        SESAME_LANG="en",
+    )
+    completed = subprocess.run(
+        [str(SESAME), "demo"], capture_output=True, text=True, env=env, timeout=180
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "Account creation (support)" in completed.stdout  # it keeps SESAME_LANG
+    assert sorted(p.name for p in real.iterdir()) == ["sesame.toml"]
+    if database:
+        from sqlalchemy import create_engine, inspect
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(database, poolclass=NullPool)
+        assert inspect(engine).get_table_names() == []
+        engine.dispose()
+
+
 def test_terminal_gets_a_numbered_channel_choice(tmp_path, database):
     member = Member(tmp_path / "home", "[policy]\nresend_cooldown_seconds = 0\n", database)
     member.add("--email", EMAIL, "--mobile", MOBILE)
