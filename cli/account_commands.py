@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import CsvOption, JsonOption, authorize, caller_may_support, open_store, output
+from cli.app import CsvOption, JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_secret
@@ -95,20 +95,10 @@ def status(
 
     out = output(ctx, json_output)
     if ident is None:
-        # `status` is a member command (an account's own state); its dashboard is
-        # operations: the same check as the support commands (cli.lazy).
-        authorize(ctx)
         _dashboard(ctx, out)
         return
-    identifier = parse_identifier(ident)
-    # The flow id is what `send-code` needs: shown only to a caller who may act on
-    # any account (everyone without [access]); the member got it from `unlock`.
-    flow_id = caller_may_support(ctx)
-    view = account_status(open_store(ctx), identifier)
-    out.ok(
-        {"account": account_payload(view, flow_id=flow_id)},
-        lambda: account_text(view, out, flow_id=flow_id),
-    )
+    view = account_status(open_store(ctx), parse_identifier(ident))
+    out.ok({"account": account_payload(view)}, lambda: account_text(view, out))
 
 
 def _dashboard(ctx: typer.Context, out: Output) -> None:

@@ -147,10 +147,14 @@ def _settings(ctx: ClickContext) -> Settings:
     return options.settings
 
 
-def caller_may_support(ctx: ClickContext) -> bool:
+# The global options that choose which configuration, outbox and database apply.
+_LOCATIONS = ("config", "outbox", "db")
+
+
+def _caller_may_support(settings: Settings) -> bool:
     """Whether the operating-system caller may run support and operations commands:
     always without `[access]`; else root and the members of `support_group`."""
-    group = _settings(ctx).policy.access.support_group
+    group = settings.policy.access.support_group
     if not group:
         return True
     from db.operator import caller_ids, group_id
@@ -160,17 +164,58 @@ def caller_may_support(ctx: ClickContext) -> bool:
     gid = group_id(group)
     if gid is None:  # a typo must not lock support out silently, nor let anyone in
         raise invalid("config_group_unknown", key="access.support_group", group=group)
-    uid, gids = caller_ids()
+    uid, gids = caller_ids(settings.home)
     return may_support(uid, gids, gid)
 
 
-def authorize(ctx: ClickContext) -> None:
-    """Refuse (exit 13) a caller who may not run support and operations commands."""
-    if not caller_may_support(ctx):
-        from db.operator import operator
+def authorize(ctx: ClickContext, *, support: bool) -> None:
+    """Refuse (exit 13) a caller outside `[access] support_group` who picks the
+    configuration, outbox or database, or runs a `support` command."""
+    _refuse_locations(ctx)
+    if support and not _caller_may_support(_settings(ctx)):
+        _denied(_settings(ctx))
 
-        group = _settings(ctx).policy.access.support_group
-        raise SesameError("access_denied", params={"group": group, "user": operator().os_user})
+
+def _refuse_locations(ctx: ClickContext) -> None:
+    """A configuration of one's own drops `[access]` and the limits, an outbox of
+    one's own receives the secrets: on a home whose own sesame.toml sets `[access]`,
+    only its support group (and root) may choose them."""
+    option = _chosen_location(ctx)
+    if option is None:
+        return
+    import os
+
+    from db.settings import load_settings
+
+    if os.getuid() == 0:  # root may; and need not read the home's file
+        return
+    options = _globals(ctx)
+    own = load_settings(home=options.home, lang=options.lang, debug=options.debug)
+    if not _caller_may_support(own):
+        _denied(own, reason="override", option=option)
+
+
+def _chosen_location(ctx: ClickContext) -> str | None:
+    """The first of `--config`, `--outbox`, `--db` given, as the caller gave it
+    (the option, or its environment variable)."""
+    from typer._click.core import ParameterSource
+
+    root = ctx.find_root()
+    for name in _LOCATIONS:
+        if root.params.get(name) is not None:
+            given = root.get_parameter_source(name) is ParameterSource.COMMANDLINE
+            return f"--{name}" if given else f"SESAME_{name.upper()}"
+    return None
+
+
+def _denied(settings: Settings, reason: str | None = None, **params: str) -> None:
+    from db.operator import operator
+
+    group = settings.policy.access.support_group
+    user = operator().os_user
+    raise SesameError(
+        "access_denied", reason=reason, params={"group": group, "user": user, **params}
+    )
 
 
 def _version(value: bool) -> None:

@@ -8,6 +8,7 @@ secrets are read from the outbox files, as a member reads their phone.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -63,6 +64,7 @@ class Demo:
         completed = subprocess.run(
             [sys.executable, "-m", "cli", "--home", str(self.home), "--lang", self.lang, *args],
             input="".join(f"{line}\n" for line in typed or []),
+            env=_own_environment(),
             capture_output=True,
             text=True,
             check=False,
@@ -85,6 +87,16 @@ class Demo:
         typer.echo(f"\n  --- {path.relative_to(self.home)} ---")
         for line in text.rstrip("\n").splitlines():
             typer.echo(f"  | {line}")
+
+
+def _own_environment() -> dict[str, str]:
+    """The environment without the installation's settings (`SESAME_DB`, `SESAME_HOME`…):
+    each step runs on the throw-away home alone; the language is the one kept."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("SESAME_") or name == "SESAME_LANG"
+    }
 
 
 def _mtime(path: Path) -> float:

@@ -70,15 +70,16 @@ class LazyGroup(TyperGroup):
     def resolve_command(
         self, ctx: ClickContext, args: list[str]
     ) -> tuple[str | None, ClickCommand | None, list[str]]:
-        """The one place where a command's audience is enforced (`cli.registry`):
-        a support command is refused here, before its options are read or the
-        database is opened, to a caller outside `[access] support_group`."""
+        """The one place where `[access]` is enforced: before a command's options
+        are read or the database is opened, a caller outside `support_group` is
+        refused a support command (`cli.registry`), and any command with a
+        configuration, outbox or database of their choosing."""
         name, command, rest = super().resolve_command(ctx, args)
         entry = self.table.get(name) if name else None
-        if isinstance(entry, registry.Command) and entry.audience != registry.MEMBER:
+        if isinstance(entry, registry.Command):
             from cli.app import authorize  # cli.app imports this module
 
-            authorize(ctx)
+            authorize(ctx, support=entry.audience != registry.MEMBER)
         return name, command, rest
 
     def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:

@@ -80,7 +80,9 @@ COMMANDS: Table = {
         "Set a new password with the SMS temporary password (ID) or the email link (--token).",
         audience=MEMBER,
     ),
-    "status": Command(_ACCOUNT, "Show an account, or without ID the dashboard.", audience=MEMBER),
+    # Support: an account's state, failures and flow answer no secret (and an
+    # unknown identifier would say which accounts exist).
+    "status": Command(_ACCOUNT, "Show an account, or without ID the dashboard."),
     "account": Group(
         "Provision, inspect, change and unlock accounts.",
         {

@@ -21,10 +21,10 @@ def destination(account: Account, channel: Channel) -> str:
     return mask_email(account.email or "")
 
 
-def flow_payload(flow: Flow, *, with_id: bool = True) -> dict[str, Any]:
-    """An open flow; its id (what `send-code` needs) only when the caller may act on it."""
+def flow_payload(flow: Flow) -> dict[str, Any]:
+    """An open flow, with its id (what `send-code` needs): support sees it."""
     return {
-        "id": flow.id if with_id else None,
+        "id": flow.id,
         "kind": flow.kind.value,
         "state": flow.state.value,
         "channel": flow.channel.value if flow.channel else None,
@@ -32,7 +32,7 @@ def flow_payload(flow: Flow, *, with_id: bool = True) -> dict[str, Any]:
     }
 
 
-def account_payload(view: AccountView, *, flow_id: bool = True) -> dict[str, Any]:
+def account_payload(view: AccountView) -> dict[str, Any]:
     from engine.identity import mask_email, mask_phone
 
     account = view.account
@@ -56,14 +56,14 @@ def account_payload(view: AccountView, *, flow_id: bool = True) -> dict[str, Any
         "last_login_at": iso_utc(account.last_login_at),
         "password_changed_at": iso_utc(account.password_changed_at),
         "channels": channels,
-        "flow": flow_payload(view.flow, with_id=flow_id) if view.flow else None,
+        "flow": flow_payload(view.flow) if view.flow else None,
     }
 
 
-def account_text(view: AccountView, out: Output, *, flow_id: bool = True) -> str:
+def account_text(view: AccountView, out: Output) -> str:
     from tabulate import tabulate
 
-    payload = account_payload(view, flow_id=flow_id)
+    payload = account_payload(view)
     fr = out.lang == "fr"
     account = view.account
     channel_lines = []
@@ -77,8 +77,7 @@ def account_text(view: AccountView, out: Output, *, flow_id: bool = True) -> str
     if flow:
         channel = flow.channel.value if flow.channel else "-"
         expires = local_time(flow.expires_at, out.lang)
-        shown_id = f"{flow.id} " if flow_id else ""
-        flow_text = f"{shown_id}{flow.kind.value} {flow.state.value} {channel} → {expires}"
+        flow_text = f"{flow.id} {flow.kind.value} {flow.state.value} {channel} → {expires}"
     rows = [
         ("NIR", account.nir),
         ("État" if fr else "State", payload["state"]),

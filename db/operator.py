@@ -1,9 +1,10 @@
 """Who runs sesame, as the operating system says (DESIGN.md §9).
 
 The declared actor (`--actor`, `SESAME_ACTOR`) is whatever the caller typed;
-these values are not: the user comes from the real uid, never from `USER` or
-`LOGNAME`, and `SUDO_USER` is believed only when the real uid is root (sudo
-sets it; any other user could set it to anyone).
+the user is not: it comes from the real uid, never from `USER` or `LOGNAME`.
+`SUDO_USER` (who ran `sudo -u <owner> sesame`) is recorded next to it whenever
+it is set: only a user who can already write the installation (its owner) or
+whose real name is recorded anyway could set it to someone else.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import pwd
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 # audit_events.os_user and sudo_user are String(200).
 _NAME_LENGTH = 200
@@ -33,7 +35,7 @@ def operator() -> Operator:
         name = pwd.getpwuid(uid).pw_name
     except KeyError:  # a uid without a passwd entry (containers): the number says who
         name = str(uid)
-    sudo_user = os.environ.get("SUDO_USER") if uid == 0 else None
+    sudo_user = os.environ.get("SUDO_USER")
     return Operator(name[:_NAME_LENGTH], sudo_user[:_NAME_LENGTH] if sudo_user else None)
 
 
@@ -44,9 +46,32 @@ def audit_columns() -> dict[str, str | None]:
     return {"os_user": who.os_user, "sudo_user": who.sudo_user}
 
 
-def caller_ids() -> tuple[int, frozenset[int]]:
-    """The real uid, and the real gid with the supplementary groups of this process."""
-    return os.getuid(), frozenset({os.getgid(), *os.getgroups()})
+def caller_ids(home: Path) -> tuple[int, frozenset[int]]:
+    """The real uid, and the real gid with the supplementary groups of this process;
+    when the real uid owns `home` and came through sudo (`sudo -u <owner> sesame`),
+    the groups of the person sudo names too: the owner can write the database
+    anyway, so believing `SUDO_USER` there gives no one more than they had."""
+    uid = os.getuid()
+    gids = {os.getgid(), *os.getgroups()}
+    person = operator().sudo_user
+    if person and _owner(home) == uid:
+        gids.update(_groups_of(person))
+    return uid, frozenset(gids)
+
+
+def _owner(path: Path) -> int | None:
+    try:
+        return path.stat().st_uid
+    except OSError:  # no home yet: nobody owns it
+        return None
+
+
+def _groups_of(name: str) -> list[int]:
+    """A user's primary and supplementary groups, from the system's databases."""
+    try:
+        return os.getgrouplist(name, pwd.getpwnam(name).pw_gid)
+    except KeyError:
+        return []
 
 
 def group_id(name: str) -> int | None:

@@ -53,11 +53,12 @@ def load_settings(
         home_path = Path(platformdirs.user_data_dir("sesame"))
     config_path = Path(config).expanduser() if config else home_path / "sesame.toml"
     _require_trusted_home(home_path)
+    policy, configured_db = _read_config(config_path, required=config is not None)
     return Settings(
         home=home_path,
-        db_url=database_url(db, home_path),
+        db_url=database_url(db or configured_db, home_path),
         outbox_dir=Path(outbox).expanduser() if outbox else home_path / "outbox",
-        policy=_read_policy(config_path, required=config is not None),
+        policy=policy,
         lang=lang or default_lang(),
         actor=actor or _login_name(),
         debug=debug,
@@ -77,13 +78,14 @@ def _require_trusted_home(home: Path) -> None:
     require_trusted(home)
 
 
-def _read_policy(path: Path, *, required: bool) -> Policy:
+def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None]:
+    """The policy, and the database the file names (`[database] url`), if any."""
     try:
         raw = read_trusted(path)
     except FileNotFoundError:
         if required:
             raise invalid("config_syntax", path=str(path), detail="file not found") from None
-        return Policy()
+        return Policy(), None
     except OSError as exc:
         raise invalid("config_syntax", path=str(path), detail=exc.strerror or "") from None
     import tomllib  # only when there is a file: its parser costs more than the lookup
@@ -92,7 +94,22 @@ def _read_policy(path: Path, *, required: bool) -> Policy:
         document = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise invalid("config_syntax", path=str(path), detail=str(exc)) from None
-    return policy_from_toml(document)
+    database = _database_url(document.pop("database", {}))
+    return policy_from_toml(document), database
+
+
+def _database_url(table: object) -> str | None:
+    """`[database] url`: where this home's database lives, so that its callers
+    need no `--db` (which `[access]` keeps for the support group)."""
+    if not isinstance(table, dict):
+        raise invalid("config_type", key="database", expected="table")
+    unknown = set(table) - {"url"}
+    if unknown:
+        raise invalid("config_unknown_key", key=f"database.{min(unknown)}")
+    url = table.get("url")
+    if url is not None and not (isinstance(url, str) and "://" in url):
+        raise invalid("config_type", key="database.url", expected="SQLAlchemy URL")
+    return url
 
 
 def _login_name() -> str:

@@ -107,6 +107,12 @@ _T: dict[str, tuple[str, str]] = {
         "Accès refusé : cette commande est réservée au groupe « {group} » (utilisateur {user}).",
         "Access denied: this command is reserved for the group '{group}' (user {user}).",
     ),
+    "access.override": (
+        "Accès refusé : {option} est réservé au groupe « {group} » sur cette installation "
+        "(son sesame.toml a une section [access]) (utilisateur {user}).",
+        "Access denied: {option} is reserved for the group '{group}' on this installation "
+        "(its sesame.toml has an [access] section) (user {user}).",
+    ),
     "missing_input": (
         "Saisie manquante : {what}.",
         "Missing input: {what}.",
@@ -489,7 +495,11 @@ _T.update(messages_operations.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.
-_REASON_PREFIX = {"invalid_input": "invalid", "storage_unavailable": "storage"}
+_REASON_PREFIX = {
+    "invalid_input": "invalid",
+    "storage_unavailable": "storage",
+    "access_denied": "access",
+}
 
 
 def text(key: str, lang: str, params: Mapping[str, object] | None = None) -> str:
