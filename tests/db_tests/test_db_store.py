@@ -196,3 +196,31 @@ def test_a_queued_secret_never_reaches_a_replaced_channel(sesame, member, home):
     ]
     events = home.query("SELECT event FROM audit_events WHERE event = 'message_abandoned'")
     assert events == [("message_abandoned",)]
+
+
+def test_the_home_names_its_database_and_db_wins(tmp_path):
+    """`[database] url` is where a home's callers find the database without `--db`
+    (which `[access]` keeps for the support group); `--db` still wins."""
+    from db.settings import load_settings
+    from engine.errors import SesameError
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    config = home / "sesame.toml"
+    config.write_text('[database]\nurl = "postgresql+psycopg://sesame@db.example/sesame"\n')
+    assert load_settings(home=str(home)).db_url == "postgresql+psycopg://sesame@db.example/sesame"
+    other = tmp_path / "other.db"
+    assert load_settings(home=str(home), db=str(other)).db_url == f"sqlite:///{other}"
+    config.write_text("")
+    assert load_settings(home=str(home)).db_url == f"sqlite:///{home / 'sesame.db'}"
+    for text in (
+        '[database]\nurl = "sesame.db"\n',
+        "[database]\nurl = 3\n",
+        '[database]\nhost = "x"\n',
+        'database = "x"\n',
+    ):
+        config.write_text(text)
+        with pytest.raises(SesameError) as refused:
+            load_settings(home=str(home))
+        assert refused.value.reason in ("config_type", "config_unknown_key"), text
+        assert str(refused.value.params["key"]).startswith("database"), text
