@@ -271,3 +271,24 @@ def test_temporary_password_gets_five_guesses_through_login_on_an_active_account
     assert late.exit_code == 4  # the flow was cancelled at the fifth wrong guess
     states = home.query("SELECT state, code_attempts FROM flows")
     assert states == [("cancelled", 5)]
+
+
+# --- review: the old password on a locked account with an SMS flow ----------------
+
+
+@pytest.mark.parametrize("typed", [PASSWORD, "wrong password"])
+def test_locked_account_with_an_sms_flow_counts_any_password_as_a_code_attempt(
+    sesame, member, home, typed
+):
+    """The attack: on a locked account with an open SMS flow, five logins with a
+    guessed password cancel the flow only if the guess is wrong, so the flow's
+    fate tells whether the guess is the member's password."""
+    member()
+    for _ in range(3):
+        sesame("login", NIR, input=lines("wrong password"))
+    assert sesame("unlock", NIR, "--dob", DOB, "--channel", "sms").exit_code == 0
+    runs = [sesame("login", NIR, input=lines(typed)).exit_code for _ in range(5)]
+    assert runs == [4] * 5
+    assert home.query("SELECT state, code_attempts FROM flows") == [("cancelled", 5)]
+    late = sesame("login", NIR, input=lines(home.last_sms_code(), NEW_PASSWORD, NEW_PASSWORD))
+    assert late.exit_code == 4
