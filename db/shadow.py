@@ -15,6 +15,7 @@ the same key or an unknown identifier would get one counter per machine.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -134,6 +135,13 @@ def _save(
         conn.execute(insert(shadow_events), events)
 
 
+def require_key(store: Store) -> None:
+    """Load the key file before anyone knows whether the identifier exists, so
+    that a broken key fails a real identifier exactly as an unknown one."""
+    if not store.is_postgres:
+        _file_key(store.settings.home / KEY_FILE)
+
+
 def _key(store: Store, conn: Connection) -> bytes:
     if store.is_postgres:
         return _database_key(conn)
@@ -156,13 +164,11 @@ def _file_key(path: Path) -> bytes:
     """The home's key file, created once: written under a private temporary
     name, then linked into place, so no reader ever sees it half written."""
     try:
-        return _read_key(path)
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = path.with_name(f".{KEY_FILE}.{secrets.token_hex(8)}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-    try:
+        with contextlib.suppress(FileNotFoundError):
+            return _read_key(path)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = path.with_name(f".{KEY_FILE}.{secrets.token_hex(8)}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         fd = os.open(temporary, flags, 0o600)
         try:
             os.write(fd, secrets.token_hex(_KEY_BYTES).encode())

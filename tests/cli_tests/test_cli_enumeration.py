@@ -5,7 +5,9 @@ never timed: timings are in bench/argon2_timing.py."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from helpers import DOB, NEW_PASSWORD, NIR, PASSWORD, lines
@@ -148,6 +150,43 @@ def test_shadow_key_is_an_owner_only_file_of_the_home(sesame, member, home):
     refused = sesame("login", UNKNOWN, input=lines("wrong password"))
     assert refused.exit_code == 11
     assert "shadow.key" in refused.stderr
+
+
+def _break_key(key: Path, how: str) -> None:
+    """The planted or damaged key files a stranger must not learn anything from."""
+    if how == "readable":
+        key.chmod(0o644)
+    elif how == "foreign":
+        os.chown(key, 65534, 65534)
+    elif how == "symlink":
+        key.unlink()
+        key.symlink_to(key.with_name("elsewhere.key"))
+    else:
+        key.unlink()
+        key.mkdir()
+
+
+@pytest.mark.sqlite_only  # on PostgreSQL the key is a row of the shared database
+@pytest.mark.parametrize("how", ["readable", "foreign", "symlink", "directory"])
+def test_unusable_shadow_key_answers_alike_for_known_and_unknown_identifiers(
+    sesame, member, home, how
+):
+    """The attack: with a broken key, only unknown identifiers failed (exit 11)
+    while a real one answered (exit 3), or the key's failure was an internal error."""
+    member()
+    sesame("login", UNKNOWN, input=lines("wrong password"))
+    if how == "foreign" and os.geteuid() != 0:
+        pytest.skip("chown to another user needs root")
+    _break_key(home.path / "shadow.key", how)
+    for ident in (NIR, UNKNOWN):
+        for args, stdin in (
+            (("login", ident), lines("wrong password")),
+            (("unlock", ident, "--dob", WRONG_DOB, "--channel", "sms"), None),
+            (("forgot", ident, "--dob", DOB, "--channel", "sms"), None),
+        ):
+            refused = sesame(*args, input=stdin)
+            assert refused.exit_code == 11, (args, refused.stderr)
+            assert str(home.path / "shadow.key") in refused.stderr
 
 
 def test_disabled_account_answers_disabled_only_to_the_right_secret(sesame, member, home):
