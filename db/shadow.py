@@ -21,11 +21,12 @@ import hmac
 import os
 import secrets
 import stat
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 
 from db.schema import shadow_accounts, shadow_events, shadow_key
 from db.store import Store, storage_error
@@ -69,7 +70,9 @@ def step_unknown(store: Store, conn: Connection, ident: Identifier, event: Event
         recent_refused_logins=_recent(conn, key, "login_refused", now - timedelta(days=1)),
     )
     decision = step(before, event, Context(now, settings.policy, settings.lang))
-    _save(conn, key, row is not None, before.account, decision, now)
+    # Events older than any history read above will never count again.
+    read_since = min(identity_since, now - timedelta(days=1))
+    _save(conn, key, row is not None, before.account, decision, now, read_since)
     # A shadow has no password, no channel and no birth date: nothing succeeds.
     assert not decision.outcome.ok, decision.outcome
     return decision
@@ -111,11 +114,24 @@ def _recent(conn: Connection, key: str, event: str, since: datetime) -> tuple[da
 
 
 def _save(
-    conn: Connection, key: str, exists: bool, before: Account, decision: Decision, now: datetime
+    conn: Connection,
+    key: str,
+    exists: bool,
+    before: Account,
+    decision: Decision,
+    now: datetime,
+    read_since: datetime,
 ) -> None:
-    """The same writes as a real account: its row when it changed, its events."""
+    """The same writes as a real account: its row when it changed, its events.
+
+    What no longer counts is deleted: the events older than `read_since`, and
+    the row once it is back to a fresh shadow's state (no row says the same).
+    """
     account = decision.account
-    if account != before:
+    if account != before and _fresh(account):
+        if exists:
+            conn.execute(delete(shadow_accounts).where(shadow_accounts.c.key == key))
+    elif account != before:
         values = {
             "state": account.state.value,
             "failed_attempts": account.failed_attempts,
@@ -132,7 +148,16 @@ def _save(
         {"key": key, "event": e.event, "at": now} for e in decision.effects if isinstance(e, Audit)
     ]
     if events:
+        conn.execute(
+            delete(shadow_events).where(shadow_events.c.key == key, shadow_events.c.at < read_since)
+        )
         conn.execute(insert(shadow_events), events)
+
+
+def _fresh(account: Account) -> bool:
+    """The state of a shadow without a row (see `_account`)."""
+    fresh = _account(None, account.created_at)
+    return replace(account, created_at=fresh.created_at) == fresh
 
 
 def require_key(store: Store) -> None:

@@ -114,7 +114,8 @@ def test_unknown_identifier_in_unlock_does_the_same_writes(sesame, member, write
     writes.clear()
     sesame("unlock", UNKNOWN, "--dob", "01/05/1985")
     assert real == ["INSERT audit_events"]
-    assert writes == ["INSERT shadow_events"]
+    # plus the indexed delete of its events no limit reads any more (usually none)
+    assert writes == ["DELETE shadow_events", "INSERT shadow_events"]
 
 
 def test_unknown_identifier_in_login_does_the_same_writes_plus_its_audit(
@@ -128,7 +129,12 @@ def test_unknown_identifier_in_login_does_the_same_writes_plus_its_audit(
     writes.clear()
     sesame("login", UNKNOWN, input=lines("wrong password"))
     assert real == ["UPDATE accounts", "INSERT audit_events"]
-    assert writes == ["INSERT shadow_accounts", "INSERT shadow_events", "INSERT audit_events"]
+    assert writes == [
+        "INSERT shadow_accounts",
+        "DELETE shadow_events",
+        "INSERT shadow_events",
+        "INSERT audit_events",
+    ]
     # still audited without an account, and the identifier is stored nowhere
     assert (
         home.query("SELECT event, account_id FROM audit_events WHERE account_id IS NULL")
@@ -331,3 +337,25 @@ def test_locked_account_with_an_sms_flow_counts_any_password_as_a_code_attempt(
     assert home.query("SELECT state, code_attempts FROM flows") == [("cancelled", 5)]
     late = sesame("login", NIR, input=lines(home.last_sms_code(), NEW_PASSWORD, NEW_PASSWORD))
     assert late.exit_code == 4
+
+
+# --- review: shadow rows do not pile up ---------------------------------------------
+
+
+def test_shadow_rows_are_pruned_once_no_limit_reads_them(sesame, member, home, clock):
+    """A stranger's old attempts are deleted when its shadow is next written:
+    the events no limit reads any more, and a row back to a fresh shadow's state."""
+    home.configure(lock_seconds=60, resend_cooldown_seconds=0)
+    member()
+    for _ in range(3):
+        sesame("login", UNKNOWN, input=lines("wrong password"))
+    assert home.query("SELECT state FROM shadow_accounts") == [("locked",)]
+    assert len(home.query("SELECT id FROM shadow_events")) == 4
+    clock.advance(400 * 86400)  # longer than any history a limit reads
+    assert sesame("unlock", UNKNOWN, "--dob", WRONG_DOB).exit_code == 3
+    assert home.query("SELECT key FROM shadow_accounts") == []
+    events = home.query("SELECT event FROM shadow_events ORDER BY id")
+    assert events == [("lock_expired",), ("identity_failed",)]
+    # and the pruned shadow still answers like a fresh one
+    runs = [sesame("login", UNKNOWN, input=lines("x")).exit_code for _ in range(3)]
+    assert runs == [3, 3, 4]
