@@ -31,6 +31,7 @@ from sqlalchemy import delete, insert, select, text, update
 from db.schema import shadow_accounts, shadow_events, shadow_key
 from db.store import Store, storage_error
 from engine.backoff import Backoff
+from engine.errors import SesameError
 from engine.events import Audit, Decision, Event, Snapshot
 from engine.identity import Identifier
 from engine.machine import Context, step
@@ -161,10 +162,18 @@ def _fresh(account: Account) -> bool:
 
 
 def require_key(store: Store) -> None:
-    """Load the key file before anyone knows whether the identifier exists, so
-    that a broken key fails a real identifier exactly as an unknown one."""
-    if not store.is_postgres:
-        _file_key(store.settings.home / KEY_FILE)
+    """Check the key file before anyone knows whether the identifier exists, so
+    that a broken key fails a real identifier exactly as an unknown one. A
+    missing key is no answer: the first unknown identifier creates it."""
+    if store.is_postgres:
+        return
+    path = store.settings.home / KEY_FILE
+    try:
+        _read_key(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _unusable(path, exc) from None
 
 
 def _key(store: Store, conn: Connection) -> bytes:
@@ -208,7 +217,11 @@ def _file_key(path: Path) -> bytes:
             os.unlink(temporary)
         return _read_key(path)
     except OSError as exc:
-        raise storage_error("shadow_key", path=str(path), detail=exc.strerror or "") from None
+        raise _unusable(path, exc) from None
+
+
+def _unusable(path: Path, exc: OSError) -> SesameError:
+    return storage_error("shadow_key", path=str(path), detail=exc.strerror or "")
 
 
 def _read_key(path: Path) -> bytes:

@@ -82,6 +82,36 @@ def test_a_configuration_owned_by_another_user_is_refused(sesame, member, home):
     _refused(sesame("status", NIR, "--json", lang="en"), config)
 
 
+@pytest.mark.parametrize("swap", ["foreign", "writable", "symlink"])
+def test_a_configuration_swapped_after_its_check_is_refused(
+    sesame, member, home, tmp_path, monkeypatch, swap
+):
+    """The attack: the file is replaced between the trust check and the read
+    (here, right after the check returns); what is read must be what is checked."""
+    import db.trust
+
+    member()
+    config = home.path / "sesame.toml"
+    planted = tmp_path / "planted.toml"
+    planted.write_text('[policy]\nreset_url = "https://evil.example/steal"\n')
+    check = db.trust.require_trusted
+
+    def check_then_swap(path: Path, **kwargs) -> Path:
+        real = check(path, **kwargs)
+        if path == config:
+            if swap == "foreign":
+                os.chown(config, NOBODY, NOBODY)
+            elif swap == "writable":
+                config.chmod(0o666)
+            else:
+                config.unlink()
+                config.symlink_to(planted)
+        return real
+
+    monkeypatch.setattr(db.trust, "require_trusted", check_then_swap)
+    _refused(sesame("status", NIR, "--json", lang="en"), config)
+
+
 def test_a_sticky_world_writable_parent_is_accepted_but_not_a_plain_one(
     sesame, member, home, tmp_path
 ):
