@@ -80,7 +80,7 @@ def read_trusted(path: Path) -> bytes:
         raise
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise _refused("path_symlink", path=str(real)) from None
+            raise _refused("file_symlink", path=str(real)) from None
         raise _refused("path_unchecked", path=str(real), detail=exc.strerror or "") from None
     with os.fdopen(fd, "rb") as file:
         _check_status(real, os.fstat(fd), sticky_allowed=False)

@@ -276,3 +276,50 @@ def test_a_file_with_the_message_own_content_counts_as_delivered(sesame, member,
     assert sesame("outbox", "flush", "--json").json()["delivered"] == 1
     assert _outbox_statuses(home) == ["sent"]
     assert len(home.sms_files()) == 1
+
+
+# --- the database's own directory and files -----------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_a_database_in_a_directory_others_can_write_is_refused(sesame, member, home, tmp_path):
+    """The attack: anyone who can write the `--db` file's directory can swap the
+    database or plant its -wal/-shm files; it is checked like the home."""
+    member()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    database = shared / "sesame.db"
+    _refused(sesame("--db", f"sqlite:///{database}", "status", NIR, "--json", lang="en"), shared)
+    assert not database.exists()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("planted", "suffix"),
+    # (the database path itself is resolved once, like `--db`: a symlink there
+    # is the owner's choice, and its target is what gets checked)
+    [("symlink", "-wal"), ("symlink", "-shm"), ("foreign", ""), ("foreign", "-wal")],
+)
+def test_a_planted_database_file_is_refused_and_never_chmodded(
+    sesame, member, home, tmp_path, suffix, planted
+):
+    """The attack: a `sesame.db-wal` symlink to a file of someone else's makes
+    `chmod` by path strip that file's bits (as root, any file)."""
+    member()
+    target = tmp_path / "victim"
+    target.write_text("someone else's file")
+    target.chmod(0o644)
+    planted_file = home.path / f"sesame.db{suffix}"
+    if planted == "symlink":
+        planted_file.unlink(missing_ok=True)
+        planted_file.symlink_to(target)
+        os.chown(target, NOBODY, NOBODY)
+    else:
+        planted_file.touch()
+        planted_file.chmod(0o644)
+        os.chown(planted_file, NOBODY, NOBODY)
+    _refused(sesame("status", NIR, "--json", lang="en"), planted_file)
+    assert _mode(target) == 0o644
+    if planted == "foreign":
+        assert _mode(planted_file) == 0o644
