@@ -268,6 +268,12 @@ def main_options(
     ] = False,
 ) -> None:
     """Account lockout and self-service recovery (Débloquez votre compte)."""
+    # Every command may come to hold a secret (a password, a code, a message
+    # being delivered, hashes being copied): no core dump from the start.
+    # `--help` and `--version` end before this callback and pay nothing.
+    from cli.hardening import protect_secrets
+
+    protect_secrets()
     if lang is not None and lang not in ("fr", "en"):
         raise SesameError("invalid_input", reason="lang", params={"lang": lang})
     if not isinstance(ctx.obj, Globals):  # else built when the command was resolved

@@ -3,7 +3,8 @@
 A crash (or SIGABRT/SIGQUIT sent by the same user) while a password or a link
 is in memory would write both into a core file; a dumpable process also lets
 any process of the same user read its memory through /proc/PID/mem. Commands
-call `protect_secrets()` before reading a secret.
+call `protect_secrets()` when they start (`cli.app`), and again before reading a
+secret (harmless when already done).
 """
 
 from __future__ import annotations

@@ -12,15 +12,22 @@ import typer
 
 from engine import timestamps
 from engine.errors import SesameError
+from engine.unsafe_text import is_unsafe
 
-# C0/C1 controls, bidirectional marks, embeddings, overrides and isolates, and
-# the line/paragraph separators: never sent raw to a terminal.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# Every character but tab, newline and printable ASCII: only these few pay
+# for a look at their Unicode category.
+_NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 
 
 def escape(text: str) -> str:
-    """Show control characters in stored or typed data as escapes."""
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """Show controls, invisible and bidi characters of stored or typed data as
+    escapes (`ali\\u200bce` must not read `alice`)."""
+    return _NOT_PLAIN.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    return char.encode("unicode_escape").decode("ascii") if is_unsafe(char) else char
 
 
 def iso_utc(moment: datetime | None) -> str | None:

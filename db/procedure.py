@@ -67,6 +67,7 @@ def login(store: Store, ident: Identifier, password: str) -> Result:
     right password as for a wrong one, so timing does not tell which it was.
     """
     params = store.settings.policy.argon2
+    shadow.require_key(store)
     with store.read() as conn:
         account = rows.find_account(conn, ident)
     if account is None:
@@ -129,6 +130,7 @@ def start_recovery(
     """Steps 2-4 (`unlock`, `forgot`)."""
     fresh = fresh_secrets()
     message_ids: list[str] = []
+    shadow.require_key(store)
     with store.write() as conn:
         account = rows.find_account(conn, ident, for_update=True)
         if account is None:

@@ -15,20 +15,23 @@ the same key or an unknown identifier would get one counter per machine.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
 import stat
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 
 from db.schema import shadow_accounts, shadow_events, shadow_key
 from db.store import Store, storage_error
 from engine.backoff import Backoff
+from engine.errors import SesameError
 from engine.events import Audit, Decision, Event, Snapshot
 from engine.identity import Identifier
 from engine.machine import Context, step
@@ -68,7 +71,9 @@ def step_unknown(store: Store, conn: Connection, ident: Identifier, event: Event
         recent_refused_logins=_recent(conn, key, "login_refused", now - timedelta(days=1)),
     )
     decision = step(before, event, Context(now, settings.policy, settings.lang))
-    _save(conn, key, row is not None, before.account, decision, now)
+    # Events older than any history read above will never count again.
+    read_since = min(identity_since, now - timedelta(days=1))
+    _save(conn, key, row is not None, before.account, decision, now, read_since)
     # A shadow has no password, no channel and no birth date: nothing succeeds.
     assert not decision.outcome.ok, decision.outcome
     return decision
@@ -110,11 +115,24 @@ def _recent(conn: Connection, key: str, event: str, since: datetime) -> tuple[da
 
 
 def _save(
-    conn: Connection, key: str, exists: bool, before: Account, decision: Decision, now: datetime
+    conn: Connection,
+    key: str,
+    exists: bool,
+    before: Account,
+    decision: Decision,
+    now: datetime,
+    read_since: datetime,
 ) -> None:
-    """The same writes as a real account: its row when it changed, its events."""
+    """The same writes as a real account: its row when it changed, its events.
+
+    What no longer counts is deleted: the events older than `read_since`, and
+    the row once it is back to a fresh shadow's state (no row says the same).
+    """
     account = decision.account
-    if account != before:
+    if account != before and _fresh(account):
+        if exists:
+            conn.execute(delete(shadow_accounts).where(shadow_accounts.c.key == key))
+    elif account != before:
         values = {
             "state": account.state.value,
             "failed_attempts": account.failed_attempts,
@@ -131,7 +149,31 @@ def _save(
         {"key": key, "event": e.event, "at": now} for e in decision.effects if isinstance(e, Audit)
     ]
     if events:
+        conn.execute(
+            delete(shadow_events).where(shadow_events.c.key == key, shadow_events.c.at < read_since)
+        )
         conn.execute(insert(shadow_events), events)
+
+
+def _fresh(account: Account) -> bool:
+    """The state of a shadow without a row (see `_account`)."""
+    fresh = _account(None, account.created_at)
+    return replace(account, created_at=fresh.created_at) == fresh
+
+
+def require_key(store: Store) -> None:
+    """Check the key file before anyone knows whether the identifier exists, so
+    that a broken key fails a real identifier exactly as an unknown one. A
+    missing key is no answer: the first unknown identifier creates it."""
+    if store.is_postgres:
+        return
+    path = store.settings.home / KEY_FILE
+    try:
+        _read_key(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _unusable(path, exc) from None
 
 
 def _key(store: Store, conn: Connection) -> bytes:
@@ -156,13 +198,11 @@ def _file_key(path: Path) -> bytes:
     """The home's key file, created once: written under a private temporary
     name, then linked into place, so no reader ever sees it half written."""
     try:
-        return _read_key(path)
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = path.with_name(f".{KEY_FILE}.{secrets.token_hex(8)}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-    try:
+        with contextlib.suppress(FileNotFoundError):
+            return _read_key(path)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = path.with_name(f".{KEY_FILE}.{secrets.token_hex(8)}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         fd = os.open(temporary, flags, 0o600)
         try:
             os.write(fd, secrets.token_hex(_KEY_BYTES).encode())
@@ -177,7 +217,11 @@ def _file_key(path: Path) -> bytes:
             os.unlink(temporary)
         return _read_key(path)
     except OSError as exc:
-        raise storage_error("shadow_key", path=str(path), detail=exc.strerror or "") from None
+        raise _unusable(path, exc) from None
+
+
+def _unusable(path: Path, exc: OSError) -> SesameError:
+    return storage_error("shadow_key", path=str(path), detail=exc.strerror or "")
 
 
 def _read_key(path: Path) -> bytes:

@@ -157,10 +157,16 @@ def _prepare_sqlite_file(path: Path) -> None:
     another process checkpoint the WAL under our feet. Its mode is fixed by
     path instead, and so are its WAL and shared-memory files (SQLite creates
     new ones with the main file's mode).
+
+    Its directory is trusted like the home, so nobody else can plant or swap
+    a file in it between the checks below and SQLite's own opening.
     """
+    from db.trust import require_trusted
+
+    require_trusted(path.parent)
+    for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        _owner_only(companion)
     if path.exists():
-        for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            _owner_only(companion)
         return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -173,9 +179,20 @@ def _prepare_sqlite_file(path: Path) -> None:
 
 
 def _owner_only(path: Path) -> None:
-    """Take group and other access away from a database file (0644 becomes 0600)."""
+    """Take group and other access away from a database file (0644 becomes 0600).
+
+    Only from a regular file of ours: a symlink or another user's file is
+    refused, never chmodded (chmod by path would act on a symlink's target).
+    """
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        status = os.lstat(path)
+        if stat.S_ISLNK(status.st_mode):
+            raise storage_error("file_symlink", path=str(path))
+        if status.st_uid != os.geteuid():
+            raise storage_error("path_owner", path=str(path), owner=status.st_uid)
+        if not stat.S_ISREG(status.st_mode):
+            raise storage_error("database", detail=f"{path}: not a regular file")
+        mode = stat.S_IMODE(status.st_mode)
         if mode & 0o077:
             os.chmod(path, mode & 0o700)
     except FileNotFoundError:

@@ -32,7 +32,7 @@ def _refused(reason: str, **params: object) -> SesameError:
     return SesameError("storage_unavailable", reason=reason, params=params)
 
 
-def require_trusted(path: Path, *, as_parent: bool = False) -> None:
+def require_trusted(path: Path, *, as_parent: bool = False) -> Path:
     """Refuse `path` (when it exists) or a directory above it that another user could change.
 
     `as_parent` gives `path` itself the sticky-bit exception of the
@@ -43,6 +43,7 @@ def require_trusted(path: Path, *, as_parent: bool = False) -> None:
     _check(real, sticky_allowed=as_parent)
     for parent in real.parents:
         _check(parent, sticky_allowed=True)
+    return real
 
 
 def _check(path: Path, *, sticky_allowed: bool) -> None:
@@ -52,6 +53,10 @@ def _check(path: Path, *, sticky_allowed: bool) -> None:
         return  # created later, by this user, owner-only
     except OSError as exc:
         raise _refused("path_unchecked", path=str(path), detail=exc.strerror or "") from None
+    _check_status(path, status, sticky_allowed=sticky_allowed)
+
+
+def _check_status(path: Path, status: os.stat_result, *, sticky_allowed: bool) -> None:
     if status.st_uid not in (os.geteuid(), 0):
         raise _refused("path_owner", path=str(path), owner=status.st_uid)
     mode = stat.S_IMODE(status.st_mode)
@@ -64,9 +69,22 @@ def read_trusted(path: Path) -> bytes:
     """The bytes of a configuration file, once it and its directories are trusted.
 
     Raises FileNotFoundError when there is no file, like `Path.read_bytes`.
+    The path checked is the one opened, without following a symlink, and the
+    file itself is checked again through its descriptor: swapping it after
+    the check changes nothing that is read.
     """
-    require_trusted(path)
-    return path.resolve(strict=True).read_bytes()
+    real = require_trusted(path)
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _refused("file_symlink", path=str(real)) from None
+        raise _refused("path_unchecked", path=str(real), detail=exc.strerror or "") from None
+    with os.fdopen(fd, "rb") as file:
+        _check_status(real, os.fstat(fd), sticky_allowed=False)
+        return file.read()
 
 
 def open_private_dir(parent_fd: int | None, name: str, shown: Path) -> int:

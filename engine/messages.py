@@ -173,6 +173,10 @@ _T: dict[str, tuple[str, str]] = {
         "{path} is a symbolic link: sesame follows none inside the outbox. Replace it with a "
         "directory; the message stays queued, then run sesame outbox flush",
     ),
+    "storage.file_symlink": (
+        "{path} est un lien symbolique : sesame refuse de l'ouvrir ou d'en changer les droits.",
+        "{path} is a symbolic link: sesame refuses to open it or change its mode.",
+    ),
     "storage.path_unchecked": (
         "Impossible de vérifier {path} ({detail}) : sesame refuse de s'en servir.",
         "Cannot check {path} ({detail}): sesame refuses to use it.",

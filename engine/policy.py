@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import SesameError, invalid
+from engine.unsafe_text import is_unsafe
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,6 @@ _MAXIMUM_DEFAULT = 366 * 24 * 3600
 # Longest text of each key, in characters (the organization names every SMS).
 _TEXT_MAXIMUM = {"organization": 100, "mail_from": 320, "reset_url": 1000}
 _TEXT_MAXIMUM_DEFAULT = 100
-# Control, formatting (bidi), surrogate and line/paragraph-separator characters:
-# a header refuses them after the fact, and they disguise a text on a screen.
-_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # http:// is for a developer's own machine only: the link carries the token.
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -187,7 +184,8 @@ def _check_text(qualified: str, key: str, value: str) -> None:
     if len(value) > high:
         raise invalid("config_length", key=qualified, high=high)
     for char in value:
-        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+        # a header refuses them after the fact, and they disguise a text on a screen
+        if is_unsafe(char):
             raise invalid("config_text", key=qualified, char=f"U+{ord(char):04X}")
     check = _TEXT_CHECKS.get(key)
     if check is not None:

@@ -135,8 +135,10 @@ def login_locked(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decision:
     if flow and digests_equal(flow.secret_digest, ev.typed_digest):
         return _temporary_password_accepted(snap, ctx)
     refused = _refused_while_locked(snap, ctx)
-    if flow is None or ev.matched:
+    if flow is None:
         return refused
+    # The old password counts too: if it did not, the flow's counter would
+    # tell a stranger which password is right.
     return _also_a_code_attempt(refused, snap, flow, ctx)
 
 

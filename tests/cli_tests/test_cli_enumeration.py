@@ -5,7 +5,9 @@ never timed: timings are in bench/argon2_timing.py."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from helpers import DOB, NEW_PASSWORD, NIR, PASSWORD, lines
@@ -112,7 +114,8 @@ def test_unknown_identifier_in_unlock_does_the_same_writes(sesame, member, write
     writes.clear()
     sesame("unlock", UNKNOWN, "--dob", "01/05/1985")
     assert real == ["INSERT audit_events"]
-    assert writes == ["INSERT shadow_events"]
+    # plus the indexed delete of its events no limit reads any more (usually none)
+    assert writes == ["DELETE shadow_events", "INSERT shadow_events"]
 
 
 def test_unknown_identifier_in_login_does_the_same_writes_plus_its_audit(
@@ -126,7 +129,12 @@ def test_unknown_identifier_in_login_does_the_same_writes_plus_its_audit(
     writes.clear()
     sesame("login", UNKNOWN, input=lines("wrong password"))
     assert real == ["UPDATE accounts", "INSERT audit_events"]
-    assert writes == ["INSERT shadow_accounts", "INSERT shadow_events", "INSERT audit_events"]
+    assert writes == [
+        "INSERT shadow_accounts",
+        "DELETE shadow_events",
+        "INSERT shadow_events",
+        "INSERT audit_events",
+    ]
     # still audited without an account, and the identifier is stored nowhere
     assert (
         home.query("SELECT event, account_id FROM audit_events WHERE account_id IS NULL")
@@ -148,6 +156,43 @@ def test_shadow_key_is_an_owner_only_file_of_the_home(sesame, member, home):
     refused = sesame("login", UNKNOWN, input=lines("wrong password"))
     assert refused.exit_code == 11
     assert "shadow.key" in refused.stderr
+
+
+def _break_key(key: Path, how: str) -> None:
+    """The planted or damaged key files a stranger must not learn anything from."""
+    if how == "readable":
+        key.chmod(0o644)
+    elif how == "foreign":
+        os.chown(key, 65534, 65534)
+    elif how == "symlink":
+        key.unlink()
+        key.symlink_to(key.with_name("elsewhere.key"))
+    else:
+        key.unlink()
+        key.mkdir()
+
+
+@pytest.mark.sqlite_only  # on PostgreSQL the key is a row of the shared database
+@pytest.mark.parametrize("how", ["readable", "foreign", "symlink", "directory"])
+def test_unusable_shadow_key_answers_alike_for_known_and_unknown_identifiers(
+    sesame, member, home, how
+):
+    """The attack: with a broken key, only unknown identifiers failed (exit 11)
+    while a real one answered (exit 3), or the key's failure was an internal error."""
+    member()
+    sesame("login", UNKNOWN, input=lines("wrong password"))
+    if how == "foreign" and os.geteuid() != 0:
+        pytest.skip("chown to another user needs root")
+    _break_key(home.path / "shadow.key", how)
+    for ident in (NIR, UNKNOWN):
+        for args, stdin in (
+            (("login", ident), lines("wrong password")),
+            (("unlock", ident, "--dob", WRONG_DOB, "--channel", "sms"), None),
+            (("forgot", ident, "--dob", DOB, "--channel", "sms"), None),
+        ):
+            refused = sesame(*args, input=stdin)
+            assert refused.exit_code == 11, (args, refused.stderr)
+            assert str(home.path / "shadow.key") in refused.stderr
 
 
 def test_disabled_account_answers_disabled_only_to_the_right_secret(sesame, member, home):
@@ -271,3 +316,46 @@ def test_temporary_password_gets_five_guesses_through_login_on_an_active_account
     assert late.exit_code == 4  # the flow was cancelled at the fifth wrong guess
     states = home.query("SELECT state, code_attempts FROM flows")
     assert states == [("cancelled", 5)]
+
+
+# --- review: the old password on a locked account with an SMS flow ----------------
+
+
+@pytest.mark.parametrize("typed", [PASSWORD, "wrong password"])
+def test_locked_account_with_an_sms_flow_counts_any_password_as_a_code_attempt(
+    sesame, member, home, typed
+):
+    """The attack: on a locked account with an open SMS flow, five logins with a
+    guessed password cancel the flow only if the guess is wrong, so the flow's
+    fate tells whether the guess is the member's password."""
+    member()
+    for _ in range(3):
+        sesame("login", NIR, input=lines("wrong password"))
+    assert sesame("unlock", NIR, "--dob", DOB, "--channel", "sms").exit_code == 0
+    runs = [sesame("login", NIR, input=lines(typed)).exit_code for _ in range(5)]
+    assert runs == [4] * 5
+    assert home.query("SELECT state, code_attempts FROM flows") == [("cancelled", 5)]
+    late = sesame("login", NIR, input=lines(home.last_sms_code(), NEW_PASSWORD, NEW_PASSWORD))
+    assert late.exit_code == 4
+
+
+# --- review: shadow rows do not pile up ---------------------------------------------
+
+
+def test_shadow_rows_are_pruned_once_no_limit_reads_them(sesame, member, home, clock):
+    """A stranger's old attempts are deleted when its shadow is next written:
+    the events no limit reads any more, and a row back to a fresh shadow's state."""
+    home.configure(lock_seconds=60, resend_cooldown_seconds=0)
+    member()
+    for _ in range(3):
+        sesame("login", UNKNOWN, input=lines("wrong password"))
+    assert home.query("SELECT state FROM shadow_accounts") == [("locked",)]
+    assert len(home.query("SELECT id FROM shadow_events")) == 4
+    clock.advance(400 * 86400)  # longer than any history a limit reads
+    assert sesame("unlock", UNKNOWN, "--dob", WRONG_DOB).exit_code == 3
+    assert home.query("SELECT key FROM shadow_accounts") == []
+    events = home.query("SELECT event FROM shadow_events ORDER BY id")
+    assert events == [("lock_expired",), ("identity_failed",)]
+    # and the pruned shadow still answers like a fresh one
+    runs = [sesame("login", UNKNOWN, input=lines("x")).exit_code for _ in range(3)]
+    assert runs == [3, 3, 4]

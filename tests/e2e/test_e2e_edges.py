@@ -146,10 +146,20 @@ def _waiting_protected(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
 @pytest.mark.parametrize(
-    "args", [["reset", "--token", "-"], ["login", NIR]], ids=["reset", "login"]
+    "args",
+    # the watcher prompts for nothing, yet holds every secret it delivers
+    [
+        ["reset", "--token", "-"],
+        ["login", NIR],
+        ["outbox", "deliver", "--watch", "--sms-command", "true"],
+    ],
+    ids=["reset", "login", "deliver-watch"],
 )
 def test_a_command_waiting_for_a_secret_cannot_dump_it(env, args):
     add_member(env)
+    if "--watch" in args:  # a watcher delivers queued messages
+        config = Path(env["SESAME_HOME"]) / "sesame.toml"
+        config.write_text(config.read_text() + '\n[outbox]\ntransport = "queue"\n')
     process = subprocess.Popen(
         [str(SESAME), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, env=env,
@@ -162,6 +172,8 @@ def test_a_command_waiting_for_a_secret_cannot_dump_it(env, args):
         assert _waiting_protected(process.pid)
         assert b"token=" not in Path(f"/proc/{process.pid}/cmdline").read_bytes()
     finally:
+        if "--watch" in args:
+            process.send_signal(signal.SIGINT)
         process.communicate(input=b"", timeout=60)
 
 

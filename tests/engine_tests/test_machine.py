@@ -614,21 +614,25 @@ LOGIN_CASES = table(
         flows=(flow(code_attempts=2),),
         audits=("login_refused", "code_rejected"),
     ),
+    # The old password counts like a wrong one: otherwise the flow's counter
+    # would tell a stranger which password is right.
     Case(
-        id="locked-old-password-with-open-sms-flow-not-a-code-attempt",
+        id="locked-old-password-with-open-sms-flow-counts-a-code-attempt",
         account=locked(),
         flow=flow(code_attempts=1),
         event=RIGHT,
         outcome=refused("account_locked"),
-        audits=("login_refused",),
+        flows=(flow(code_attempts=2),),
+        audits=("login_refused", "code_rejected"),
     ),
     Case(
-        id="locked-old-password-with-verified-sms-flow-not-a-code-attempt",
+        id="locked-old-password-with-verified-sms-flow-cancels-at-the-limit",
         account=locked(),
         flow=flow(state=F.VERIFIED, code_attempts=4),
         event=RIGHT,
         outcome=refused("account_locked"),
-        audits=("login_refused",),
+        flows=(flow(state=F.CANCELLED, code_attempts=5),),
+        audits=("login_refused", "flow_cancelled"),
     ),
     Case(
         id="locked-wrong-password-with-email-flow-not-counted",

@@ -82,6 +82,36 @@ def test_a_configuration_owned_by_another_user_is_refused(sesame, member, home):
     _refused(sesame("status", NIR, "--json", lang="en"), config)
 
 
+@pytest.mark.parametrize("swap", ["foreign", "writable", "symlink"])
+def test_a_configuration_swapped_after_its_check_is_refused(
+    sesame, member, home, tmp_path, monkeypatch, swap
+):
+    """The attack: the file is replaced between the trust check and the read
+    (here, right after the check returns); what is read must be what is checked."""
+    import db.trust
+
+    member()
+    config = home.path / "sesame.toml"
+    planted = tmp_path / "planted.toml"
+    planted.write_text('[policy]\nreset_url = "https://evil.example/steal"\n')
+    check = db.trust.require_trusted
+
+    def check_then_swap(path: Path, **kwargs) -> Path:
+        real = check(path, **kwargs)
+        if path == config:
+            if swap == "foreign":
+                os.chown(config, NOBODY, NOBODY)
+            elif swap == "writable":
+                config.chmod(0o666)
+            else:
+                config.unlink()
+                config.symlink_to(planted)
+        return real
+
+    monkeypatch.setattr(db.trust, "require_trusted", check_then_swap)
+    _refused(sesame("status", NIR, "--json", lang="en"), config)
+
+
 def test_a_sticky_world_writable_parent_is_accepted_but_not_a_plain_one(
     sesame, member, home, tmp_path
 ):
@@ -246,3 +276,50 @@ def test_a_file_with_the_message_own_content_counts_as_delivered(sesame, member,
     assert sesame("outbox", "flush", "--json").json()["delivered"] == 1
     assert _outbox_statuses(home) == ["sent"]
     assert len(home.sms_files()) == 1
+
+
+# --- the database's own directory and files -----------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_a_database_in_a_directory_others_can_write_is_refused(sesame, member, home, tmp_path):
+    """The attack: anyone who can write the `--db` file's directory can swap the
+    database or plant its -wal/-shm files; it is checked like the home."""
+    member()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    database = shared / "sesame.db"
+    _refused(sesame("--db", f"sqlite:///{database}", "status", NIR, "--json", lang="en"), shared)
+    assert not database.exists()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("planted", "suffix"),
+    # (the database path itself is resolved once, like `--db`: a symlink there
+    # is the owner's choice, and its target is what gets checked)
+    [("symlink", "-wal"), ("symlink", "-shm"), ("foreign", ""), ("foreign", "-wal")],
+)
+def test_a_planted_database_file_is_refused_and_never_chmodded(
+    sesame, member, home, tmp_path, suffix, planted
+):
+    """The attack: a `sesame.db-wal` symlink to a file of someone else's makes
+    `chmod` by path strip that file's bits (as root, any file)."""
+    member()
+    target = tmp_path / "victim"
+    target.write_text("someone else's file")
+    target.chmod(0o644)
+    planted_file = home.path / f"sesame.db{suffix}"
+    if planted == "symlink":
+        planted_file.unlink(missing_ok=True)
+        planted_file.symlink_to(target)
+        os.chown(target, NOBODY, NOBODY)
+    else:
+        planted_file.touch()
+        planted_file.chmod(0o644)
+        os.chown(planted_file, NOBODY, NOBODY)
+    _refused(sesame("status", NIR, "--json", lang="en"), planted_file)
+    assert _mode(target) == 0o644
+    if planted == "foreign":
+        assert _mode(planted_file) == 0o644

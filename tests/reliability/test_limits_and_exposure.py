@@ -7,6 +7,7 @@ import ast
 import json
 from pathlib import Path
 
+import pytest
 from helpers import DOB, NIR, lines
 from parallel import run_together
 
@@ -91,21 +92,25 @@ def test_control_characters_in_stored_text_are_shown_escaped(sesame, member):
 # Line/paragraph separators end a line on some terminals and in most editors;
 # bidi controls reorder what follows (an actor "agent\u202elivE" reads "agentEvil").
 DISGUISES = "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+# Invisible characters: `ali\u200bce` reads `alice` (zero-width spaces and
+# joiners, word joiner and invisible operators, BOM, soft hyphen, a tag character).
+INVISIBLES = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\U000e0041"
 
 
-def test_line_separators_and_bidi_controls_in_stored_text_are_shown_escaped(sesame, member):
+@pytest.mark.parametrize("hidden", [DISGUISES, INVISIBLES], ids=["bidi", "invisible"])
+def test_line_separators_and_bidi_controls_in_stored_text_are_shown_escaped(sesame, member, hidden):
     member()
-    actor = f"agent{DISGUISES}x"
-    reason = f"line one\u2028line two\u2029{DISGUISES}"
+    actor = f"Zoé agent{hidden}x"  # accented letters stay as they are
+    reason = f"line one\u2028line two\u2029{hidden}"
     assert sesame("--actor", actor, "account", "disable", NIR, "--reason", reason).exit_code == 0
-    escaped = "".join(f"\\u{ord(char):04x}" for char in DISGUISES)
+    escaped = "".join(char.encode("unicode_escape").decode("ascii") for char in hidden)
     for shown in (
         sesame("audit", NIR).stdout,
         sesame("audit", NIR, "--csv").stdout,
         sesame("account", "show", NIR).stdout,
     ):
-        assert not set(DISGUISES) & set(shown)
-        assert f"agent{escaped}x" in shown
+        assert not set(hidden) & set(shown)
+        assert f"Zoé agent{escaped}x" in shown
     [event] = [
         e
         for e in sesame("audit", NIR, "--json").json()["events"]
