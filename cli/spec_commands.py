@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import typer
 
@@ -46,9 +46,17 @@ def spec() -> None:
 
 
 def markdown() -> str:
-    """The whole table, one section per kind of row, in the table's order."""
+    """The whole table, one section per kind of row."""
+    from engine.events import Event
     from engine.machine import ACCOUNT_EVENTS, TRANSITIONS
-    from engine.model import FlowState
+    from engine.model import AccountState, FlowState
+
+    # A fixed order (events as `Event` lists them, then states as declared), not
+    # the dict's: the same table always prints the same page.
+    events, states = get_args(Event), (*AccountState, *FlowState, None)
+    rows = sorted(
+        TRANSITIONS.values(), key=lambda r: (events.index(r.event), states.index(r.state))
+    )
 
     def section(row: Any) -> str:
         if row.event in ACCOUNT_EVENTS:
@@ -60,7 +68,7 @@ def markdown() -> str:
         parts.append(f"\n## {title}\n\n")
         parts.append("| state | event | rule | moves to | outcomes | effects |\n")
         parts.append("|---|---|---|---|---|---|\n")
-        for row in TRANSITIONS.values():
+        for row in rows:
             if section(row) == kind:
                 parts.append(_line(row))
     return "".join(parts)
