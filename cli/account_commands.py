@@ -22,6 +22,7 @@ from cli.views import (
     terminal_table,
 )
 from engine.errors import SesameError, invalid
+from engine.outcomes import Code
 from engine.states import AccountState
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def account_add(
         new = read_secret(out.text("prompt.new_password"))
         confirmation = None if new is None else read_secret(out.text("prompt.confirm_password"))
         if new is None or confirmation is None:
-            raise SesameError("missing_input", params={"what": "password"})
+            raise SesameError(Code.MISSING_INPUT, params={"what": "password"})
         password = (new, confirmation)
     view = add_account(
         store,

@@ -11,6 +11,7 @@ import typer
 from cli.exits import exit_code
 from cli.lazy import LazyGroup
 from engine.errors import SesameError
+from engine.outcomes import Code
 
 if TYPE_CHECKING:
     from typer._click.core import Context as ClickContext
@@ -74,7 +75,7 @@ class SesameGroup(LazyGroup):
                 import traceback
 
                 traceback.print_exc()
-            error = SesameError("internal_error", params={"detail": type(exc).__name__})
+            error = SesameError(Code.INTERNAL_ERROR, params={"detail": type(exc).__name__})
             _output(ctx).error(error)
             raise typer.Exit(1) from None
 
@@ -214,7 +215,7 @@ def _denied(settings: Settings, reason: str | None = None, **params: str) -> Non
     group = settings.policy.access.support_group
     user = operator().os_user
     raise SesameError(
-        "access_denied", reason=reason, params={"group": group, "user": user, **params}
+        Code.ACCESS_DENIED, reason=reason, params={"group": group, "user": user, **params}
     )
 
 
@@ -275,6 +276,6 @@ def main_options(
 
     protect_secrets()
     if lang is not None and lang not in ("fr", "en"):
-        raise SesameError("invalid_input", reason="lang", params={"lang": lang})
+        raise SesameError(Code.INVALID_INPUT, reason="lang", params={"lang": lang})
     if not isinstance(ctx.obj, Globals):  # else built when the command was resolved
         ctx.obj = Globals(home, db, outbox, config, lang, actor, debug)

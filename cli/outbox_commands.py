@@ -14,6 +14,7 @@ from cli.output import Output, escape, iso_utc, local_time
 from cli.parsing import parse_moment
 from cli.prompts import read_secret
 from engine.errors import SesameError, invalid
+from engine.outcomes import Code
 
 if TYPE_CHECKING:
     from db.delivery import PassCounts, SmtpConfig
@@ -173,7 +174,7 @@ def outbox_show(
     ident = parse_identifier(to) if to is not None else None
     message = show_message(open_store(ctx), message_id, ident)
     if message is None:
-        raise SesameError("message_not_found")
+        raise SesameError(Code.MESSAGE_NOT_FOUND)
     out.ok({"message": _payload(message, with_body=True)}, _text(message, out))
 
 
@@ -269,7 +270,9 @@ def outbox_deliver(
 
     out = output(ctx, json_output)
     if smtp is None and sms_command is None:
-        raise SesameError("missing_input", params={"what": "--smtp HOST:PORT | --sms-command CMD"})
+        raise SesameError(
+            Code.MISSING_INPUT, params={"what": "--smtp HOST:PORT | --sms-command CMD"}
+        )
     try:
         command = tuple(shlex.split(sms_command)) if sms_command is not None else None
     except ValueError as exc:
@@ -308,5 +311,5 @@ def _smtp_config(address: str, starttls: bool, user: str | None, out: Output) ->
         if password is None:
             password = read_secret(out.text("prompt.smtp_password", user=user))
         if password is None:
-            raise SesameError("missing_input", params={"what": PASSWORD_VARIABLE})
+            raise SesameError(Code.MISSING_INPUT, params={"what": PASSWORD_VARIABLE})
     return SmtpConfig(host.strip("[]"), int(port), starttls, user, password)

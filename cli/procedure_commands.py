@@ -13,6 +13,7 @@ from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_choice, read_secret, stdin_is_terminal
 from cli.views import destination
 from engine.errors import SesameError, invalid
+from engine.outcomes import Code
 from engine.states import Channel, FlowKind
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ ChannelOption = Annotated[
 ]
 
 
-def require_secret(out: Output, prompt_key: str, missing: str = "missing_input") -> str:
+def require_secret(out: Output, prompt_key: str, missing: Code = Code.MISSING_INPUT) -> str:
     """Read one secret; end of input is a refusal, never a re-ask."""
     value = read_secret(out.text(prompt_key))
     if value is None:
@@ -239,7 +240,7 @@ def _change_password(
     confirmation = None if new is None else read_secret(out.text("prompt.confirm_password"))
     if new is None or confirmation is None:
         ident = identifier.nir.value if identifier and identifier.nir else "<identifiant>"
-        raise SesameError("password_change_required", params={"ident": ident})
+        raise SesameError(Code.PASSWORD_CHANGE_REQUIRED, params={"ident": ident})
     procedure.complete_reset(store, target, secret, new, confirmation)
 
 

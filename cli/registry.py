@@ -145,6 +145,11 @@ COMMANDS: Table = {
             )
         },
     ),
+    "spec": Command(
+        "cli.spec_commands",
+        "Print the transition table as Markdown (states, events, outcomes, effects).",
+        audience=MEMBER,
+    ),
     "demo": Command(
         "cli.demo",
         "Run the whole procedure on a throw-away home, step by step (exit 0 if all is right).",

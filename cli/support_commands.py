@@ -27,6 +27,7 @@ from cli.views import (
     terminal_table,
 )
 from engine.errors import SesameError, invalid
+from engine.outcomes import Code
 from engine.states import Channel
 
 if TYPE_CHECKING:
@@ -249,7 +250,7 @@ def _unlock_bulk(
         return
     counts = summary["counts"]
     error = SesameError(
-        "bulk_incomplete",
+        Code.BULK_INCOMPLETE,
         params={
             "failed": counts["failed"],
             "not_found": counts["not_found"],

@@ -20,6 +20,7 @@ from cli.output import Output, escape
 from cli.progress import step_bars
 from engine import messages
 from engine.errors import invalid
+from engine.outcomes import Code
 from engine.states import AccountState
 
 if TYPE_CHECKING:
@@ -115,8 +116,8 @@ def _render_import(out: Output, report: ImportReport) -> None:
         human += "\n" + out.text("import.refused_rows") + "\n" + table
     if report.interrupted:  # Ctrl-C: say what is committed, then exit 130
         message = out.text("import_interrupted", imported=report.imported)
-        _refuse(out, "import_interrupted", message, payload, human)
-    code = "import_refused" if report.stop_on_error else "import_incomplete"
+        _refuse(out, Code.IMPORT_INTERRUPTED, message, payload, human)
+    code = Code.IMPORT_REFUSED if report.stop_on_error else Code.IMPORT_INCOMPLETE
     message = out.text(
         "import.dry_run_refused" if report.dry_run else code,
         refused=len(refused),
@@ -233,7 +234,7 @@ def policy_check(
     human = _policy_text(payload, out)
     if strict and report.findings:
         message = out.text("policy_findings", count=len(report.findings))
-        _refuse(out, "policy_findings", message, payload, human)
+        _refuse(out, Code.POLICY_FINDINGS, message, payload, human)
     out.ok(payload, human)
 
 
@@ -321,7 +322,7 @@ def _cell(value: object) -> str:
 # --- shared ------------------------------------------------------------------
 
 
-def _refuse(out: Output, code: str, message: str, payload: Mapping[str, Any], human: str) -> None:
+def _refuse(out: Output, code: Code, message: str, payload: Mapping[str, Any], human: str) -> None:
     """A refusal that carries its report: one JSON document, or the report on
     stdout and the refusal on stderr; then the exit status of `code`."""
     if out.as_json:

@@ -10,6 +10,7 @@ from engine.effective import effective_account, live_flow
 from engine.errors import SesameError
 from engine.identity import Identifier
 from engine.model import Account, Flow
+from engine.outcomes import Code
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ def account_status(store: Store, ident: Identifier) -> AccountView:
     with store.read() as conn:
         account = rows.find_account(conn, ident)
         if account is None:
-            raise SesameError("not_found")
+            raise SesameError(Code.NOT_FOUND)
         flow = rows.open_flow(conn, account.id)
     now = store.now()
     return AccountView(account=effective_account(account, now), flow=live_flow(flow, now))

@@ -16,6 +16,7 @@ from engine.errors import SesameError
 from engine.events import Audit
 from engine.identity import Identifier, Nir, Phone, check_birth_date_matches_nir
 from engine.model import AccountState
+from engine.outcomes import Code
 from engine.passwords import check_new_password, hash_password
 
 
@@ -67,5 +68,5 @@ def add_account(
                 [decisions.audit_row(event, account_id, now, store.settings.actor)],
             )
     except IntegrityError:
-        raise SesameError("account_exists") from None
+        raise SesameError(Code.ACCOUNT_EXISTS) from None
     return account_status(store, Identifier(nir=nir, email=None))

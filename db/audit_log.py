@@ -17,6 +17,7 @@ from db.schema import accounts, audit_events, outbox
 from db.store import Store
 from engine.errors import SesameError
 from engine.identity import Identifier
+from engine.outcomes import Code
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection, Row
@@ -127,7 +128,7 @@ def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElem
     if filters.ident is not None:
         account = rows.find_account(conn, filters.ident)
         if account is None:
-            raise SesameError("not_found")
+            raise SesameError(Code.NOT_FOUND)
         conditions.append(c.account_id == account.id)
     if filters.since is not None:
         conditions.append(c.at >= filters.since)

@@ -21,6 +21,7 @@ from db.schema import HEAD_REVISION, KNOWN_REVISIONS, accounts, audit_events, fl
 from db.settings import Settings, database_url
 from db.store import Store, current_revision_of, storage_error, translate_errors
 from engine.errors import SesameError
+from engine.outcomes import Code
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -96,7 +97,7 @@ def _count(conn: Connection, table: Table) -> int:
 def _refuse_non_empty(conn: Connection) -> None:
     held = {table.name: _count(conn, table) for table in TABLES}
     if any(held.values()):
-        raise SesameError("target_not_empty", params=held)
+        raise SesameError(Code.TARGET_NOT_EMPTY, params=held)
 
 
 def _copy_table(

@@ -43,6 +43,7 @@ from engine.errors import SesameError
 from engine.events import Audit
 from engine.identity import mask_email, mask_phone
 from engine.model import OPEN_FLOW_STATES
+from engine.outcomes import Code
 from engine.policy import OutboxParams
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ def watch(
 
 def _require_queue_transport(store: Store) -> None:
     if store.settings.policy.outbox.transport != "queue":
-        raise SesameError("transport_is_files")
+        raise SesameError(Code.TRANSPORT_IS_FILES)
 
 
 @dataclass(frozen=True)
@@ -406,11 +407,11 @@ def retry(store: Store, message_id: str | None) -> Requeued:
         for row in conn.execute(query.with_for_update()).all():
             if row.status not in RETRYABLE:
                 raise SesameError(
-                    "message_not_retryable", params={"id": row.id, "status": row.status}
+                    Code.MESSAGE_NOT_RETRYABLE, params={"id": row.id, "status": row.status}
                 )
             if row.body is None:
                 if message_id is not None:
-                    raise SesameError("message_secret_erased", params={"id": row.id})
+                    raise SesameError(Code.MESSAGE_SECRET_ERASED, params={"id": row.id})
                 erased += 1
                 continue
             conn.execute(
@@ -434,7 +435,7 @@ def retry(store: Store, message_id: str | None) -> Requeued:
             )
             requeued += 1
         if message_id is not None and requeued == 0:
-            raise SesameError("message_not_found")
+            raise SesameError(Code.MESSAGE_NOT_FOUND)
     return Requeued(requeued, erased)
 
 

@@ -32,6 +32,7 @@ from engine.errors import SesameError, invalid
 from engine.events import Audit, SendEmail, SendSms
 from engine.identity import Identifier
 from engine.model import OPEN_FLOW_STATES
+from engine.outcomes import Code
 from engine.timestamps import iso_utc
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class MessageFilter:
 def flush(store: Store) -> int:
     """Write what a crash left queued to files; refused when messages go onward instead."""
     if store.settings.policy.outbox.transport != "files":
-        raise SesameError("transport_is_queue")
+        raise SesameError(Code.TRANSPORT_IS_QUEUE)
     return deliver(store)
 
 
@@ -409,5 +410,5 @@ def show_message(
 def _account_id(conn: Connection, ident: Identifier) -> int:
     account = rows.find_account(conn, ident)
     if account is None:
-        raise SesameError("not_found")
+        raise SesameError(Code.NOT_FOUND)
     return account.id

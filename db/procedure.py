@@ -28,6 +28,7 @@ from engine.events import (
 )
 from engine.identity import Identifier
 from engine.model import Account, AccountState, Channel, Flow, FlowKind
+from engine.outcomes import Code
 from engine.passwords import (
     check_new_password,
     hash_password,
@@ -97,7 +98,7 @@ def login(store: Store, ident: Identifier, password: str) -> Result:
         if decision.outcome.code == "logged_in" and checked_hash:
             _rehash(store, account.id, checked_hash, password)
         return finish(store, decision, message_ids, ident)
-    raise SesameError("storage_unavailable", reason="database", params={"detail": "busy"})
+    raise SesameError(Code.STORAGE_UNAVAILABLE, reason="database", params={"detail": "busy"})
 
 
 def _rehash(store: Store, account_id: int, checked_hash: str, password: str) -> None:
@@ -149,7 +150,7 @@ def send_code(store: Store, flow_id: str, channel: Channel) -> Result:
     with store.write() as conn:
         found = rows.flow_by_id(conn, flow_id)
         if found is None:
-            raise SesameError("no_open_flow")
+            raise SesameError(Code.NO_OPEN_FLOW)
         # Lock the account before the flow, in the same order as every other write.
         account = rows.get_account(conn, found.account_id, for_update=True)
         flow = rows.flow_by_id(conn, flow_id, for_update=True)
@@ -203,14 +204,14 @@ def _locate(
     if isinstance(target, BySms):
         account = rows.find_account(conn, target.ident, for_update=for_update)
         if account is None:
-            raise SesameError("code_invalid")
+            raise SesameError(Code.CODE_INVALID)
         flow = rows.open_flow(conn, account.id, for_update=for_update)
         if flow is None:
             flow = rows.flow_by_digest(conn, digest, account.id, for_update=for_update)
         return account, flow
     found = rows.flow_by_digest(conn, digest)
     if found is None:
-        raise SesameError("code_invalid")
+        raise SesameError(Code.CODE_INVALID)
     account = rows.get_account(conn, found.account_id, for_update=for_update)
     return account, rows.flow_by_id(conn, found.id, for_update=for_update)
 

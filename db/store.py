@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from db.schema import HEAD_REVISION, KNOWN_REVISIONS
 from db.settings import Settings
 from engine.errors import SesameError
+from engine.outcomes import Code
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -33,7 +34,7 @@ def utc_now() -> datetime:
 
 
 def storage_error(reason: str, **params: object) -> SesameError:
-    return SesameError("storage_unavailable", reason=reason, params=params)
+    return SesameError(Code.STORAGE_UNAVAILABLE, reason=reason, params=params)
 
 
 class Store:

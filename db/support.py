@@ -33,6 +33,7 @@ from engine.events import (
 from engine.identity import Identifier, Nir, Phone, parse_identifier
 from engine.machine import Context, step
 from engine.model import Account, AccountState, Channel, Flow
+from engine.outcomes import Code
 
 
 def _check_reason(reason: str) -> str:
@@ -82,7 +83,7 @@ def _act(
     with store.write() as conn:
         account = rows.find_account(conn, ident, for_update=True)
         if account is None:
-            raise SesameError("not_found")
+            raise SesameError(Code.NOT_FOUND)
         flow = rows.open_flow(conn, account.id, for_update=True)
         decision, message_ids = apply_event(store, conn, account, flow, event_for(account))
     result = finish(store, decision, message_ids, ident)
@@ -95,7 +96,7 @@ def edit_channels(store: Store, ident: Identifier, edit: ChannelEdit, reason: st
     try:
         result, view = _act(store, ident, lambda account: edit.event(account, why))
     except IntegrityError:
-        raise SesameError("account_exists") from None
+        raise SesameError(Code.ACCOUNT_EXISTS) from None
     return SupportResult(result.outcome.code, view)
 
 
@@ -258,24 +259,24 @@ def _unlock_line(store: Store, line: BulkLine, reason: str, dry_run: bool) -> Bu
     return BulkItem(line.line, line.text, nir, "failed", SesameError(code))
 
 
-def _apply(store: Store, ident: Identifier, event: Event) -> tuple[str | None, str]:
+def _apply(store: Store, ident: Identifier, event: Event) -> tuple[str | None, Code]:
     with store.write() as conn:
         account = rows.find_account(conn, ident, for_update=True)
         if account is None:
-            return None, "not_found"
+            return None, Code.NOT_FOUND
         flow = rows.open_flow(conn, account.id, for_update=True)
         decision, _ = apply_event(store, conn, account, flow, event)
     return account.nir, decision.outcome.code
 
 
-def _predict(store: Store, ident: Identifier, event: Event) -> tuple[str | None, str]:
+def _predict(store: Store, ident: Identifier, event: Event) -> tuple[str | None, Code]:
     """The engine's decision on the current rows, saved nowhere."""
     now = store.now()
     settings = store.settings
     with store.read() as conn:
         account = rows.find_account(conn, ident)
         if account is None:
-            return None, "not_found"
+            return None, Code.NOT_FOUND
         flow = rows.open_flow(conn, account.id)
         snapshot = decisions.snapshot(conn, account, flow, now, settings.policy)
     decision = step(snapshot, event, Context(now, settings.policy, settings.lang))

@@ -23,13 +23,14 @@ import stat
 from pathlib import Path
 
 from engine.errors import SesameError
+from engine.outcomes import Code
 
 DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
 
 
 def _refused(reason: str, **params: object) -> SesameError:
-    return SesameError("storage_unavailable", reason=reason, params=params)
+    return SesameError(Code.STORAGE_UNAVAILABLE, reason=reason, params=params)
 
 
 def require_trusted(path: Path, *, as_parent: bool = False) -> Path:

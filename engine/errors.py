@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from engine.outcomes import Code
+
 
 class SesameError(Exception):
-    """A refusal with a stable `code` (`auth_failed`, `code_expired`, ...).
+    """A refusal with a stable `code` (`Code.AUTH_FAILED`, `Code.CODE_EXPIRED`, ...).
 
     `reason` refines `invalid_input` (e.g. `nir_key`); `params` fill the
     catalogue message; `retry_after` is set for `rate_limited`.
@@ -19,7 +21,7 @@ class SesameError(Exception):
 
     def __init__(
         self,
-        code: str,
+        code: Code,
         *,
         reason: str | None = None,
         params: Mapping[str, object] | None = None,
@@ -34,7 +36,7 @@ class SesameError(Exception):
 
 def invalid(reason: str, **params: object) -> SesameError:
     """An `invalid_input` refusal (exit 2) for one field."""
-    return SesameError("invalid_input", reason=reason, params=params)
+    return SesameError(Code.INVALID_INPUT, reason=reason, params=params)
 
 
 class IllegalTransition(Exception):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine.model import Account, Flow
+from engine.outcomes import Code
 from engine.states import Channel, FlowKind
 
 
@@ -162,7 +163,7 @@ class Outcome:
     """What the command reports. `ok=False` outcomes are refusals that still
     carry effects (a failed password is a transition, not an error)."""
 
-    code: str
+    code: Code
     ok: bool
     retry_after: int | None = None
     auto_channel: bool = False

@@ -3,48 +3,65 @@
 `step()` looks up `(state, event type)` in TRANSITIONS. Account events are
 keyed by the account's state; flow events by the concerned flow's state (None
 when there is none), except on a disabled account, whose row refuses them.
-A missing entry raises IllegalTransition and changes nothing. The rules live
-in `engine.rules`.
+A missing entry raises IllegalTransition and changes nothing.
+
+Each row declares what it may do: its rule (in `engine.rules`), the states it
+may move the account or a flow into (`to`: a record that keeps its state is
+not listed), the outcome codes it may answer and the effect types it may emit.
+A property test holds every decision to its row; `sesame spec` prints the
+table, and docs/spec.md is that print.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
 from engine.errors import IllegalTransition
 from engine.events import (
+    Audit,
     ChannelChosen,
     ChannelsChanged,
     CodeSubmitted,
     Decision,
     DisabledBySupport,
+    Effect,
     EnabledBySupport,
     Event,
     IdentityChecked,
     NewPasswordSubmitted,
     PasswordChecked,
+    SendEmail,
+    SendSms,
     Snapshot,
     UnlockedBySupport,
 )
 from engine.model import AccountState, FlowState
+from engine.outcomes import Code
 from engine.rules import (
     Context,
-    Rule,
     State,
+    cancelled_secret,
     channel_chosen,
     channels_changed,
-    closed_secret,
     code_submitted,
+    code_submitted_again,
     disabled_by_support,
+    disabled_secret,
     enabled_by_support,
     expire,
-    identity,
+    expired_secret,
+    identity_active,
+    identity_disabled,
+    identity_locked,
     login_active,
     login_disabled,
     login_locked,
     new_password,
     noop,
     refuse,
+    unlock_not_locked,
     unlocked_by_support,
     usable_channels,
     used_or_invalid,
@@ -53,12 +70,15 @@ from engine.rules import (
 __all__ = [
     "TRANSITIONS",
     "Context",
+    "Row",
     "dispatch_state",
+    "row_for",
     "step",
     "usable_channels",
 ]
 
-A, F = AccountState, FlowState
+A, F, C = AccountState, FlowState, Code
+E = TypeVar("E")
 ACCOUNT_EVENTS = (
     PasswordChecked,
     IdentityChecked,
@@ -69,18 +89,61 @@ ACCOUNT_EVENTS = (
 )
 
 
+@dataclass(frozen=True)
+class Row(Generic[E]):
+    """One transition: in `state`, on an `event`, `rule` decides; the decision
+    moves records only into `to`, answers one of `outcomes` and emits only
+    `effects`."""
+
+    state: State
+    event: type[E]
+    rule: Callable[[Snapshot, E, Context], Decision]
+    to: frozenset[AccountState | FlowState]
+    outcomes: frozenset[Code]
+    effects: frozenset[type[Effect]]
+
+
+def on(
+    state: State,
+    event: type[E],
+    rule: Callable[[Snapshot, E, Context], Decision],
+    *,
+    outcomes: Iterable[Code],
+    to: Iterable[AccountState | FlowState] = (),
+    effects: Iterable[type[Effect]] = (),
+) -> Row[E]:
+    """A row; typed so that a rule for another event is a mypy error."""
+    return Row(state, event, rule, frozenset(to), frozenset(outcomes), frozenset(effects))
+
+
+def _table(*rows: Row[Any]) -> dict[tuple[State, type], Row[Any]]:
+    """The rows by (state, event type); a key given twice is a programming error."""
+    table: dict[tuple[State, type], Row[Any]] = {}
+    for row in rows:
+        key = (row.state, row.event)
+        if key in table:
+            raise ValueError(f"two rows for {row.state} on {row.event.__name__}")
+        table[key] = row
+    return table
+
+
 def step(snapshot: Snapshot, event: Event, ctx: Context) -> Decision:
     """Apply one event: expire what time has expired, then the table's rule."""
     snapshot, early = expire(snapshot, ctx.now)
-    state = dispatch_state(snapshot, event)
-    rule = TRANSITIONS.get((state, type(event)))
-    if rule is None:
-        raise IllegalTransition(f"no rule for {state} on {type(event).__name__}")
-    decision = rule(snapshot, event, ctx)
+    decision = row_for(snapshot, event).rule(snapshot, event, ctx)
     if not early.effects:
         return decision
     by_id = {f.id: f for f in (*early.flows, *decision.flows)}
     return replace(decision, flows=tuple(by_id.values()), effects=early.effects + decision.effects)
+
+
+def row_for(snapshot: Snapshot, event: Event) -> Row[Any]:
+    """The row that decides `event` on `snapshot` (already expired)."""
+    state = dispatch_state(snapshot, event)
+    row = TRANSITIONS.get((state, type(event)))
+    if row is None:
+        raise IllegalTransition(f"no rule for {state} on {type(event).__name__}")
+    return row
 
 
 def dispatch_state(snapshot: Snapshot, event: Event) -> State:
@@ -93,51 +156,228 @@ def dispatch_state(snapshot: Snapshot, event: Event) -> State:
     return snapshot.flow.state if snapshot.flow else None
 
 
-_SECRET_EVENTS = (CodeSubmitted, NewPasswordSubmitted)
-
-TRANSITIONS: dict[tuple[State, type], Rule] = {
-    # account machine: login
-    (A.ACTIVE, PasswordChecked): login_active,
-    (A.LOCKED, PasswordChecked): login_locked,
-    (A.DISABLED, PasswordChecked): login_disabled,
-    # account machine: steps 2-3 (unlock, forgot)
-    (A.ACTIVE, IdentityChecked): identity,
-    (A.LOCKED, IdentityChecked): identity,
-    (A.DISABLED, IdentityChecked): identity,
-    # account machine: support staff
-    (A.ACTIVE, UnlockedBySupport): unlocked_by_support,
-    (A.LOCKED, UnlockedBySupport): unlocked_by_support,
-    (A.DISABLED, UnlockedBySupport): refuse("account_disabled"),
-    (A.ACTIVE, DisabledBySupport): disabled_by_support,
-    (A.LOCKED, DisabledBySupport): disabled_by_support,
-    (A.DISABLED, DisabledBySupport): noop("already_disabled"),
-    (A.ACTIVE, EnabledBySupport): noop("already_enabled"),
-    (A.LOCKED, EnabledBySupport): noop("already_enabled"),
-    (A.DISABLED, EnabledBySupport): enabled_by_support,
-    **{(state, ChannelsChanged): channels_changed for state in A},
-    # flow machine: step 3 as its own command, and the resend
-    (F.CHOOSE_CHANNEL, ChannelChosen): channel_chosen,
-    (F.CODE_SENT, ChannelChosen): channel_chosen,
-    (F.VERIFIED, ChannelChosen): channel_chosen,
-    (F.EXPIRED, ChannelChosen): refuse("flow_expired"),
-    (F.COMPLETED, ChannelChosen): refuse("no_open_flow"),
-    (F.CANCELLED, ChannelChosen): refuse("no_open_flow"),
-    (F.SUPERSEDED, ChannelChosen): refuse("no_open_flow"),
-    (None, ChannelChosen): refuse("no_open_flow"),
-    # flow machine: step 4-5 (the secret, then the new password)
-    (F.CODE_SENT, CodeSubmitted): code_submitted,
-    (F.VERIFIED, CodeSubmitted): code_submitted,
-    (F.CODE_SENT, NewPasswordSubmitted): new_password,
-    (F.VERIFIED, NewPasswordSubmitted): new_password,
-    **{(F.COMPLETED, e): used_or_invalid for e in _SECRET_EVENTS},
+TRANSITIONS: dict[tuple[State, type], Row[Any]] = _table(
+    # --- account machine: login -------------------------------------------------
+    on(
+        A.ACTIVE,
+        PasswordChecked,
+        login_active,
+        to={A.LOCKED, F.VERIFIED, F.CANCELLED},
+        outcomes={C.LOGGED_IN, C.TEMPORARY_PASSWORD_ACCEPTED, C.AUTH_FAILED, C.ACCOUNT_LOCKED},
+        effects={Audit, SendEmail},
+    ),
+    on(
+        A.LOCKED,
+        PasswordChecked,
+        login_locked,
+        to={F.VERIFIED, F.CANCELLED},
+        outcomes={C.TEMPORARY_PASSWORD_ACCEPTED, C.ACCOUNT_LOCKED, C.RATE_LIMITED},
+        effects={Audit},
+    ),
+    on(
+        A.DISABLED,
+        PasswordChecked,
+        login_disabled,
+        outcomes={C.AUTH_FAILED, C.ACCOUNT_LOCKED, C.ACCOUNT_DISABLED, C.RATE_LIMITED},
+        effects={Audit},
+    ),
+    # --- account machine: steps 2-3 (unlock, forgot) -------------------------------
+    on(
+        A.ACTIVE,
+        IdentityChecked,
+        identity_active,
+        to={F.CHOOSE_CHANNEL, F.CODE_SENT, F.SUPERSEDED},
+        outcomes={
+            C.RATE_LIMITED,
+            C.IDENTITY_MISMATCH,
+            C.ACCOUNT_NOT_LOCKED,
+            C.NO_CHANNEL,
+            C.CHANNEL_UNAVAILABLE,
+            C.CHOOSE_CHANNEL,
+            C.CODE_SENT,
+        },
+        effects={Audit, SendSms, SendEmail},
+    ),
+    on(
+        A.LOCKED,
+        IdentityChecked,
+        identity_locked,
+        to={F.CHOOSE_CHANNEL, F.CODE_SENT, F.SUPERSEDED},
+        outcomes={
+            C.RATE_LIMITED,
+            C.IDENTITY_MISMATCH,
+            C.NO_CHANNEL,
+            C.CHANNEL_UNAVAILABLE,
+            C.CHOOSE_CHANNEL,
+            C.CODE_SENT,
+        },
+        effects={Audit, SendSms, SendEmail},
+    ),
+    on(
+        A.DISABLED,
+        IdentityChecked,
+        identity_disabled,
+        outcomes={C.RATE_LIMITED, C.IDENTITY_MISMATCH, C.ACCOUNT_DISABLED},
+        effects={Audit},
+    ),
+    # --- account machine: support staff ----------------------------------------------
+    on(
+        A.ACTIVE,
+        UnlockedBySupport,
+        unlock_not_locked,
+        to={F.CODE_SENT, F.SUPERSEDED},
+        outcomes={C.NOT_LOCKED, C.CHANNEL_UNAVAILABLE, C.RATE_LIMITED},
+        effects={Audit, SendSms, SendEmail},
+    ),
+    on(
+        A.LOCKED,
+        UnlockedBySupport,
+        unlocked_by_support,
+        to={A.ACTIVE, F.CODE_SENT, F.SUPERSEDED},
+        outcomes={C.UNLOCKED, C.CHANNEL_UNAVAILABLE, C.RATE_LIMITED},
+        effects={Audit, SendSms, SendEmail},
+    ),
+    on(A.DISABLED, UnlockedBySupport, refuse(C.ACCOUNT_DISABLED), outcomes={C.ACCOUNT_DISABLED}),
+    on(
+        A.ACTIVE,
+        DisabledBySupport,
+        disabled_by_support,
+        to={A.DISABLED, F.CANCELLED},
+        outcomes={C.DISABLED},
+        effects={Audit},
+    ),
+    on(
+        A.LOCKED,
+        DisabledBySupport,
+        disabled_by_support,
+        to={A.DISABLED, F.CANCELLED},
+        outcomes={C.DISABLED},
+        effects={Audit},
+    ),
+    on(A.DISABLED, DisabledBySupport, noop(C.ALREADY_DISABLED), outcomes={C.ALREADY_DISABLED}),
+    on(A.ACTIVE, EnabledBySupport, noop(C.ALREADY_ENABLED), outcomes={C.ALREADY_ENABLED}),
+    on(A.LOCKED, EnabledBySupport, noop(C.ALREADY_ENABLED), outcomes={C.ALREADY_ENABLED}),
+    on(
+        A.DISABLED,
+        EnabledBySupport,
+        enabled_by_support,
+        to={A.ACTIVE},
+        outcomes={C.ENABLED},
+        effects={Audit},
+    ),
+    on(
+        A.ACTIVE,
+        ChannelsChanged,
+        channels_changed,
+        to={F.CANCELLED},
+        outcomes={C.CHANNELS_CHANGED, C.UNCHANGED},
+        effects={Audit, SendEmail},
+    ),
+    on(
+        A.LOCKED,
+        ChannelsChanged,
+        channels_changed,
+        to={F.CANCELLED},
+        outcomes={C.CHANNELS_CHANGED, C.UNCHANGED},
+        effects={Audit, SendEmail},
+    ),
+    # a disabled account has no open flow to cancel
+    on(
+        A.DISABLED,
+        ChannelsChanged,
+        channels_changed,
+        outcomes={C.CHANNELS_CHANGED, C.UNCHANGED},
+        effects={Audit, SendEmail},
+    ),
+    # --- flow machine: step 3 as its own command, and the resend ---------------------
+    on(
+        F.CHOOSE_CHANNEL,
+        ChannelChosen,
+        channel_chosen,
+        to={F.CODE_SENT},
+        outcomes={C.CODE_SENT, C.CHANNEL_UNAVAILABLE, C.RATE_LIMITED},
+        effects={Audit, SendSms, SendEmail},
+    ),
+    on(
+        F.CODE_SENT,
+        ChannelChosen,
+        channel_chosen,
+        outcomes={C.CODE_SENT, C.CHANNEL_UNAVAILABLE, C.RATE_LIMITED},
+        effects={Audit, SendSms, SendEmail},
+    ),
+    on(
+        F.VERIFIED,
+        ChannelChosen,
+        channel_chosen,
+        to={F.CODE_SENT},
+        outcomes={C.CODE_SENT, C.CHANNEL_UNAVAILABLE, C.RATE_LIMITED},
+        effects={Audit, SendSms, SendEmail},
+    ),
+    on(F.EXPIRED, ChannelChosen, refuse(C.FLOW_EXPIRED), outcomes={C.FLOW_EXPIRED}),
+    on(F.COMPLETED, ChannelChosen, refuse(C.NO_OPEN_FLOW), outcomes={C.NO_OPEN_FLOW}),
+    on(F.CANCELLED, ChannelChosen, refuse(C.NO_OPEN_FLOW), outcomes={C.NO_OPEN_FLOW}),
+    on(F.SUPERSEDED, ChannelChosen, refuse(C.NO_OPEN_FLOW), outcomes={C.NO_OPEN_FLOW}),
+    on(None, ChannelChosen, refuse(C.NO_OPEN_FLOW), outcomes={C.NO_OPEN_FLOW}),
+    # --- flow machine: steps 4-5 (the secret, then the new password) -----------------
+    on(
+        F.CODE_SENT,
+        CodeSubmitted,
+        code_submitted,
+        to={F.VERIFIED, F.CANCELLED},
+        outcomes={C.CODE_VERIFIED, C.CODE_INVALID},
+        effects={Audit},
+    ),
+    on(
+        F.VERIFIED,
+        CodeSubmitted,
+        code_submitted_again,
+        to={F.CANCELLED},
+        outcomes={C.CODE_VERIFIED, C.CODE_INVALID},
+        effects={Audit},
+    ),
+    on(
+        F.CODE_SENT,
+        NewPasswordSubmitted,
+        new_password,
+        to={A.ACTIVE, F.COMPLETED, F.CANCELLED},
+        outcomes={C.PASSWORD_CHANGED, C.CODE_INVALID},
+        effects={Audit, SendEmail},
+    ),
+    on(
+        F.VERIFIED,
+        NewPasswordSubmitted,
+        new_password,
+        to={A.ACTIVE, F.COMPLETED, F.CANCELLED},
+        outcomes={C.PASSWORD_CHANGED, C.CODE_INVALID},
+        effects={Audit, SendEmail},
+    ),
     # why a closed flow's secret fails is told only to that secret
-    **{(s, e): closed_secret for s in (F.EXPIRED, F.CANCELLED) for e in _SECRET_EVENTS},
-    **{
-        (s, e): refuse("code_invalid")
-        for s in (F.CHOOSE_CHANNEL, F.SUPERSEDED, None)
-        for e in _SECRET_EVENTS
-    },
-    # a disabled account's flow goes nowhere (said only to its own secret)
-    (A.DISABLED, ChannelChosen): refuse("account_disabled"),
-    **{(A.DISABLED, e): closed_secret for e in _SECRET_EVENTS},
-}
+    on(F.COMPLETED, CodeSubmitted, used_or_invalid, outcomes={C.CODE_USED, C.CODE_INVALID}),
+    on(F.COMPLETED, NewPasswordSubmitted, used_or_invalid, outcomes={C.CODE_USED, C.CODE_INVALID}),
+    on(F.EXPIRED, CodeSubmitted, expired_secret, outcomes={C.CODE_EXPIRED, C.CODE_INVALID}),
+    on(F.EXPIRED, NewPasswordSubmitted, expired_secret, outcomes={C.CODE_EXPIRED, C.CODE_INVALID}),
+    on(
+        F.CANCELLED, CodeSubmitted, cancelled_secret, outcomes={C.TOO_MANY_ATTEMPTS, C.CODE_INVALID}
+    ),
+    on(
+        F.CANCELLED,
+        NewPasswordSubmitted,
+        cancelled_secret,
+        outcomes={C.TOO_MANY_ATTEMPTS, C.CODE_INVALID},
+    ),
+    on(F.CHOOSE_CHANNEL, CodeSubmitted, refuse(C.CODE_INVALID), outcomes={C.CODE_INVALID}),
+    on(F.CHOOSE_CHANNEL, NewPasswordSubmitted, refuse(C.CODE_INVALID), outcomes={C.CODE_INVALID}),
+    on(F.SUPERSEDED, CodeSubmitted, refuse(C.CODE_INVALID), outcomes={C.CODE_INVALID}),
+    on(F.SUPERSEDED, NewPasswordSubmitted, refuse(C.CODE_INVALID), outcomes={C.CODE_INVALID}),
+    on(None, CodeSubmitted, refuse(C.CODE_INVALID), outcomes={C.CODE_INVALID}),
+    on(None, NewPasswordSubmitted, refuse(C.CODE_INVALID), outcomes={C.CODE_INVALID}),
+    # --- a disabled account's flow goes nowhere (said only to its own secret) ---------
+    on(A.DISABLED, ChannelChosen, refuse(C.ACCOUNT_DISABLED), outcomes={C.ACCOUNT_DISABLED}),
+    on(A.DISABLED, CodeSubmitted, disabled_secret, outcomes={C.ACCOUNT_DISABLED, C.CODE_INVALID}),
+    on(
+        A.DISABLED,
+        NewPasswordSubmitted,
+        disabled_secret,
+        outcomes={C.ACCOUNT_DISABLED, C.CODE_INVALID},
+    ),
+)

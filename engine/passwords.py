@@ -13,6 +13,7 @@ import unicodedata
 from datetime import date
 
 from engine.errors import SesameError
+from engine.outcomes import Code
 from engine.policy import Argon2Params
 
 MAX_PASSWORD_LENGTH = 128
@@ -129,12 +130,12 @@ def check_new_password(
 ) -> None:
     """Refuse a mismatched confirmation, then a weak password (exit 9 either way)."""
     if new != confirmation:
-        raise SesameError("password_mismatch")
+        raise SesameError(Code.PASSWORD_MISMATCH)
     reasons = weak_password_reasons(
         new, min_length=min_length, nir=nir, birth_date=birth_date, email=email
     )
     if reasons:
         raise SesameError(
-            "weak_password",
+            Code.WEAK_PASSWORD,
             params={"reasons": tuple(reasons), "min_length": min_length},
         )

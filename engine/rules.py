@@ -1,4 +1,5 @@
-"""The rules of the transition table: one function per (state, event) row.
+"""The rules of the transition table: one function per (state, event) row,
+or per group of rows whose declarations (`engine.machine`) are the same.
 
 Each takes the snapshot, the event and the context, and returns a Decision:
 the new account, the flows it wrote, the effects (audit events, messages)
@@ -12,7 +13,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from engine import backoff, messages
 from engine.effective import effective_account, effective_state
@@ -36,6 +36,7 @@ from engine.events import (
     UnlockedBySupport,
 )
 from engine.model import Account, AccountState, Channel, Flow, FlowKind, FlowState
+from engine.outcomes import Code
 from engine.passwords import digests_equal, secret_digest
 from engine.policy import Policy
 
@@ -52,8 +53,16 @@ class Context:
     lang: str
 
 
-Rule = Callable[[Snapshot, Any, Context], Decision]
 State = AccountState | FlowState | None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Flows written and effects of a step that is not a whole decision (expiry,
+    cancelling the open flow): the rule that uses them gives the outcome."""
+
+    flows: tuple[Flow, ...] = ()
+    effects: tuple[Effect, ...] = ()
 
 
 def usable_channels(account: Account) -> tuple[Channel, ...]:
@@ -66,7 +75,7 @@ def usable_channels(account: Account) -> tuple[Channel, ...]:
     return tuple(channels)
 
 
-def expire(snapshot: Snapshot, now: datetime) -> tuple[Snapshot, Decision]:
+def expire(snapshot: Snapshot, now: datetime) -> tuple[Snapshot, Changes]:
     """Time-based transitions that happen before any event is looked at."""
     account, flow = snapshot.account, snapshot.flow
     effects: list[Effect] = []
@@ -79,12 +88,12 @@ def expire(snapshot: Snapshot, now: datetime) -> tuple[Snapshot, Decision]:
         flow = replace(flow, state=F.EXPIRED)
         flows.append(flow)
     snapshot = replace(snapshot, account=account, flow=flow)
-    return snapshot, Decision(account, tuple(flows), tuple(effects), Outcome("", True))
+    return snapshot, Changes(tuple(flows), tuple(effects))
 
 
 def _decide(
     snap: Snapshot,
-    code: str,
+    code: Code,
     ok: bool,
     *effects: Effect,
     account: Account | None = None,
@@ -100,10 +109,10 @@ def _decide(
     )
 
 
-def refuse(code: str) -> Rule:
-    """A rule that refuses without changing anything."""
+def refuse(code: Code) -> Callable[[Snapshot, object, Context], Decision]:
+    """A rule, for any event, that refuses without changing anything."""
 
-    def rule(snap: Snapshot, event: Any, ctx: Context) -> Decision:
+    def rule(snap: Snapshot, event: object, ctx: Context) -> Decision:
         return _decide(snap, code, False)
 
     rule.__name__ = f"refuse_{code}"
@@ -118,7 +127,7 @@ def login_active(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decision:
     if ev.matched:
         logged_in = replace(account, failed_attempts=0, last_login_at=ctx.now)
         audit = Audit("login_succeeded", A.ACTIVE, A.ACTIVE)
-        return _decide(snap, "logged_in", True, audit, account=logged_in)
+        return _decide(snap, Code.LOGGED_IN, True, audit, account=logged_in)
     flow = _open_sms_flow(snap)
     if flow and digests_equal(flow.secret_digest, ev.typed_digest):
         return _temporary_password_accepted(snap, ctx)
@@ -149,8 +158,8 @@ def login_disabled(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decisio
     if not ev.matched and snap.account.failed_attempts < ctx.policy.max_failed_attempts:
         return _login_failed(snap, ctx)
     refused = _refused_while_locked(snap, ctx)
-    if ev.matched and refused.outcome.code == "account_locked":
-        return replace(refused, outcome=Outcome("account_disabled", False))
+    if ev.matched and refused.outcome.code is Code.ACCOUNT_LOCKED:
+        return replace(refused, outcome=Outcome(Code.ACCOUNT_DISABLED, False))
     return refused
 
 
@@ -163,16 +172,16 @@ def _login_failed(snap: Snapshot, ctx: Context) -> Decision:
     failed = Audit("login_failed", state, state, {"failed_attempts": str(failures)})
     counted = replace(account, failed_attempts=failures)
     if failures < policy.max_failed_attempts:
-        return _decide(snap, "auth_failed", False, failed, account=counted)
+        return _decide(snap, Code.AUTH_FAILED, False, failed, account=counted)
     if state is A.DISABLED:
-        return _decide(snap, "account_locked", False, failed, account=counted)
+        return _decide(snap, Code.ACCOUNT_LOCKED, False, failed, account=counted)
     locked_until = ctx.now + timedelta(seconds=policy.lock_seconds) if policy.lock_seconds else None
     locked = replace(counted, state=A.LOCKED, locked_at=ctx.now, locked_until=locked_until)
     effects: list[Effect] = [failed, Audit("account_locked", A.ACTIVE, A.LOCKED)]
     if policy.notify_on_lock and account.email:
         params: dict[str, object] = {"max_failed_attempts": policy.max_failed_attempts}
         effects.append(_notification(account.email, "email.locked", params, ctx))
-    return _decide(snap, "account_locked", False, *effects, account=locked)
+    return _decide(snap, Code.ACCOUNT_LOCKED, False, *effects, account=locked)
 
 
 def _refused_while_locked(snap: Snapshot, ctx: Context) -> Decision:
@@ -182,8 +191,8 @@ def _refused_while_locked(snap: Snapshot, ctx: Context) -> Decision:
     refusals = sorted(t for t in snap.recent_refused_logins if t > now - DAY)
     if len(refusals) >= ctx.policy.max_refused_logins:
         retry_after = _seconds_until(refusals[0] + DAY, now)
-        return _decide(snap, "rate_limited", False, retry_after=retry_after)
-    return _decide(snap, "account_locked", False, Audit("login_refused", state, state))
+        return _decide(snap, Code.RATE_LIMITED, False, retry_after=retry_after)
+    return _decide(snap, Code.ACCOUNT_LOCKED, False, Audit("login_refused", state, state))
 
 
 def _also_a_code_attempt(refused: Decision, snap: Snapshot, flow: Flow, ctx: Context) -> Decision:
@@ -197,7 +206,7 @@ def _temporary_password_accepted(snap: Snapshot, ctx: Context) -> Decision:
     assert flow is not None
     verified = replace(flow, state=F.VERIFIED)
     audit = Audit("code_verified", flow.state, F.VERIFIED, {"via": "login"}, flow_id=flow.id)
-    return _decide(snap, "temporary_password_accepted", True, audit, flows=(verified,))
+    return _decide(snap, Code.TEMPORARY_PASSWORD_ACCEPTED, True, audit, flows=(verified,))
 
 
 def _open_sms_flow(snap: Snapshot) -> Flow | None:
@@ -210,30 +219,54 @@ def _open_sms_flow(snap: Snapshot) -> Flow | None:
 # --- unlock / forgot: identity, then channel -----------------------------------
 
 
-def identity(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
-    account, now = snap.account, ctx.now
-    wait = backoff.retry_after(_identity_failures(snap), now, backoff.Backoff.of(ctx.policy))
+def identity_active(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
+    """`forgot` starts a flow; `unlock` is refused: there is no lock to lift."""
+    refused = _identity_refused(snap, ev, ctx)
+    if refused is not None:
+        return refused
+    if ev.kind is FlowKind.UNLOCK:
+        return _decide(snap, Code.ACCOUNT_NOT_LOCKED, False)
+    return _start_recovery(snap, ev, ctx)
+
+
+def identity_locked(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
+    """`unlock` and `forgot` alike start a flow."""
+    return _identity_refused(snap, ev, ctx) or _start_recovery(snap, ev, ctx)
+
+
+def identity_disabled(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
+    """Said only once the identity is proven, like any other refusal."""
+    refused = _identity_refused(snap, ev, ctx)
+    return refused or _decide(snap, Code.ACCOUNT_DISABLED, False)
+
+
+def _identity_refused(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision | None:
+    """The back-off, then the date of birth: checked first in every state."""
+    account = snap.account
+    wait = backoff.retry_after(_identity_failures(snap), ctx.now, backoff.Backoff.of(ctx.policy))
     if wait is not None:
-        return _decide(snap, "rate_limited", False, retry_after=wait)
+        return _decide(snap, Code.RATE_LIMITED, False, retry_after=wait)
     if not ev.birth_date_matches:
         audit = Audit("identity_failed", account.state, account.state, {"kind": ev.kind})
-        return _decide(snap, "identity_mismatch", False, audit)
-    if account.state is A.DISABLED:
-        return _decide(snap, "account_disabled", False)
-    if ev.kind is FlowKind.UNLOCK and account.state is not A.LOCKED:
-        return _decide(snap, "account_not_locked", False)
+        return _decide(snap, Code.IDENTITY_MISMATCH, False, audit)
+    return None
+
+
+def _start_recovery(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
+    """A new flow on the account's channels, its secret sent when the channel is known."""
+    account = snap.account
     channels = usable_channels(account)
     if not channels:
-        return _decide(snap, "no_channel", False)
+        return _decide(snap, Code.NO_CHANNEL, False)
     if ev.channel is not None and ev.channel not in channels:
-        return _decide(snap, "channel_unavailable", False)
+        return _decide(snap, Code.CHANNEL_UNAVAILABLE, False)
     chosen = ev.channel or (channels[0] if len(channels) == 1 else None)
     if chosen is not None:
         retry_after = _send_limit(snap, ctx)
         if retry_after is not None:
-            return _decide(snap, "rate_limited", False, retry_after=retry_after)
+            return _decide(snap, Code.RATE_LIMITED, False, retry_after=retry_after)
     started = start_flow(snap, ev.kind, chosen, ev.fresh, ctx)
-    auto = ev.channel is None and started.outcome.code == "code_sent"
+    auto = ev.channel is None and started.outcome.code is Code.CODE_SENT
     return replace(started, outcome=replace(started.outcome, auto_channel=auto))
 
 
@@ -269,21 +302,21 @@ def start_flow(
     effects.append(Audit("flow_started", None, F.CHOOSE_CHANNEL, {"kind": kind}, flow_id=flow.id))
     if chosen is None:
         flows.append(flow)
-        return _decide(snap, "choose_channel", True, *effects, flows=tuple(flows))
+        return _decide(snap, Code.CHOOSE_CHANNEL, True, *effects, flows=tuple(flows))
     sent = _send(account, flow, chosen, fresh, ctx)
-    return _decide(snap, "code_sent", True, *effects, *sent.effects, flows=(*flows, *sent.flows))
+    return _decide(snap, Code.CODE_SENT, True, *effects, *sent.effects, flows=(*flows, *sent.flows))
 
 
 def channel_chosen(snap: Snapshot, ev: ChannelChosen, ctx: Context) -> Decision:
     flow = snap.flow
     assert flow is not None
     if ev.channel not in usable_channels(snap.account):
-        return _decide(snap, "channel_unavailable", False)
+        return _decide(snap, Code.CHANNEL_UNAVAILABLE, False)
     retry_after = _send_limit(snap, ctx)
     if retry_after is not None:
-        return _decide(snap, "rate_limited", False, retry_after=retry_after)
+        return _decide(snap, Code.RATE_LIMITED, False, retry_after=retry_after)
     sent = _send(snap.account, flow, ev.channel, ev.fresh, ctx)
-    return replace(sent, outcome=Outcome("code_sent", True))
+    return replace(sent, outcome=Outcome(Code.CODE_SENT, True))
 
 
 def _send(
@@ -338,7 +371,7 @@ def _send(
         expires_at=ctx.now + timedelta(seconds=ttl),
     )
     audit = Audit("code_sent", flow.state, F.CODE_SENT, {"channel": channel}, flow_id=flow.id)
-    return Decision(account, (sent,), (audit, message), Outcome("code_sent", True))
+    return Decision(account, (sent,), (audit, message), Outcome(Code.CODE_SENT, True))
 
 
 def _send_limit(snap: Snapshot, ctx: Context) -> int | None:
@@ -357,25 +390,42 @@ def _send_limit(snap: Snapshot, ctx: Context) -> int | None:
 
 
 def code_submitted(snap: Snapshot, ev: CodeSubmitted, ctx: Context) -> Decision:
+    """The right secret verifies the flow; a wrong one counts against it."""
     flow = snap.flow
     assert flow is not None
-    if flow.channel is not ev.channel:
-        return _decide(snap, "code_invalid", False)
-    if not digests_equal(flow.secret_digest, ev.typed_digest):
-        return _count_code_attempt(snap, flow, ctx)
-    if flow.state is F.VERIFIED:
-        return _decide(snap, "code_verified", True)
+    wrong = _wrong_secret(snap, flow, ev.channel, ev.typed_digest, ctx)
+    if wrong is not None:
+        return wrong
     verified = replace(flow, state=F.VERIFIED)
     audit = Audit("code_verified", flow.state, F.VERIFIED, {"via": ev.channel}, flow_id=flow.id)
-    return _decide(snap, "code_verified", True, audit, flows=(verified,))
+    return _decide(snap, Code.CODE_VERIFIED, True, audit, flows=(verified,))
+
+
+def code_submitted_again(snap: Snapshot, ev: CodeSubmitted, ctx: Context) -> Decision:
+    """A verified flow's secret typed again: verified still, nothing written."""
+    flow = snap.flow
+    assert flow is not None
+    wrong = _wrong_secret(snap, flow, ev.channel, ev.typed_digest, ctx)
+    return wrong or _decide(snap, Code.CODE_VERIFIED, True)
+
+
+def _wrong_secret(
+    snap: Snapshot, flow: Flow, channel: Channel, typed_digest: str, ctx: Context
+) -> Decision | None:
+    """The refusal of a secret that is not the open flow's (None: it is)."""
+    if flow.channel is not channel:
+        return _decide(snap, Code.CODE_INVALID, False)
+    if not digests_equal(flow.secret_digest, typed_digest):
+        return _count_code_attempt(snap, flow, ctx)
+    return None
 
 
 def new_password(snap: Snapshot, ev: NewPasswordSubmitted, ctx: Context) -> Decision:
     flow, account, policy = snap.flow, snap.account, ctx.policy
     assert flow is not None
-    checked = code_submitted(snap, CodeSubmitted(ev.channel, ev.typed_digest), ctx)
-    if not checked.outcome.ok:
-        return checked
+    wrong = _wrong_secret(snap, flow, ev.channel, ev.typed_digest, ctx)
+    if wrong is not None:
+        return wrong
     completed = replace(flow, state=F.COMPLETED)
     changed = replace(
         account,
@@ -401,7 +451,7 @@ def new_password(snap: Snapshot, ev: NewPasswordSubmitted, ctx: Context) -> Deci
         effects.append(Audit("account_unlocked", A.LOCKED, A.ACTIVE, flow_id=flow.id))
     if policy.notify_on_password_change and account.email:
         effects.append(_notification(account.email, "email.password_changed", {}, ctx))
-    return _decide(snap, "password_changed", True, *effects, account=changed, flows=(completed,))
+    return _decide(snap, Code.PASSWORD_CHANGED, True, *effects, account=changed, flows=(completed,))
 
 
 def _count_code_attempt(snap: Snapshot, flow: Flow, ctx: Context) -> Decision:
@@ -415,7 +465,7 @@ def _count_code_attempt(snap: Snapshot, flow: Flow, ctx: Context) -> Decision:
             {"attempts": str(attempts)},
             flow.id,
         )
-        return _decide(snap, "code_invalid", False, audit, flows=(counted,))
+        return _decide(snap, Code.CODE_INVALID, False, audit, flows=(counted,))
     cancelled = replace(flow, state=F.CANCELLED, code_attempts=attempts)
     audit = Audit(
         "flow_cancelled",
@@ -426,25 +476,48 @@ def _count_code_attempt(snap: Snapshot, flow: Flow, ctx: Context) -> Decision:
     )
     # The same answer as any wrong code: `too_many_attempts` is told only to the
     # right code (see `closed_secret`), or it would show that a flow exists.
-    return _decide(snap, "code_invalid", False, audit, flows=(cancelled,))
+    return _decide(snap, Code.CODE_INVALID, False, audit, flows=(cancelled,))
 
 
-def closed_secret(
+# A closed flow (expired, cancelled, or a disabled account's): why it no longer
+# works is said only to its own secret; any other secret is `code_invalid`, as
+# for an identifier without a flow.
+
+
+def expired_secret(
     snap: Snapshot, ev: CodeSubmitted | NewPasswordSubmitted, ctx: Context
 ) -> Decision:
-    """An expired, cancelled or disabled account's flow: why it no longer works
-    is said only to its own secret; any other secret is `code_invalid`, as for
-    an identifier without a flow."""
+    """An expired flow's own secret is `code_expired`."""
+    if not _own_secret(snap, ev.typed_digest):
+        return _decide(snap, Code.CODE_INVALID, False)
+    return _decide(snap, Code.CODE_EXPIRED, False)
+
+
+def cancelled_secret(
+    snap: Snapshot, ev: CodeSubmitted | NewPasswordSubmitted, ctx: Context
+) -> Decision:
+    """A flow cancelled by too many wrong secrets says so to its own; one cancelled
+    for another reason (superseded channels, a disabled account) is `code_invalid`."""
     flow = snap.flow
-    if flow is None or not digests_equal(flow.secret_digest, ev.typed_digest):
-        return _decide(snap, "code_invalid", False)
-    if snap.account.state is A.DISABLED:
-        return _decide(snap, "account_disabled", False)
-    if flow.state is F.EXPIRED:
-        return _decide(snap, "code_expired", False)
-    if flow.state is F.CANCELLED and flow.code_attempts >= ctx.policy.max_code_attempts:
-        return _decide(snap, "too_many_attempts", False)
-    return _decide(snap, "code_invalid", False)
+    assert flow is not None
+    spent = flow.code_attempts >= ctx.policy.max_code_attempts
+    if spent and _own_secret(snap, ev.typed_digest):
+        return _decide(snap, Code.TOO_MANY_ATTEMPTS, False)
+    return _decide(snap, Code.CODE_INVALID, False)
+
+
+def disabled_secret(
+    snap: Snapshot, ev: CodeSubmitted | NewPasswordSubmitted, ctx: Context
+) -> Decision:
+    """A disabled account's flow says `account_disabled` to its own secret."""
+    if not _own_secret(snap, ev.typed_digest):
+        return _decide(snap, Code.CODE_INVALID, False)
+    return _decide(snap, Code.ACCOUNT_DISABLED, False)
+
+
+def _own_secret(snap: Snapshot, typed_digest: str) -> bool:
+    flow = snap.flow
+    return flow is not None and digests_equal(flow.secret_digest, typed_digest)
 
 
 def used_or_invalid(
@@ -454,39 +527,49 @@ def used_or_invalid(
     flow = snap.flow
     assert flow is not None
     used = digests_equal(flow.secret_digest, ev.typed_digest)
-    return _decide(snap, "code_used" if used else "code_invalid", False)
+    return _decide(snap, Code.CODE_USED if used else Code.CODE_INVALID, False)
 
 
 # --- support staff ---------------------------------------------------------------
 
 
 def unlocked_by_support(snap: Snapshot, ev: UnlockedBySupport, ctx: Context) -> Decision:
-    """Clear the lock and the failures; optionally send a reset exactly as self-service would."""
+    """Lift the lock; optionally send a reset exactly as self-service would."""
+    detail = {"reason": ev.reason, "by": "support"}
+    lifted = Audit("account_unlocked", A.LOCKED, A.ACTIVE, detail)
+    return _support_unlock(snap, ev, ctx, Code.UNLOCKED, (lifted,))
+
+
+def unlock_not_locked(snap: Snapshot, ev: UnlockedBySupport, ctx: Context) -> Decision:
+    """No lock to lift: clear the failures all the same (and send a reset if asked)."""
+    detail = {"reason": ev.reason, "by": "support"}
+    cleared = Audit("failures_cleared", A.ACTIVE, A.ACTIVE, detail)
+    effects = (cleared,) if snap.account.failed_attempts else ()
+    return _support_unlock(snap, ev, ctx, Code.NOT_LOCKED, effects)
+
+
+def _support_unlock(
+    snap: Snapshot, ev: UnlockedBySupport, ctx: Context, code: Code, audits: tuple[Audit, ...]
+) -> Decision:
+    """Clear the lock, the failures and the identity back-off; then the reset, if asked."""
     account = snap.account
     if ev.send_reset is not None:
         if ev.send_reset not in usable_channels(account):
-            return _decide(snap, "channel_unavailable", False)
+            return _decide(snap, Code.CHANNEL_UNAVAILABLE, False)
         retry_after = _send_limit(snap, ctx)
         if retry_after is not None:
-            return _decide(snap, "rate_limited", False, retry_after=retry_after)
-    was_locked = account.state is A.LOCKED
+            return _decide(snap, Code.RATE_LIMITED, False, retry_after=retry_after)
     unlocked = replace(
         account, state=A.ACTIVE, failed_attempts=0, locked_at=None, locked_until=None
     )
     detail = {"reason": ev.reason, "by": "support"}
-    effects: list[Effect] = []
-    if was_locked:
-        effects.append(Audit("account_unlocked", A.LOCKED, A.ACTIVE, detail))
-    elif account.failed_attempts:
-        effects.append(Audit("failures_cleared", A.ACTIVE, A.ACTIVE, detail))
+    effects: list[Effect] = list(audits)
     series = backoff.current_series(_identity_failures(snap), ctx.now)
     if series:
         # The identity back-off ends too: later checks count from this event.
         cleared = {**detail, "identity_failures": str(len(series))}
         effects.append(Audit("identity_failures_cleared", A.ACTIVE, A.ACTIVE, cleared))
-    outcome = Outcome(
-        "unlocked" if was_locked else "not_locked", True, identity_failures_cleared=len(series)
-    )
+    outcome = Outcome(code, True, identity_failures_cleared=len(series))
     if ev.send_reset is None:
         return Decision(unlocked, (), tuple(effects), outcome)
     started = start_flow(
@@ -502,7 +585,7 @@ def disabled_by_support(snap: Snapshot, ev: DisabledBySupport, ctx: Context) -> 
     cancelled = _cancel_open_flow(snap, "account_disabled")
     return _decide(
         snap,
-        "disabled",
+        Code.DISABLED,
         True,
         audit,
         *cancelled.effects,
@@ -516,7 +599,7 @@ def enabled_by_support(snap: Snapshot, ev: EnabledBySupport, ctx: Context) -> De
         snap.account, state=A.ACTIVE, failed_attempts=0, locked_at=None, locked_until=None
     )
     audit = Audit("account_enabled", A.DISABLED, A.ACTIVE, {"reason": ev.reason})
-    return _decide(snap, "enabled", True, audit, account=enabled)
+    return _decide(snap, Code.ENABLED, True, audit, account=enabled)
 
 
 def channels_changed(snap: Snapshot, ev: ChannelsChanged, ctx: Context) -> Decision:
@@ -528,7 +611,7 @@ def channels_changed(snap: Snapshot, ev: ChannelsChanged, ctx: Context) -> Decis
         if change:
             changes[name] = change
     if not changes:
-        return _decide(snap, "unchanged", True)
+        return _decide(snap, Code.UNCHANGED, True)
     changed = replace(account, email=ev.email, mobile=ev.mobile, sms_capable=ev.sms_capable)
     audit = Audit(
         "channels_changed", account.state, account.state, {"reason": ev.reason, **changes}
@@ -537,7 +620,9 @@ def channels_changed(snap: Snapshot, ev: ChannelsChanged, ctx: Context) -> Decis
     effects: list[Effect] = [audit, *cancelled.effects]
     if ctx.policy.notify_on_channel_change and account.email:
         effects.append(_notification(account.email, "email.channels_changed", {}, ctx))
-    return _decide(snap, "channels_changed", True, *effects, account=changed, flows=cancelled.flows)
+    return _decide(
+        snap, Code.CHANNELS_CHANGED, True, *effects, account=changed, flows=cancelled.flows
+    )
 
 
 def _change(old: str | None, new: str | None) -> str | None:
@@ -548,19 +633,20 @@ def _change(old: str | None, new: str | None) -> str | None:
     return "removed" if new is None else "changed"
 
 
-def _cancel_open_flow(snap: Snapshot, reason: str) -> Decision:
+def _cancel_open_flow(snap: Snapshot, reason: str) -> Changes:
     flow = snap.flow
     if flow is None or not flow.state.is_open:
-        return _decide(snap, "", True)
+        return Changes()
     cancelled = replace(flow, state=F.CANCELLED)
     audit = Audit("flow_cancelled", flow.state, F.CANCELLED, {"reason": reason}, flow.id)
-    return _decide(snap, "", True, audit, flows=(cancelled,))
+    return Changes((cancelled,), (audit,))
 
 
-def noop(code: str) -> Rule:
-    """A rule that succeeds without changing anything (an idempotent repeat)."""
+def noop(code: Code) -> Callable[[Snapshot, object, Context], Decision]:
+    """A rule, for any event, that succeeds without changing anything (an
+    idempotent repeat)."""
 
-    def rule(snap: Snapshot, event: Any, ctx: Context) -> Decision:
+    def rule(snap: Snapshot, event: object, ctx: Context) -> Decision:
         return _decide(snap, code, True)
 
     rule.__name__ = f"noop_{code}"

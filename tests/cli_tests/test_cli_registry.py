@@ -55,7 +55,7 @@ def test_every_registered_command_is_in_the_table():
 
 # The member's own procedure (and the demo, on its own throw-away home); everything
 # else acts on any account or on the installation, and `[access]` restricts it.
-MEMBER_COMMANDS = {"login", "unlock", "forgot", "send-code", "reset", "demo"}
+MEMBER_COMMANDS = {"login", "unlock", "forgot", "send-code", "reset", "spec", "demo"}
 
 
 def test_every_command_is_classified_member_or_support():

@@ -39,7 +39,7 @@ from engine.events import (
     Snapshot,
     UnlockedBySupport,
 )
-from engine.machine import TRANSITIONS, Context, dispatch_state, step
+from engine.machine import TRANSITIONS, Context, dispatch_state, row_for, step
 from engine.model import Account, AccountState, Channel, Flow, FlowKind, FlowState
 from engine.passwords import secret_digest
 from engine.policy import Policy
@@ -2164,6 +2164,47 @@ def test_every_table_entry_is_exercised() -> None:
     assert set(TRANSITIONS) - exercised == set()
 
 
+def moved_to(before: Snapshot, decision: Decision) -> set[AccountState | FlowState]:
+    """The states a decision moves records into: the account's when it changes,
+    a new flow's, and a written flow's when it changes."""
+    moved: set[AccountState | FlowState] = set()
+    if decision.account.state is not before.account.state:
+        moved.add(decision.account.state)
+    for written in decision.flows:
+        if (
+            before.flow is None
+            or before.flow.id != written.id
+            or written.state is not before.flow.state
+        ):
+            moved.add(written.state)
+    return moved
+
+
+def row_decision(
+    snapshot: Snapshot, event: Event, ctx: Context
+) -> tuple[machine.Row[object], Decision]:
+    """The row `step` uses and its rule's own decision (time-based expiry apart)."""
+    expired, _ = expire(snapshot, ctx.now)
+    row = row_for(expired, event)
+    return row, row.rule(expired, event, ctx)
+
+
+def check_declaration(snapshot: Snapshot, event: Event, ctx: Context) -> None:
+    """The decision stays inside its row: next states, outcome, effect types."""
+    row, decision = row_decision(snapshot, event, ctx)
+    expired, _ = expire(snapshot, ctx.now)
+    where = f"{row.state} on {row.event.__name__}"
+    assert decision.outcome.code in row.outcomes, (where, decision.outcome)
+    assert moved_to(expired, decision) <= row.to, (where, moved_to(expired, decision))
+    assert {type(e) for e in decision.effects} <= row.effects, (where, decision.effects)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in ALL_CASES])
+def test_every_case_stays_inside_its_row(case: Case) -> None:
+    policy = replace(Policy(), **case.policy)  # type: ignore[arg-type]
+    check_declaration(case.snapshot(), case.event, Context(NOW, policy, "fr"))
+
+
 def test_case_ids_are_unique() -> None:
     ids = [case.id for case in ALL_CASES]
     assert len(ids) == len(set(ids))
@@ -2517,6 +2558,32 @@ def starting_accounts(draw: st.DrawFn, policy: Policy) -> Account:
     )
 
 
+START_SECRET = "Start00Kq7"
+
+
+@st.composite
+def starting_flows(draw: st.DrawFn, acct: Account, policy: Policy) -> Flow | None:
+    """None (most sequences start without a flow), or a flow in any state, so
+    that every flow row is met often; an open flow only on a channel the
+    account has, and never on a disabled account (disabling cancels it)."""
+    state = draw(st.sampled_from([None, None, *FlowState]))
+    usable = [c for c in (SMS, EMAIL) if c in machine.usable_channels(acct)]
+    if state is None or (state.is_open and (acct.state is A.DISABLED or not usable)):
+        return None
+    channel = None if state is F.CHOOSE_CHANNEL else draw(st.sampled_from(usable or [SMS, EMAIL]))
+    return Flow(
+        id="flow-start",
+        account_id=acct.id,
+        kind=draw(st.sampled_from(FlowKind)),
+        state=state,
+        channel=channel,
+        secret_digest=None if channel is None else secret_digest(START_SECRET),
+        expires_at=later(seconds=draw(st.sampled_from([60, 900]))),
+        code_attempts=draw(st.integers(0, policy.max_code_attempts)),
+        created_at=ago(minutes=5),
+    )
+
+
 def build_event(spec: tuple[object, ...], current: Flow | None, fresh: FreshSecrets) -> Event:
     """The event a spec describes; "right" secrets are the current flow's."""
     wrong = secret_digest("certainly-not-the-secret")
@@ -2592,11 +2659,12 @@ def test_invariants_hold_over_random_sequences(data: st.DataObject) -> None:
     steps = data.draw(
         st.lists(st.tuples(ADVANCES, EVENT_SPECS), min_size=3, max_size=30), label="steps"
     )
-    now, current = NOW, None
+    current = data.draw(starting_flows(acct, policy), label="flow")
+    now = NOW
     sends: list[datetime] = []
     identity_failures: list[datetime] = []
-    stored: dict[str, Flow] = {}
-    secrets: list[str] = []
+    stored: dict[str, Flow] = {} if current is None else {current.id: current}
+    secrets: list[str] = [START_SECRET]
     for i, (advance, spec) in enumerate(steps):
         now += timedelta(seconds=advance)
         fresh = FreshSecrets(f"flow-{i}", f"Sms{i:03d}Kq7", f"link-token-{i:03d}-Zx9Wv")
@@ -2605,6 +2673,7 @@ def test_invariants_hold_over_random_sequences(data: st.DataObject) -> None:
         event = build_event(spec, current, fresh)
         decision = step(snapshot, event, Context(now, policy, "fr"))
 
+        check_declaration(snapshot, event, Context(now, policy, "fr"))
         check_invariants(acct, event, decision, policy, secrets)
         acct = decision.account
         stored.update({f.id: f for f in decision.flows})

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from helpers import DOB, FAST_ARGON2, MOBILE, NIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli.exits import EXIT_CODES
+from engine.outcomes import Code
 
 DOCUMENTED = set(range(0, 14)) - {1}  # 1 is an internal error: never for bad input
 NASTY = st.sampled_from(
@@ -98,8 +101,28 @@ COMMANDS = st.one_of(
 )
 
 
+def readme_exit_table() -> dict[int, str]:
+    """The README's "Exit codes" table: each status and what it says of it."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Exit codes\n", 1)[1].split("\n## ", 1)[0]
+    table = section.split("|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split(" | ", 1) for line in table.splitlines()]
+    return {int(status.strip("| ")): meaning for status, meaning in rows}
+
+
 def test_every_documented_code_is_in_the_table():
-    assert set(EXIT_CODES.values()) <= set(range(0, 14)) | {130}  # 130: SIGINT
+    """The README's exit-code table and `cli.exits` agree: each code the README
+    names in a row has that row's status, and each status sesame uses has a row."""
+    documented = readme_exit_table()
+    assert set(EXIT_CODES.values()) == set(documented)
+    for status, meaning in documented.items():
+        named = {Code(word) for word in re.findall(r"`([a-z_]+)`", meaning) if word in CODES}
+        assert {code: EXIT_CODES[code] for code in named} == dict.fromkeys(named, status)
+    named_anywhere = {w for m in documented.values() for w in re.findall(r"`([a-z_]+)`", m)}
+    assert len(named_anywhere & CODES) >= 30  # the table names codes; the parse found them
+
+
+CODES = {str(code) for code in Code}
 
 
 @settings(
