@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine import backoff, messages
+from engine.counted import Counted
 from engine.effective import effective_account, effective_state
 from engine.events import (
     Audit,
@@ -181,7 +182,7 @@ def _refused_while_locked(snap: Snapshot, ctx: Context) -> Decision:
     if len(refusals) >= ctx.policy.max_refused_logins:
         retry_after = _seconds_until(refusals[0] + DAY, now)
         return _decide(snap, "rate_limited", False, retry_after=retry_after)
-    return _decide(snap, "account_locked", False, Audit("login_refused", state, state))
+    return _decide(snap, "account_locked", False, Audit(Counted.LOGIN_REFUSED, state, state))
 
 
 def _also_a_code_attempt(refused: Decision, snap: Snapshot, flow: Flow, ctx: Context) -> Decision:
@@ -214,7 +215,7 @@ def identity(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Decision:
     if wait is not None:
         return _decide(snap, "rate_limited", False, retry_after=wait)
     if not ev.birth_date_matches:
-        audit = Audit("identity_failed", account.state, account.state, {"kind": ev.kind})
+        audit = Audit(Counted.IDENTITY_FAILED, account.state, account.state, {"kind": ev.kind})
         return _decide(snap, "identity_mismatch", False, audit)
     if account.state is A.DISABLED:
         return _decide(snap, "account_disabled", False)
@@ -335,7 +336,7 @@ def _send(
         secret_digest=secret_digest(secret),
         expires_at=ctx.now + timedelta(seconds=ttl),
     )
-    audit = Audit("code_sent", flow.state, F.CODE_SENT, {"channel": channel}, flow_id=flow.id)
+    audit = Audit(Counted.CODE_SENT, flow.state, F.CODE_SENT, {"channel": channel}, flow_id=flow.id)
     return Decision(account, (sent,), (audit, message), Outcome("code_sent", True))
 
 
@@ -481,7 +482,7 @@ def unlocked_by_support(snap: Snapshot, ev: UnlockedBySupport, ctx: Context) -> 
     if series:
         # The identity back-off ends too: later checks count from this event.
         cleared = {**detail, "identity_failures": str(len(series))}
-        effects.append(Audit("identity_failures_cleared", A.ACTIVE, A.ACTIVE, cleared))
+        effects.append(Audit(Counted.IDENTITY_FAILURES_CLEARED, A.ACTIVE, A.ACTIVE, cleared))
     outcome = Outcome(
         "unlocked" if was_locked else "not_locked", True, identity_failures_cleared=len(series)
     )
