@@ -162,12 +162,15 @@ def run_step(
 def _step(
     store: Store, conn: Connection, target: Target, event: EventFor
 ) -> tuple[Result, list[str]]:
+    """Lock, load, step and save in the caller's transaction."""
     settings = store.settings
     account, flow = lock_rows(conn, target)
     subject: _Subject
+    attempt: tuple[Audit, ...] = ()
     if account is None:
         assert isinstance(target, Named) and target.unknown is not None
         subject, stepped = shadow.lock(store, conn, target.ident), target.unknown.event
+        attempt = (target.unknown.audit,) if target.unknown.audit else ()
     else:
         subject = _Known(account, flow)
         stepped = event(account) if callable(event) else event
@@ -176,12 +179,12 @@ def _step(
     decision = step(before, stepped, Context(now, settings.policy, settings.lang))
     check_buildable(decision.effects, settings.policy.mail_from, now)
     message_ids = subject.save(conn, before, decision, now, settings.actor)
-    if account is None and isinstance(target, Named) and target.unknown and target.unknown.audit:
-        decisions.record_audit(conn, [target.unknown.audit], None, now, settings.actor)
+    decisions.record_audit(conn, attempt, None, now, settings.actor)
     return _result(before, decision), message_ids
 
 
 def _result(before: Snapshot, decision: Decision) -> Result:
+    """The step's result, with the open flow as saved and the usable channels."""
     flows = {flow.id: flow for flow in (before.flow, *decision.flows) if flow is not None}
     open_flow = next((flow for flow in reversed(flows.values()) if flow.state.is_open), None)
     return Result(
