@@ -185,6 +185,8 @@ def account_list(
     _one_format(csv_output, json_output)
     store = open_store(ctx)
     since = parse_moment(locked_since, store.now()) if locked_since is not None else None
+    if since is not None and state not in (None, AccountState.LOCKED):
+        raise invalid("options_conflict", options="--locked-since, --state")
     page = list_accounts(store, AccountFilter(state, since, has_flow), limit, offset)
     if csv_output:
         typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,8 +20,8 @@ from engine.states import Channel, FlowKind
 
 if TYPE_CHECKING:
     from db.procedure import Target
-    from db.store import Store
     from db.unit_of_work import Result
+    from engine.events import Outcome
     from engine.identity import Identifier
 
 commands = command_group()
@@ -39,6 +41,10 @@ def require_secret(out: Output, prompt_key: str, missing: Code = Code.MISSING_IN
     return value
 
 
+# What `login` says for each outcome it ends with.
+_LOGIN_TEXTS = {"logged_in": ("logged_in",), "password_changed": ("password_changed", "logged_in")}
+
+
 @commands.command()
 def login(ctx: typer.Context, ident: IdArgument, json_output: JsonOption = False) -> None:
     """Log in with your NIR (or email) and password (prompted)."""
@@ -49,17 +55,9 @@ def login(ctx: typer.Context, ident: IdArgument, json_output: JsonOption = False
     identifier = parse_identifier(ident)
     store = open_store(ctx)
     password = require_secret(out, "prompt.password")
-    result = procedure.login(store, identifier, password)
-    if result.outcome.code != "temporary_password_accepted":
-        out.ok({"result": "logged_in"}, out.text("logged_in"))
-        return
-    # Step 5 after an SMS: the temporary password opens the password change.
-    out.note(out.text("temporary_password_accepted"))
-    _change_password(store, out, procedure.BySms(identifier), password, identifier)
-    out.ok(
-        {"result": "password_changed"},
-        out.text("password_changed") + "\n" + out.text("logged_in"),
-    )
+    result = procedure.login(store, identifier, password, _new_password_asker(out, identifier))
+    code = result.outcome.code
+    out.ok({"result": code}, "\n".join(out.text(key) for key in _LOGIN_TEXTS[code]))
 
 
 @commands.command()
@@ -96,24 +94,21 @@ def _recover(
 ) -> None:
     from db import procedure
     from engine.identity import parse_birth_date, parse_identifier
-    from engine.machine import usable_channels
 
     out = output(ctx, json_output)
     identifier = parse_identifier(ident)
     birth_date = parse_birth_date(dob, date.today())
     store = open_store(ctx)
-    result = procedure.start_recovery(store, identifier, birth_date, kind, channel)
-    if result.outcome.code == "code_sent":
-        _report_sent(out, result, identifier)
-        return
+    ask = None if json_output or not stdin_is_terminal() else partial(_ask_channel, out)
+    result = procedure.start_recovery(store, identifier, birth_date, kind, channel, ask)
+    _RECOVERY_VIEWS[result.outcome.code](out, result, identifier)
+
+
+def _report_choice(out: Output, result: Result, _identifier: Identifier | None) -> None:
+    """The channels to choose among, and the command that sends on one."""
     assert result.flow is not None
-    channels = list(usable_channels(result.account))
-    if not json_output and stdin_is_terminal():
-        chosen = _ask_channel(out, result, channels)
-        _report_sent(out, procedure.send_code(store, result.flow.id, chosen), identifier)
-        return
     lines = [out.text("choose_channel")]
-    for c in channels:
+    for c in result.channels:
         where = out.text(f"choose_channel.{c.value}", destination=destination(result.account, c))
         lines.append(f"  {where}  (--channel {c.value})")
     lines.append(out.text("choose_channel.command", flow=result.flow.id))
@@ -121,14 +116,17 @@ def _recover(
         "flow": result.flow.id,
         "state": result.flow.state.value,
         "channels": [
-            {"channel": c.value, "destination": destination(result.account, c)} for c in channels
+            {"channel": c.value, "destination": destination(result.account, c)}
+            for c in result.channels
         ],
         "expires_at": iso_utc(result.flow.expires_at),
     }
     out.ok(payload, "\n".join(lines))
 
 
-def _ask_channel(out: Output, result: Result, channels: list[Channel]) -> Channel:
+def _ask_channel(out: Output, result: Result) -> Channel:
+    """On a terminal: the channel by its number in the list."""
+    channels = result.channels
     lines = [out.text("choose_channel")]
     for number, channel in enumerate(channels, start=1):
         where = out.text(
@@ -188,6 +186,10 @@ def _report_sent(out: Output, result: Result, identifier: Identifier | None) -> 
     out.ok(payload, "\n".join(lines))
 
 
+# What `unlock` and `forgot` show for each outcome they end with.
+_RECOVERY_VIEWS = {"code_sent": _report_sent, "choose_channel": _report_choice}
+
+
 @commands.command()
 def reset(
     ctx: typer.Context,
@@ -225,23 +227,25 @@ def reset(
     store = open_store(ctx)
     if token is None:
         secret = require_secret(out, "prompt.temporary_password")
-    procedure.verify_secret(store, target, secret)
-    out.note(out.text("code_verified"))
-    _change_password(store, out, target, secret, identifier)
-    out.ok({"result": "password_changed"}, out.text("password_changed"))
+    result = procedure.reset(store, target, secret, _new_password_asker(out, identifier))
+    out.ok({"result": result.outcome.code}, out.text(result.outcome.code))
 
 
-def _change_password(
-    store: Store, out: Output, target: Target, secret: str, identifier: Identifier | None
-) -> None:
-    from db import procedure
+def _new_password_asker(
+    out: Output, identifier: Identifier | None
+) -> Callable[[Outcome], tuple[str, str]]:
+    """Say what the outcome allows, then read the new password twice."""
 
-    new = read_secret(out.text("prompt.new_password"))
-    confirmation = None if new is None else read_secret(out.text("prompt.confirm_password"))
-    if new is None or confirmation is None:
-        ident = identifier.nir.value if identifier and identifier.nir else "<identifiant>"
-        raise SesameError(Code.PASSWORD_CHANGE_REQUIRED, params={"ident": ident})
-    procedure.complete_reset(store, target, secret, new, confirmation)
+    def ask(outcome: Outcome) -> tuple[str, str]:
+        out.note(out.text(outcome.code))
+        new = read_secret(out.text("prompt.new_password"))
+        confirmation = None if new is None else read_secret(out.text("prompt.confirm_password"))
+        if new is None or confirmation is None:
+            ident = identifier.nir.value if identifier and identifier.nir else "<identifiant>"
+            raise SesameError(Code.PASSWORD_CHANGE_REQUIRED, params={"ident": ident})
+        return new, confirmation
+
+    return ask
 
 
 def token_from_link(raw: str) -> str:

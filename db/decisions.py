@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +16,10 @@ from db.operator import audit_columns
 from db.rows import recent_events
 from db.schema import accounts, audit_events, flows, outbox
 from engine.backoff import Backoff
+from engine.counted import Counted
 from engine.events import Audit, Decision, SendEmail, SendSms, Snapshot
 from engine.model import Account, Channel, Flow
+from engine.outbox_status import MessageStatus
 from engine.policy import Policy
 
 if TYPE_CHECKING:
@@ -34,14 +37,16 @@ def snapshot(
     """The account, its flow, and the history its limits count (index ix_audit_account_event_at)."""
     since = now - timedelta(days=1)
     identity_since = now - Backoff.of(policy).history()
-    clears = recent_events(conn, account.id, "identity_failures_cleared", identity_since)
+    clears = recent_events(conn, account.id, Counted.IDENTITY_FAILURES_CLEARED, identity_since)
     return Snapshot(
         account=account,
         flow=flow,
-        recent_sends=recent_events(conn, account.id, "code_sent", since),
-        recent_identity_failures=recent_events(conn, account.id, "identity_failed", identity_since),
+        recent_sends=recent_events(conn, account.id, Counted.CODE_SENT, since),
+        recent_identity_failures=recent_events(
+            conn, account.id, Counted.IDENTITY_FAILED, identity_since
+        ),
         identity_failures_cleared_at=max(clears, default=None),
-        recent_refused_logins=recent_events(conn, account.id, "login_refused", since),
+        recent_refused_logins=recent_events(conn, account.id, Counted.LOGIN_REFUSED, since),
     )
 
 
@@ -99,16 +104,28 @@ def save_flow(conn: Connection, flow: Flow) -> None:
 def write_effects(
     conn: Connection, account_id: int, decision: Decision, now: datetime, actor: str
 ) -> list[str]:
-    message_ids: list[str] = []
-    audit_rows: list[dict[str, Any]] = []
-    for effect in decision.effects:
-        if isinstance(effect, Audit):
-            audit_rows.append(audit_row(effect, account_id, now, actor))
-        elif isinstance(effect, SendSms | SendEmail):
-            message_ids.append(queue_message(conn, effect, account_id, now))
-    if audit_rows:
-        conn.execute(insert(audit_events), audit_rows)
+    message_ids = [
+        queue_message(conn, effect, account_id, now)
+        for effect in decision.effects
+        if isinstance(effect, SendSms | SendEmail)
+    ]
+    audits = [effect for effect in decision.effects if isinstance(effect, Audit)]
+    record_audit(conn, audits, account_id, now, actor)
     return message_ids
+
+
+def record_audit(
+    conn: Connection,
+    events: Sequence[Audit],
+    account_id: int | None,
+    now: datetime,
+    actor: str,
+) -> None:
+    """The one writer of audit rows, in the caller's transaction."""
+    if events:
+        conn.execute(
+            insert(audit_events), [audit_row(event, account_id, now, actor) for event in events]
+        )
 
 
 def audit_row(effect: Audit, account_id: int | None, now: datetime, actor: str) -> dict[str, Any]:
@@ -140,7 +157,7 @@ def queue_message(
             subject=message.subject if isinstance(message, SendEmail) else None,
             body=message.body,
             redacted_body=message.redacted_body,
-            status="queued",
+            status=MessageStatus.QUEUED,
             created_at=now,
         )
     )

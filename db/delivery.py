@@ -35,21 +35,28 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, update
 
-from db import decisions
-from db.outbox import Unbuildable, render_email, sms_document
+from db.decisions import record_audit
+from db.outbox import Unbuildable, abandon, flow_closed, render_email, sms_document
 from db.schema import flows, outbox
 from db.store import Store
 from engine.errors import SesameError
 from engine.events import Audit
 from engine.identity import mask_email, mask_phone
-from engine.model import OPEN_FLOW_STATES
+from engine.outbox_status import (
+    CLAIMABLE,
+    LIFECYCLE,
+    RETRYABLE,
+    MessageEvent,
+    MessageStatus,
+    after_failure,
+    body_after,
+)
 from engine.outcomes import Code
-from engine.policy import OutboxParams
 
 if TYPE_CHECKING:
     import smtplib
 
-    from sqlalchemy import ColumnElement, Connection, Row
+    from sqlalchemy import ColumnElement, Row
 
 LEASE_SECONDS = 60
 # One SMTP exchange or one gateway run; a send starts only if it ends within the lease.
@@ -65,8 +72,6 @@ SCRUB_INPUT_LENGTH = 64 * 1024
 MIN_SECRET_LETTERS = 6
 # Between two characters of an echoed secret: anything but a letter or digit, or a %XX escape.
 _SEPARATORS = r"(?:[^0-9a-z]|%[0-9a-f]{2})*"
-CLAIMABLE = ("queued", "failed")
-RETRYABLE = ("failed", "abandoned")
 
 
 @dataclass(frozen=True)
@@ -117,15 +122,6 @@ class DeliveryFailed(Exception):
 def worker_id() -> str:
     """Unique among concurrent workers: host, process, and a random part."""
     return f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(4)}"
-
-
-def after_failure(
-    attempts: int, params: OutboxParams, now: datetime
-) -> tuple[str, datetime | None]:
-    """Status and next attempt after the `attempts`-th failed attempt (backoff 1, 2, 4…×base)."""
-    if attempts >= params.max_delivery_attempts:
-        return "abandoned", None
-    return "failed", now + timedelta(seconds=params.retry_base_seconds * 2 ** (attempts - 1))
 
 
 # --- one pass, and the loop of --watch --------------------------------------------
@@ -208,15 +204,11 @@ def _claim(store: Store, worker: str, channels: list[str], counts: PassCounts) -
         ).all()
         live = []
         for row in claimed:
-            if row.flow_id is not None and (
-                row.flow_state not in OPEN_FLOW_STATES or row.flow_end <= now
-            ):
-                closed = "expired" if row.flow_state in OPEN_FLOW_STATES else row.flow_state
-                error = f"flow {closed} before delivery"
-                _abandon(store, conn, row, worker, error, "flow_closed")
-                counts.abandoned += 1
-            else:
+            closed = flow_closed(row.flow_id, row.flow_state, row.flow_end, now)
+            if closed is None:
                 live.append(row)
+            elif abandon(store, conn, row, _mine(row, worker), "flow_closed", closed):
+                counts.abandoned += 1
     return _Batch(live, until)
 
 
@@ -241,9 +233,9 @@ def _deliver_batch(
                     counts.abandoned += 1
             except DeliveryFailed as exc:
                 status = _record_failure(store, worker, row, _scrubbed(str(exc), row))
-                if status == "failed":
+                if status is MessageStatus.FAILED:
                     counts.failed += 1
-                elif status == "abandoned":
+                elif status is MessageStatus.ABANDONED:
                     counts.abandoned += 1
             else:
                 if _record_success(store, worker, row):
@@ -267,8 +259,8 @@ def _record_success(store: Store, worker: str, row: Row[Any]) -> bool:
             update(outbox)
             .where(_mine(row, worker))
             .values(
-                status="sent",
-                body=None,
+                status=MessageStatus.SENT,
+                body=body_after(MessageStatus.SENT, row.body, row.redacted_body),
                 delivered_at=store.now(),
                 attempts=row.attempts + 1,
                 next_attempt_at=None,
@@ -283,16 +275,16 @@ def _record_success(store: Store, worker: str, row: Row[Any]) -> bool:
 def _record_unbuildable(store: Store, worker: str, row: Row[Any], error: str) -> bool:
     """Abandon at once a message no retry can build; its secret is erased."""
     with store.write() as conn:
-        return _abandon(store, conn, row, worker, error, "unbuildable")
+        return abandon(store, conn, row, _mine(row, worker), "unbuildable", error)
 
 
-def _record_failure(store: Store, worker: str, row: Row[Any], error: str) -> str | None:
+def _record_failure(store: Store, worker: str, row: Row[Any], error: str) -> MessageStatus | None:
     """The new status, or None when the claim was lost (another worker owns the row)."""
     attempts = row.attempts + 1
     status, next_attempt_at = after_failure(attempts, store.settings.policy.outbox, store.now())
     with store.write() as conn:
-        if status == "abandoned":
-            done = _abandon(store, conn, row, worker, error, "max_attempts", attempts)
+        if status is MessageStatus.ABANDONED:
+            done = abandon(store, conn, row, _mine(row, worker), "max_attempts", error, attempts)
             return status if done else None
         result = conn.execute(
             update(outbox)
@@ -309,36 +301,6 @@ def _record_failure(store: Store, worker: str, row: Row[Any], error: str) -> str
     return status if result.rowcount == 1 else None
 
 
-def _abandon(
-    store: Store,
-    conn: Connection,
-    row: Row[Any],
-    worker: str,
-    error: str,
-    reason: str,
-    attempts: int | None = None,
-) -> bool:
-    """Give up on a message; erase its body when it held a secret. Audited."""
-    values: dict[str, Any] = {
-        "status": "abandoned",
-        "next_attempt_at": None,
-        "last_error": error,
-        "claimed_by": None,
-        "claimed_until": None,
-    }
-    if attempts is not None:
-        values["attempts"] = attempts
-    if row.body != row.redacted_body:
-        values["body"] = None
-    result = conn.execute(update(outbox).where(_mine(row, worker)).values(**values))
-    if result.rowcount != 1:
-        return False
-    detail = {"message": row.id, "channel": row.channel, "reason": reason}
-    event = Audit("message_abandoned", row.status, "abandoned", detail, row.flow_id)
-    _audit(store, conn, event, row.account_id)
-    return True
-
-
 def _release(store: Store, worker: str, ids: list[str]) -> None:
     with store.write() as conn:
         conn.execute(
@@ -346,17 +308,6 @@ def _release(store: Store, worker: str, ids: list[str]) -> None:
             .where(outbox.c.id.in_(ids), outbox.c.claimed_by == worker)
             .values(claimed_by=None, claimed_until=None)
         )
-
-
-def _audit(store: Store, conn: Connection, event: Audit, account_id: int | None) -> None:
-    from sqlalchemy import insert
-
-    from db.schema import audit_events
-
-    conn.execute(
-        insert(audit_events),
-        [decisions.audit_row(event, account_id, store.now(), store.settings.actor)],
-    )
 
 
 def _scrubbed(error: str, row: Row[Any]) -> str:
@@ -418,7 +369,7 @@ def retry(store: Store, message_id: str | None) -> Requeued:
                 update(outbox)
                 .where(outbox.c.id == row.id, outbox.c.status == row.status)
                 .values(
-                    status="queued",
+                    status=LIFECYCLE[(MessageStatus(row.status), MessageEvent.REQUEUED)],
                     attempts=0,
                     next_attempt_at=None,
                     last_error=None,
@@ -427,12 +378,8 @@ def retry(store: Store, message_id: str | None) -> Requeued:
                 )
             )
             detail = {"message": row.id, "channel": row.channel, "attempts": str(row.attempts)}
-            _audit(
-                store,
-                conn,
-                Audit("message_requeued", row.status, "queued", detail, row.flow_id),
-                row.account_id,
-            )
+            event = Audit("message_requeued", row.status, MessageStatus.QUEUED, detail, row.flow_id)
+            record_audit(conn, [event], row.account_id, store.now(), store.settings.actor)
             requeued += 1
         if message_id is not None and requeued == 0:
             raise SesameError(Code.MESSAGE_NOT_FOUND)

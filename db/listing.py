@@ -17,7 +17,6 @@ from db.account_view import AccountView
 from db.schema import accounts, audit_events, flows, outbox
 from db.store import Store
 from engine.effective import effective_account, live_flow
-from engine.errors import invalid
 from engine.model import OPEN_FLOW_STATES, AccountState, Flow
 
 if TYPE_CHECKING:
@@ -81,8 +80,6 @@ def _newest_first(arms: list[list[ColumnElement[bool]]]) -> Any:
 
 def list_accounts(store: Store, filters: AccountFilter, limit: int, offset: int) -> AccountPage:
     """One page, newest account first, and the number of matching accounts."""
-    if filters.locked_since is not None and filters.state not in (None, AccountState.LOCKED):
-        raise invalid("options_conflict", options="--locked-since, --state")
     now = store.now()
     arms = filter_arms(filters, now)
     page = _newest_first(arms).limit(limit).offset(offset)

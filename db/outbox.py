@@ -22,21 +22,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, select, update
 
-from db import decisions, rows
-from db.schema import accounts, audit_events, flows, outbox
+from db import rows
+from db.decisions import record_audit
+from db.schema import accounts, flows, outbox
 from db.store import Store, storage_error
 from db.trust import open_private_dir, require_trusted
 from engine.errors import SesameError, invalid
 from engine.events import Audit, SendEmail, SendSms
 from engine.identity import Identifier
 from engine.model import OPEN_FLOW_STATES
+from engine.outbox_status import MessageStatus, body_after
 from engine.outcomes import Code
 from engine.timestamps import iso_utc
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Row
+    from sqlalchemy import ColumnElement, Connection, Row
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
     query = (
         select(outbox, flows.c.state.label("flow_state"), flows.c.expires_at.label("flow_ends"))
         .outerjoin(flows, flows.c.id == outbox.c.flow_id)
-        .where(outbox.c.status == "queued")
+        .where(outbox.c.status == MessageStatus.QUEUED)
         .order_by(outbox.c.created_at)
     )
     if message_ids is not None:
@@ -94,8 +96,13 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
     with store.read() as conn:
         found = conn.execute(query).all()
     now = store.now()
-    live = [r for r in found if r.flow_id is None or _flow_open(r.flow_state, r.flow_ends, now)]
-    dead = [(r, "flow_closed", "flow closed before delivery") for r in found if r not in live]
+    live, dead = [], []
+    for row in found:
+        closed = flow_closed(row.flow_id, row.flow_state, row.flow_ends, now)
+        if closed is None:
+            live.append(row)
+        else:
+            dead.append((row, "flow_closed", closed))
     written, conflicts = [], []
     for row in live:
         try:
@@ -110,11 +117,15 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
             if written:
                 conn.execute(
                     update(outbox)
-                    .where(outbox.c.id.in_([r.id for r in written]), outbox.c.status == "queued")
-                    .values(status="sent", body=None, delivered_at=now)
+                    .where(
+                        outbox.c.id.in_([r.id for r in written]),
+                        outbox.c.status == MessageStatus.QUEUED,
+                    )
+                    .values(status=MessageStatus.SENT, body=None, delivered_at=now)
                 )
             for row, reason, error in dead:
-                _abandon_unsent(store, conn, row, now, reason, error)
+                queued = and_(outbox.c.id == row.id, outbox.c.status == MessageStatus.QUEUED)
+                abandon(store, conn, row, queued, reason, error)
             for row, path in conflicts:
                 _record_conflict(store, conn, row, path, now)
         store.erase_wal()
@@ -124,8 +135,44 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
     return len(written)
 
 
-def _flow_open(state: str | None, ends: datetime | None, now: datetime) -> bool:
-    return state in OPEN_FLOW_STATES and ends is not None and ends > now
+def flow_closed(
+    flow_id: str | None, state: str | None, ends: datetime | None, now: datetime
+) -> str | None:
+    """Why a message's flow no longer accepts its secret, or None while it does."""
+    if flow_id is None or (state in OPEN_FLOW_STATES and ends is not None and ends > now):
+        return None
+    closed = "expired" if state in OPEN_FLOW_STATES else state
+    return f"flow {closed} before delivery"
+
+
+def abandon(
+    store: Store,
+    conn: Connection,
+    row: Row[Any],
+    owned: ColumnElement[bool],
+    reason: str,
+    error: str,
+    attempts: int | None = None,
+) -> bool:
+    """Give up on a message while `owned` still holds; audited. Its secret is
+    erased, a notice without one kept for `outbox retry`."""
+    done = MessageStatus.ABANDONED
+    values: dict[str, Any] = {
+        "status": done,
+        "body": body_after(done, row.body, row.redacted_body),
+        "next_attempt_at": None,
+        "last_error": error,
+        "claimed_by": None,
+        "claimed_until": None,
+    }
+    if attempts is not None:
+        values["attempts"] = attempts
+    if conn.execute(update(outbox).where(owned).values(**values)).rowcount != 1:
+        return False
+    detail = {"message": row.id, "channel": row.channel, "reason": reason}
+    event = Audit("message_abandoned", row.status, done, detail, row.flow_id)
+    record_audit(conn, [event], row.account_id, store.now(), store.settings.actor)
+    return True
 
 
 def _record_conflict(
@@ -136,34 +183,13 @@ def _record_conflict(
     error = f"another file is already at {shown}: not delivered"
     conn.execute(
         update(outbox)
-        .where(outbox.c.id == row.id, outbox.c.status == "queued")
+        .where(outbox.c.id == row.id, outbox.c.status == MessageStatus.QUEUED)
         .values(last_error=error)
     )
     detail = {"message": row.id, "channel": row.channel, "path": shown}
-    event = Audit("message_conflict", "queued", "queued", detail, row.flow_id)
-    conn.execute(
-        insert(audit_events),
-        [decisions.audit_row(event, row.account_id, now, store.settings.actor)],
-    )
-
-
-def _abandon_unsent(
-    store: Store, conn: Connection, row: Row[Any], now: datetime, reason: str, error: str
-) -> None:
-    """Give up on a message; its secret is erased, a notice kept for `outbox retry`."""
-    body = None if row.body != row.redacted_body else row.body
-    done = conn.execute(
-        update(outbox)
-        .where(outbox.c.id == row.id, outbox.c.status == "queued")
-        .values(status="abandoned", body=body, last_error=error)
-    )
-    if done.rowcount == 1:
-        detail = {"message": row.id, "channel": row.channel, "reason": reason}
-        event = Audit("message_abandoned", "queued", "abandoned", detail, row.flow_id)
-        conn.execute(
-            insert(audit_events),
-            [decisions.audit_row(event, row.account_id, now, store.settings.actor)],
-        )
+    queued = MessageStatus.QUEUED
+    event = Audit("message_conflict", queued, queued, detail, row.flow_id)
+    record_audit(conn, [event], row.account_id, now, store.settings.actor)
 
 
 class MessageConflict(Exception):

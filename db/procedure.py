@@ -1,4 +1,9 @@
-"""The member's procedure, one function per command: load → step → save → deliver.
+"""The member's procedure, one call per command, each step through `run_step`.
+
+Where a command continues (a temporary password accepted, a secret verified:
+the new password; an identity checked without a channel: the channel), the
+outcome says so (`engine.next_step`) and the same call asks the face for the
+answer through the callback it was given.
 
 Slow work (argon2) runs before the short write transaction, which re-reads
 the rows it changes. A refusal is raised only after its effects (a failure
@@ -7,27 +12,42 @@ counted, a flow cancelled) are committed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 
 from db import decisions, rows, shadow
-from db.schema import accounts, audit_events
+from db.schema import accounts
 from db.store import Store
-from db.unit_of_work import Result, apply_event, finish, fresh_secrets, new_salt
+from db.unit_of_work import (
+    AccountId,
+    FlowNamed,
+    Named,
+    Result,
+    SecretOf,
+    Shadowed,
+    Stale,
+    fresh_secrets,
+    lock_rows,
+    new_salt,
+    run_step,
+)
 from engine.errors import SesameError
 from engine.events import (
     Audit,
     ChannelChosen,
     CodeSubmitted,
+    Event,
     IdentityChecked,
     NewPasswordSubmitted,
+    Outcome,
     PasswordChecked,
 )
 from engine.identity import Identifier
-from engine.model import Account, AccountState, Channel, Flow, FlowKind
+from engine.model import Account, AccountState, Channel, FlowKind
+from engine.next_step import Next, next_step
 from engine.outcomes import Code
 from engine.passwords import (
     check_new_password,
@@ -36,9 +56,6 @@ from engine.passwords import (
     secret_digest,
     verify_password,
 )
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
 
 A = AccountState
 # argon2 re-runs when the hash changed while it was verifying (a parallel reset).
@@ -58,9 +75,23 @@ class ByLink:
 
 
 Target = BySms | ByLink
+# The new password typed twice, asked once the outcome says it comes next.
+AskNewPassword = Callable[[Outcome], tuple[str, str]]
+# The channel chosen among `Result.channels`, asked after `choose_channel`.
+AskChannel = Callable[[Result], Channel]
 
 
-def login(store: Store, ident: Identifier, password: str) -> Result:
+def login(
+    store: Store, ident: Identifier, password: str, ask_new_password: AskNewPassword
+) -> Result:
+    """`login`, whole: with a temporary password accepted, the new password too."""
+    result = _login(store, ident, password)
+    if next_step(result.outcome) is Next.NEW_PASSWORD:
+        return _new_password(store, BySms(ident), password, result, ask_new_password)
+    return result
+
+
+def _login(store: Store, ident: Identifier, password: str) -> Result:
     """One argon2 verification, then the decision; a rehash only after a login.
 
     Whatever the account's state and the password, the work before the
@@ -76,29 +107,39 @@ def login(store: Store, ident: Identifier, password: str) -> Result:
         # shadow account through the same machine in one short transaction.
         verify_password(None, password, params)
         event = PasswordChecked(False, secret_digest(password))
-        with store.write() as conn:
-            decision = shadow.step_unknown(store, conn, ident, event)
-            unknown = Audit("login_unknown", None, None)
-            conn.execute(
-                insert(audit_events),
-                [decisions.audit_row(unknown, None, store.now(), store.settings.actor)],
-            )
-        return finish(store, decision, [], ident)
+        unknown = Shadowed(event, Audit("login_unknown", None, None))
+        return run_step(store, Named(ident, unknown), event)
     for _ in range(_MAX_VERIFY_ROUNDS):
         checked_hash = account.password_hash
         event = PasswordChecked(
             verify_password(checked_hash, password, params), secret_digest(password)
         )
-        with store.write() as conn:
-            account = rows.get_account(conn, account.id, for_update=True)
-            if account.password_hash != checked_hash:
-                continue
-            flow = rows.open_flow(conn, account.id, for_update=True)
-            decision, message_ids = apply_event(store, conn, account, flow, event)
-        if decision.outcome.code == "logged_in" and checked_hash:
+        try:
+            where = AccountId(account.id, ident)
+            result = run_step(store, where, _unless_moved(checked_hash, event))
+        except Stale:
+            account = _reread(store, account.id)
+            continue
+        if result.outcome.code == "logged_in" and checked_hash:
             _rehash(store, account.id, checked_hash, password)
-        return finish(store, decision, message_ids, ident)
+        return result
     raise SesameError(Code.STORAGE_UNAVAILABLE, reason="database", params={"detail": "busy"})
+
+
+def _unless_moved(checked_hash: str | None, event: PasswordChecked) -> Callable[[Account], Event]:
+    """The login's event, unless the hash argon2 checked was replaced meanwhile."""
+
+    def on(account: Account) -> Event:
+        if account.password_hash != checked_hash:
+            raise Stale
+        return event
+
+    return on
+
+
+def _reread(store: Store, account_id: int) -> Account:
+    with store.read() as conn:
+        return rows.get_account(conn, account_id)
 
 
 def _rehash(store: Store, account_id: int, checked_hash: str, password: str) -> None:
@@ -119,57 +160,50 @@ def _rehash(store: Store, account_id: int, checked_hash: str, password: str) -> 
         )
         if stored.rowcount:
             audit = Audit("password_rehashed", A.ACTIVE, A.ACTIVE)
-            conn.execute(
-                insert(audit_events),
-                [decisions.audit_row(audit, account_id, store.now(), store.settings.actor)],
-            )
+            decisions.record_audit(conn, [audit], account_id, store.now(), store.settings.actor)
 
 
 def start_recovery(
-    store: Store, ident: Identifier, birth_date: date, kind: FlowKind, channel: Channel | None
+    store: Store,
+    ident: Identifier,
+    birth_date: date,
+    kind: FlowKind,
+    channel: Channel | None,
+    ask_channel: AskChannel | None = None,
 ) -> Result:
-    """Steps 2-4 (`unlock`, `forgot`)."""
+    """Steps 2-4 (`unlock`, `forgot`); with `ask_channel`, the channel is chosen
+    and the secret sent in the same call, else the result lists the channels."""
     fresh = fresh_secrets()
-    message_ids: list[str] = []
     shadow.require_key(store)
-    with store.write() as conn:
-        account = rows.find_account(conn, ident, for_update=True)
-        if account is None:
-            # An unknown identifier: its shadow, with the same limits and answers.
-            event = IdentityChecked(kind, False, channel, fresh)
-            decision = shadow.step_unknown(store, conn, ident, event)
-        else:
-            flow = rows.open_flow(conn, account.id, for_update=True)
-            event = IdentityChecked(kind, account.birth_date == birth_date, channel, fresh)
-            decision, message_ids = apply_event(store, conn, account, flow, event)
-    return finish(store, decision, message_ids, ident)
+    unknown = Shadowed(IdentityChecked(kind, False, channel, fresh))
+    result = run_step(
+        store,
+        Named(ident, unknown),
+        lambda account: IdentityChecked(kind, account.birth_date == birth_date, channel, fresh),
+    )
+    if ask_channel is not None and next_step(result.outcome) is Next.CHANNEL:
+        assert result.flow is not None
+        return send_code(store, result.flow.id, ask_channel(result))
+    return result
 
 
 def send_code(store: Store, flow_id: str, channel: Channel) -> Result:
     """Step 3 as its own command, and the resend."""
-    with store.write() as conn:
-        found = rows.flow_by_id(conn, flow_id)
-        if found is None:
-            raise SesameError(Code.NO_OPEN_FLOW)
-        # Lock the account before the flow, in the same order as every other write.
-        account = rows.get_account(conn, found.account_id, for_update=True)
-        flow = rows.flow_by_id(conn, flow_id, for_update=True)
-        decision, message_ids = apply_event(
-            store, conn, account, flow, ChannelChosen(channel, fresh_secrets())
-        )
-    return finish(store, decision, message_ids, None)
+    return run_step(store, FlowNamed(flow_id), ChannelChosen(channel, fresh_secrets()))
 
 
-def verify_secret(store: Store, target: Target, secret: str) -> Result:
-    """Step 5, first half: the temporary password or the link's token."""
+def reset(store: Store, target: Target, secret: str, ask_new_password: AskNewPassword) -> Result:
+    """Step 5, whole: the secret verified, then the new password typed twice."""
     digest = secret_digest(secret)
-    channel = Channel.SMS if isinstance(target, BySms) else Channel.EMAIL
-    with store.write() as conn:
-        account, flow = _locate(conn, target, digest)
-        decision, message_ids = apply_event(
-            store, conn, account, flow, CodeSubmitted(channel, digest)
-        )
-    return finish(store, decision, message_ids, _ident(target))
+    result = run_step(store, _secret_of(target, digest), CodeSubmitted(_channel(target), digest))
+    return _new_password(store, target, secret, result, ask_new_password)
+
+
+def _new_password(
+    store: Store, target: Target, secret: str, verified: Result, ask: AskNewPassword
+) -> Result:
+    new_password, confirmation = ask(verified.outcome)
+    return complete_reset(store, target, secret, new_password, confirmation)
 
 
 def complete_reset(
@@ -178,8 +212,10 @@ def complete_reset(
     """Step 5, second half: the new password, typed twice."""
     digest = secret_digest(secret)
     policy = store.settings.policy
+    where = _secret_of(target, digest)
     with store.read() as conn:
-        account, _ = _locate(conn, target, digest, for_update=False)
+        account, _ = lock_rows(conn, where, for_update=False)
+    assert account is not None
     check_new_password(
         new_password,
         confirmation,
@@ -189,32 +225,13 @@ def complete_reset(
         email=account.email,
     )
     new_hash = hash_password(new_password, new_salt(), policy.argon2)
-    channel = Channel.SMS if isinstance(target, BySms) else Channel.EMAIL
-    with store.write() as conn:
-        account, flow = _locate(conn, target, digest)
-        event = NewPasswordSubmitted(channel, digest, new_hash)
-        decision, message_ids = apply_event(store, conn, account, flow, event)
-    return finish(store, decision, message_ids, _ident(target))
+    event = NewPasswordSubmitted(_channel(target), digest, new_hash)
+    return run_step(store, where, event)
 
 
-def _locate(
-    conn: Connection, target: Target, digest: str, *, for_update: bool = True
-) -> tuple[Account, Flow | None]:
-    """The account and the flow a submitted secret concerns."""
-    if isinstance(target, BySms):
-        account = rows.find_account(conn, target.ident, for_update=for_update)
-        if account is None:
-            raise SesameError(Code.CODE_INVALID)
-        flow = rows.open_flow(conn, account.id, for_update=for_update)
-        if flow is None:
-            flow = rows.flow_by_digest(conn, digest, account.id, for_update=for_update)
-        return account, flow
-    found = rows.flow_by_digest(conn, digest)
-    if found is None:
-        raise SesameError(Code.CODE_INVALID)
-    account = rows.get_account(conn, found.account_id, for_update=for_update)
-    return account, rows.flow_by_id(conn, found.id, for_update=for_update)
+def _secret_of(target: Target, digest: str) -> SecretOf:
+    return SecretOf(digest, target.ident if isinstance(target, BySms) else None)
 
 
-def _ident(target: Target) -> Identifier | None:
-    return target.ident if isinstance(target, BySms) else None
+def _channel(target: Target) -> Channel:
+    return Channel.SMS if isinstance(target, BySms) else Channel.EMAIL

@@ -2,7 +2,8 @@
 
 A shadow is keyed by HMAC-SHA256(server key, normalised identifier), so the
 database never holds the identifier. Its snapshot goes through the same
-`engine.machine.step()` as a real account's, so every rule (the failure count
+`engine.machine.step()` as a real account's, through the same
+`db.unit_of_work.run_step`, so every rule (the failure count
 and the lock, the identity limit, the limit on refused logins) applies alike
 and answers alike; only the shadow's counters and the events its limits read
 are saved, in the caller's write transaction.
@@ -21,7 +22,7 @@ import hmac
 import os
 import secrets
 import stat
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,11 +32,12 @@ from sqlalchemy import delete, insert, select, text, update
 from db.schema import shadow_accounts, shadow_events, shadow_key
 from db.store import Store, storage_error
 from engine.backoff import Backoff
+from engine.counted import Counted
 from engine.errors import SesameError
-from engine.events import Audit, Decision, Event, Snapshot
+from engine.events import Audit, Decision, Snapshot
 from engine.identity import Identifier
-from engine.machine import Context, step
 from engine.model import Account, AccountState
+from engine.policy import Policy
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -48,9 +50,8 @@ _LOCK_SPACE = 0x5AD0
 SHADOW_ACCOUNT_ID = 0
 
 
-def step_unknown(store: Store, conn: Connection, ident: Identifier, event: Event) -> Decision:
-    """Run `event` on the identifier's shadow and save what it changed."""
-    now = store.now()
+def lock(store: Store, conn: Connection, ident: Identifier) -> ShadowSubject:
+    """The identifier's shadow, locked like an account row (`db.unit_of_work`)."""
     key = shadow_id(_key(store, conn), ident)
     if conn.dialect.name == "postgresql":
         # FOR UPDATE locks no row the first time: two first attempts would both
@@ -62,21 +63,81 @@ def step_unknown(store: Store, conn: Connection, ident: Identifier, event: Event
     row = conn.execute(
         select(shadow_accounts).where(shadow_accounts.c.key == key).with_for_update()
     ).first()
-    settings = store.settings
-    # The same history as a real account's snapshot (db.decisions.snapshot).
-    identity_since = now - Backoff.of(settings.policy).history()
-    before = Snapshot(
-        account=_account(row, now),
-        recent_identity_failures=_recent(conn, key, "identity_failed", identity_since),
-        recent_refused_logins=_recent(conn, key, "login_refused", now - timedelta(days=1)),
-    )
-    decision = step(before, event, Context(now, settings.policy, settings.lang))
-    # Events older than any history read above will never count again.
-    read_since = min(identity_since, now - timedelta(days=1))
-    _save(conn, key, row is not None, before.account, decision, now, read_since)
-    # A shadow has no password, no channel and no birth date: nothing succeeds.
-    assert not decision.outcome.ok, decision.outcome
-    return decision
+    return ShadowSubject(key, row, store.settings.policy)
+
+
+@dataclass(frozen=True)
+class ShadowSubject:
+    """A shadow as the unit of work steps it: its snapshot, and its saved changes."""
+
+    key: str
+    row: Any
+    policy: Policy
+
+    def snapshot(self, conn: Connection, now: datetime, policy: Policy) -> Snapshot:
+        """The same history as a real account's snapshot (db.decisions.snapshot)."""
+        identity_since = now - Backoff.of(policy).history()
+        return Snapshot(
+            account=_account(self.row, now),
+            recent_identity_failures=self._recent(conn, Counted.IDENTITY_FAILED, identity_since),
+            recent_refused_logins=self._recent(
+                conn, Counted.LOGIN_REFUSED, now - timedelta(days=1)
+            ),
+        )
+
+    def save(
+        self, conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+    ) -> list[str]:
+        """The same writes as a real account: its row when it changed, its events.
+
+        A shadow has no password, no channel and no birth date: nothing
+        succeeds and no message is ever queued.
+        """
+        assert not decision.outcome.ok, decision.outcome
+        account = decision.account
+        if account != before.account and _fresh(account):
+            # Back to a fresh shadow's state: no row says the same.
+            if self.row is not None:
+                conn.execute(delete(shadow_accounts).where(shadow_accounts.c.key == self.key))
+        elif account != before.account:
+            values = {
+                "state": account.state.value,
+                "failed_attempts": account.failed_attempts,
+                "locked_at": account.locked_at,
+                "locked_until": account.locked_until,
+            }
+            if self.row is not None:
+                conn.execute(
+                    update(shadow_accounts)
+                    .where(shadow_accounts.c.key == self.key)
+                    .values(**values)
+                )
+            else:
+                conn.execute(insert(shadow_accounts).values(key=self.key, created_at=now, **values))
+        events = [
+            {"key": self.key, "event": e.event, "at": now}
+            for e in decision.effects
+            if isinstance(e, Audit)
+        ]
+        if events:
+            # Events older than any history a limit reads will never count again.
+            read_since = now - max(Backoff.of(self.policy).history(), timedelta(days=1))
+            conn.execute(
+                delete(shadow_events).where(
+                    shadow_events.c.key == self.key, shadow_events.c.at < read_since
+                )
+            )
+            conn.execute(insert(shadow_events), events)
+        return []
+
+    def _recent(self, conn: Connection, event: Counted, since: datetime) -> tuple[datetime, ...]:
+        """When the shadow's `event` happened since `since`: what its limit counts."""
+        query = select(shadow_events.c.at).where(
+            shadow_events.c.key == self.key,
+            shadow_events.c.event == event,
+            shadow_events.c.at > since,
+        )
+        return tuple(conn.execute(query).scalars())
 
 
 def shadow_id(key: bytes, ident: Identifier) -> str:
@@ -103,56 +164,6 @@ def _account(row: Any, now: datetime) -> Account:
         password_changed_at=None,
         created_at=row.created_at if row else now,
     )
-
-
-def _recent(conn: Connection, key: str, event: str, since: datetime) -> tuple[datetime, ...]:
-    query = select(shadow_events.c.at).where(
-        shadow_events.c.key == key,
-        shadow_events.c.event == event,
-        shadow_events.c.at > since,
-    )
-    return tuple(conn.execute(query).scalars())
-
-
-def _save(
-    conn: Connection,
-    key: str,
-    exists: bool,
-    before: Account,
-    decision: Decision,
-    now: datetime,
-    read_since: datetime,
-) -> None:
-    """The same writes as a real account: its row when it changed, its events.
-
-    What no longer counts is deleted: the events older than `read_since`, and
-    the row once it is back to a fresh shadow's state (no row says the same).
-    """
-    account = decision.account
-    if account != before and _fresh(account):
-        if exists:
-            conn.execute(delete(shadow_accounts).where(shadow_accounts.c.key == key))
-    elif account != before:
-        values = {
-            "state": account.state.value,
-            "failed_attempts": account.failed_attempts,
-            "locked_at": account.locked_at,
-            "locked_until": account.locked_until,
-        }
-        if exists:
-            conn.execute(
-                update(shadow_accounts).where(shadow_accounts.c.key == key).values(**values)
-            )
-        else:
-            conn.execute(insert(shadow_accounts).values(key=key, created_at=now, **values))
-    events = [
-        {"key": key, "event": e.event, "at": now} for e in decision.effects if isinstance(e, Audit)
-    ]
-    if events:
-        conn.execute(
-            delete(shadow_events).where(shadow_events.c.key == key, shadow_events.c.at < read_since)
-        )
-        conn.execute(insert(shadow_events), events)
 
 
 def _fresh(account: Account) -> bool:

@@ -1,7 +1,8 @@
 """Support staff's actions: edit, disable, enable and unlock accounts, one or many.
 
-Every change goes through the unit of work (load → `engine.step` → save) with
-the support actor and reason, like the member's own commands. The read-only
+Every change, dry runs included, goes through the unit of work
+(`db.unit_of_work.run_step`) with the support actor and reason, like the
+member's own commands. The read-only
 views are in `db.listing` and `db.audit_log`.
 """
 
@@ -16,22 +17,20 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from db import decisions, rows
-from db.account_view import AccountView, account_status
+from db.account_view import AccountView
 from db.listing import AccountFilter, filter_arms
 from db.schema import accounts
 from db.store import Store
-from db.unit_of_work import Result, apply_event, finish, fresh_secrets
+from db.unit_of_work import EventFor, Named, Result, fresh_secrets, run_step
+from engine.effective import effective_account, live_flow
 from engine.errors import SesameError, invalid
 from engine.events import (
     ChannelsChanged,
     DisabledBySupport,
     EnabledBySupport,
-    Event,
     UnlockedBySupport,
 )
 from engine.identity import Identifier, Nir, Phone, parse_identifier
-from engine.machine import Context, step
 from engine.model import Account, AccountState, Channel, Flow
 from engine.outcomes import Code
 
@@ -76,18 +75,12 @@ class SupportResult:
     identity_failures_cleared: int = 0
 
 
-def _act(
-    store: Store, ident: Identifier, event_for: Callable[[Account], Event]
-) -> tuple[Result, AccountView]:
-    """Load, step, save; after commit deliver, refuse or report the account as it now is."""
-    with store.write() as conn:
-        account = rows.find_account(conn, ident, for_update=True)
-        if account is None:
-            raise SesameError(Code.NOT_FOUND)
-        flow = rows.open_flow(conn, account.id, for_update=True)
-        decision, message_ids = apply_event(store, conn, account, flow, event_for(account))
-    result = finish(store, decision, message_ids, ident)
-    return result, account_status(store, Identifier(nir=Nir(result.account.nir), email=None))
+def _act(store: Store, ident: Identifier, event: EventFor) -> tuple[Result, AccountView]:
+    """One step; the account as the step left it, without reading it again."""
+    result = run_step(store, Named(ident), event)
+    now = store.now()
+    view = AccountView(effective_account(result.account, now), live_flow(result.open_flow, now))
+    return result, view
 
 
 def edit_channels(store: Store, ident: Identifier, edit: ChannelEdit, reason: str) -> SupportResult:
@@ -246,38 +239,12 @@ def _unlock_line(store: Store, line: BulkLine, reason: str, dry_run: bool) -> Bu
         return BulkItem(line.line, line.text, None, "failed", line.error)
     event = UnlockedBySupport(reason, None, fresh_secrets())
     try:
-        if dry_run:
-            nir, code = _predict(store, line.ident, event)
-        else:
-            nir, code = _apply(store, line.ident, event)
+        result = run_step(store, Named(line.ident), event, dry_run=dry_run, refuse=False)
     except SesameError as exc:
+        if exc.code == "not_found":
+            return BulkItem(line.line, line.text, None, "not_found")
         return BulkItem(line.line, line.text, None, "failed", exc)
-    if nir is None:
-        return BulkItem(line.line, line.text, None, "not_found")
+    nir, code = result.account.nir, result.outcome.code
     if code in ("unlocked", "not_locked"):
         return BulkItem(line.line, line.text, nir, code)
     return BulkItem(line.line, line.text, nir, "failed", SesameError(code))
-
-
-def _apply(store: Store, ident: Identifier, event: Event) -> tuple[str | None, Code]:
-    with store.write() as conn:
-        account = rows.find_account(conn, ident, for_update=True)
-        if account is None:
-            return None, Code.NOT_FOUND
-        flow = rows.open_flow(conn, account.id, for_update=True)
-        decision, _ = apply_event(store, conn, account, flow, event)
-    return account.nir, decision.outcome.code
-
-
-def _predict(store: Store, ident: Identifier, event: Event) -> tuple[str | None, Code]:
-    """The engine's decision on the current rows, saved nowhere."""
-    now = store.now()
-    settings = store.settings
-    with store.read() as conn:
-        account = rows.find_account(conn, ident)
-        if account is None:
-            return None, Code.NOT_FOUND
-        flow = rows.open_flow(conn, account.id)
-        snapshot = decisions.snapshot(conn, account, flow, now, settings.policy)
-    decision = step(snapshot, event, Context(now, settings.policy, settings.lang))
-    return account.nir, decision.outcome.code

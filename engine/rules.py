@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from engine import backoff, messages
+from engine.counted import Counted
 from engine.effective import effective_account, effective_state
 from engine.events import (
     Audit,
@@ -192,7 +193,7 @@ def _refused_while_locked(snap: Snapshot, ctx: Context) -> Decision:
     if len(refusals) >= ctx.policy.max_refused_logins:
         retry_after = _seconds_until(refusals[0] + DAY, now)
         return _decide(snap, Code.RATE_LIMITED, False, retry_after=retry_after)
-    return _decide(snap, Code.ACCOUNT_LOCKED, False, Audit("login_refused", state, state))
+    return _decide(snap, Code.ACCOUNT_LOCKED, False, Audit(Counted.LOGIN_REFUSED, state, state))
 
 
 def _also_a_code_attempt(refused: Decision, snap: Snapshot, flow: Flow, ctx: Context) -> Decision:
@@ -247,7 +248,7 @@ def _identity_refused(snap: Snapshot, ev: IdentityChecked, ctx: Context) -> Deci
     if wait is not None:
         return _decide(snap, Code.RATE_LIMITED, False, retry_after=wait)
     if not ev.birth_date_matches:
-        audit = Audit("identity_failed", account.state, account.state, {"kind": ev.kind})
+        audit = Audit(Counted.IDENTITY_FAILED, account.state, account.state, {"kind": ev.kind})
         return _decide(snap, Code.IDENTITY_MISMATCH, False, audit)
     return None
 
@@ -370,7 +371,7 @@ def _send(
         secret_digest=secret_digest(secret),
         expires_at=ctx.now + timedelta(seconds=ttl),
     )
-    audit = Audit("code_sent", flow.state, F.CODE_SENT, {"channel": channel}, flow_id=flow.id)
+    audit = Audit(Counted.CODE_SENT, flow.state, F.CODE_SENT, {"channel": channel}, flow_id=flow.id)
     return Decision(account, (sent,), (audit, message), Outcome(Code.CODE_SENT, True))
 
 
@@ -568,7 +569,7 @@ def _support_unlock(
     if series:
         # The identity back-off ends too: later checks count from this event.
         cleared = {**detail, "identity_failures": str(len(series))}
-        effects.append(Audit("identity_failures_cleared", A.ACTIVE, A.ACTIVE, cleared))
+        effects.append(Audit(Counted.IDENTITY_FAILURES_CLEARED, A.ACTIVE, A.ACTIVE, cleared))
     outcome = Outcome(code, True, identity_failures_cleared=len(series))
     if ev.send_reset is None:
         return Decision(unlocked, (), tuple(effects), outcome)

@@ -192,7 +192,7 @@ def test_a_queued_secret_never_reaches_a_replaced_channel(sesame, member, home):
     assert sesame("outbox", "flush", "--json").json() == {"ok": True, "delivered": 0}
     assert home.sms_files() == []
     assert home.query("SELECT status, body, last_error FROM outbox") == [
-        ("abandoned", None, "flow closed before delivery")
+        ("abandoned", None, "flow cancelled before delivery")
     ]
     events = home.query("SELECT event FROM audit_events WHERE event = 'message_abandoned'")
     assert events == [("message_abandoned",)]
