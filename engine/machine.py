@@ -3,6 +3,7 @@
 `step()` looks up `(state, event type)` in TRANSITIONS. Account events are
 keyed by the account's state; flow events by the concerned flow's state (None
 when there is none), except on a disabled account, whose row refuses them.
+An account's creation is keyed by None: there is no account yet (no snapshot).
 A missing entry raises IllegalTransition and changes nothing. The rules live
 in `engine.rules`.
 """
@@ -13,6 +14,7 @@ from dataclasses import replace
 
 from engine.errors import IllegalTransition
 from engine.events import (
+    AccountCreated,
     ChannelChosen,
     ChannelsChanged,
     CodeSubmitted,
@@ -31,6 +33,7 @@ from engine.rules import (
     Context,
     Rule,
     State,
+    account_created,
     channel_chosen,
     channels_changed,
     closed_secret,
@@ -60,6 +63,7 @@ __all__ = [
 
 A, F = AccountState, FlowState
 ACCOUNT_EVENTS = (
+    AccountCreated,
     PasswordChecked,
     IdentityChecked,
     UnlockedBySupport,
@@ -69,8 +73,11 @@ ACCOUNT_EVENTS = (
 )
 
 
-def step(snapshot: Snapshot, event: Event, ctx: Context) -> Decision:
-    """Apply one event: expire what time has expired, then the table's rule."""
+def step(snapshot: Snapshot | None, event: Event, ctx: Context) -> Decision:
+    """Apply one event: expire what time has expired, then the table's rule.
+    `snapshot` is None when there is no account yet."""
+    if snapshot is None:
+        return _first_event(event, ctx)
     snapshot, early = expire(snapshot, ctx.now)
     state = dispatch_state(snapshot, event)
     rule = TRANSITIONS.get((state, type(event)))
@@ -81,6 +88,13 @@ def step(snapshot: Snapshot, event: Event, ctx: Context) -> Decision:
         return decision
     by_id = {f.id: f for f in (*early.flows, *decision.flows)}
     return replace(decision, flows=tuple(by_id.values()), effects=early.effects + decision.effects)
+
+
+def _first_event(event: Event, ctx: Context) -> Decision:
+    """No account yet (state None): only its creation has a row."""
+    if not isinstance(event, AccountCreated) or (None, AccountCreated) not in TRANSITIONS:
+        raise IllegalTransition(f"no rule for no account on {type(event).__name__}")
+    return account_created(None, event, ctx)
 
 
 def dispatch_state(snapshot: Snapshot, event: Event) -> State:
@@ -96,6 +110,8 @@ def dispatch_state(snapshot: Snapshot, event: Event) -> State:
 _SECRET_EVENTS = (CodeSubmitted, NewPasswordSubmitted)
 
 TRANSITIONS: dict[tuple[State, type], Rule] = {
+    # account machine: creation (`account add`, `account import`)
+    (None, AccountCreated): account_created,
     # account machine: login
     (A.ACTIVE, PasswordChecked): login_active,
     (A.LOCKED, PasswordChecked): login_locked,

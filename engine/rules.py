@@ -17,6 +17,7 @@ from typing import Any
 from engine import backoff, messages
 from engine.effective import effective_account, effective_state
 from engine.events import (
+    AccountCreated,
     Audit,
     ChannelChosen,
     ChannelsChanged,
@@ -41,6 +42,8 @@ from engine.policy import Policy
 
 DAY = timedelta(days=1)
 A, F = AccountState, FlowState
+# A created account's id until the database assigns one, as it inserts the row.
+NEW_ACCOUNT_ID = 0
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,40 @@ def refuse(code: str) -> Rule:
 
     rule.__name__ = f"refuse_{code}"
     return rule
+
+
+# --- creation ----------------------------------------------------------------
+
+
+def account_created(snap: Snapshot | None, ev: AccountCreated, ctx: Context) -> Decision:
+    """No account → active: `account add` (a password set, or none yet) or an
+    imported row (its hash as given, or none), with its audit event."""
+    imported = ev.imported_from is not None
+    account = Account(
+        id=NEW_ACCOUNT_ID,
+        nir=ev.nir,
+        birth_date=ev.birth_date,
+        email=ev.email,
+        mobile=ev.mobile,
+        sms_capable=ev.sms_capable,
+        password_hash=ev.password_hash,
+        state=A.ACTIVE,
+        failed_attempts=0,
+        locked_at=None,
+        locked_until=None,
+        last_login_at=None,
+        password_changed_at=ctx.now if ev.password_hash and not imported else None,
+        created_at=ctx.now,
+    )
+    if ev.imported_from is None:
+        detail = {"password": "set" if ev.password_hash else "none"}
+        audit = Audit("account_created", None, A.ACTIVE, detail)
+    else:
+        source, line = ev.imported_from
+        password = "imported" if ev.password_hash else "none"
+        detail = {"file": source, "line": str(line), "password": password}
+        audit = Audit("account_imported", None, A.ACTIVE, detail)
+    return Decision(account, (), (audit,), Outcome(audit.event, True))
 
 
 # --- login -------------------------------------------------------------------
