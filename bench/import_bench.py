@@ -1,6 +1,6 @@
 """Benchmark: `sesame account import` of N generated rows through the installed executable.
 
-    python bench/import_bench.py [N] [--sesame PATH]
+    python bench/import_bench.py [N] [--sesame PATH] [--runs R]
 
 Generates N valid rows (NIRs with their computed keys, a mix of mobiles,
 landlines, emails and empty channels), then times, each in a fresh
@@ -8,6 +8,12 @@ temporary home: `account import --dry-run`, the real `account import`
 (check the whole file, then write) and `account import --on-error skip`
 (one pass, checking and writing batch by batch).
 Prints rows/s and the peak RSS of the child process.
+
+Then the floor: one plain Python process (`--floor FILE DB`) doing the same
+library work alone — csv reading, python-stdnum's NIR check, phonenumbers'
+parse and validity, email-validator without DNS, one SQLite `executemany` —
+and the real import, run alternately R times (the machine is shared and
+noisy); it prints the medians and import/floor as a throughput ratio.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import argparse
 import csv
 import os
 import shutil
+import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,6 +73,11 @@ def generate(path: Path, count: int) -> None:
 
 
 def timed(sesame: str, home: Path, args: list[str]) -> tuple[float, int, str]:
+    """One run of `sesame ARGS` in `home`: see `timed_command`."""
+    return timed_command([sesame, *args], home)
+
+
+def timed_command(command: list[str], home: Path) -> tuple[float, int, str]:
     """Seconds, the child's peak RSS (KiB) and its stdout, for one run.
 
     `os.wait4` gives the rusage of this child alone (RUSAGE_CHILDREN would
@@ -73,15 +86,67 @@ def timed(sesame: str, home: Path, args: list[str]) -> tuple[float, int, str]:
     env = {**os.environ, "SESAME_HOME": str(home), "SESAME_LANG": "en"}
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
         start = time.perf_counter()
-        child = subprocess.Popen([sesame, *args], env=env, stdout=stdout, stderr=stderr)
+        child = subprocess.Popen(command, env=env, stdout=stdout, stderr=stderr)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
         stdout.seek(0)
         stderr.seek(0)
         if child.returncode != 0:
-            sys.exit(f"sesame {' '.join(args)} exited {child.returncode}: {stderr.read()}")
+            sys.exit(f"{' '.join(command)} exited {child.returncode}: {stderr.read()}")
         return seconds, usage.ru_maxrss, stdout.read().strip()
+
+
+def floor(source: Path, database: Path) -> None:
+    """The same library work as an import, in one process, nothing else."""
+    from email_validator import validate_email
+    from phonenumbers import is_valid_number
+    from phonenumbers import parse as parse_phone
+    from stdnum.fr import nir as stdnum_nir
+
+    values = []
+    with source.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for nir, birth_date, email, mobile in reader:
+            stdnum_nir.validate(nir)
+            phone = parse_phone(mobile, "FR") if mobile else None
+            valid_phone = phone is not None and is_valid_number(phone)
+            address = (
+                validate_email(email, check_deliverability=False).normalized if email else None
+            )
+            values.append((nir, birth_date, address, mobile, valid_phone))
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE accounts (nir, birth_date, email, mobile, sms_capable)")
+        db.executemany("INSERT INTO accounts VALUES (?, ?, ?, ?, ?)", values)
+
+
+def floor_command(source: Path, database: Path) -> list[str]:
+    return [sys.executable, __file__, "--floor", str(source), str(database)]
+
+
+def against_floor(options: argparse.Namespace, tmp: str, source: Path) -> None:
+    """Import and floor alternately, `--runs` times each; medians and their ratio."""
+    imports: list[float] = []
+    floors: list[float] = []
+    for run in range(options.runs):
+        home = Path(tmp) / f"versus-{run}"
+        home.mkdir()
+        seconds, _, _ = timed(options.sesame, home, ["account", "import", str(source)])
+        imports.append(seconds)
+        seconds, _, _ = timed_command(floor_command(source, home / "floor.db"), home)
+        floors.append(seconds)
+        shutil.rmtree(home)
+    rows = options.rows
+    imported, floored = statistics.median(imports), statistics.median(floors)
+    print(
+        f"import   {imported:6.1f} s  {rows / imported:8.0f} rows/s  (median of {options.runs})\n"
+        f"floor    {floored:6.1f} s  {rows / floored:8.0f} rows/s  (median of {options.runs})\n"
+        f"import/floor throughput: {floored / imported:.2f}  "
+        f"(runs: import {', '.join(f'{s:.1f}' for s in imports)}; "
+        f"floor {', '.join(f'{s:.1f}' for s in floors)})",
+        flush=True,
+    )
 
 
 def installed_sesame() -> str:
@@ -94,7 +159,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", nargs="?", type=int, default=100_000)
     parser.add_argument("--sesame", default=installed_sesame())
+    parser.add_argument("--runs", type=int, default=5, help="import vs floor pairs")
+    parser.add_argument("--only-floor", action="store_true", help="only import vs floor")
+    parser.add_argument(
+        "--floor", nargs=2, type=Path, metavar=("FILE", "DB"), help=argparse.SUPPRESS
+    )
     options = parser.parse_args()
+    if options.floor:
+        floor(*options.floor)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "accounts.csv"
         start = time.perf_counter()
@@ -105,7 +178,7 @@ def main() -> None:
             ("import", []),
             ("skip", ["--on-error", "skip"]),
         )
-        for label, extra in runs:
+        for label, extra in () if options.only_floor else runs:
             home = Path(tmp) / label.replace(" ", "-")
             home.mkdir()
             seconds, peak_kib, report = timed(
@@ -117,6 +190,8 @@ def main() -> None:
                 f"peak RSS {peak_kib / 1024:.0f} MiB  ({report})",
                 flush=True,
             )
+        if options.runs:
+            against_floor(options, tmp, source)
 
 
 if __name__ == "__main__":

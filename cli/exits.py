@@ -21,6 +21,8 @@ EXIT_CODES: dict[Code, int] = {
     Code.ALREADY_DISABLED: 0,
     Code.ENABLED: 0,
     Code.ALREADY_ENABLED: 0,
+    Code.ACCOUNT_CREATED: 0,
+    Code.ACCOUNT_IMPORTED: 0,
     Code.CHANNELS_CHANGED: 0,
     Code.UNCHANGED: 0,
     # refusals

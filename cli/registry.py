@@ -53,6 +53,7 @@ _PROCEDURE = "cli.procedure_commands"
 _ACCOUNT = "cli.account_commands"
 _SUPPORT = "cli.support_commands"
 _TRANSFER = "cli.transfer_commands"
+_POLICY = "cli.policy_commands"
 _OUTBOX = "cli.outbox_commands"
 _SCHEMA = "cli.schema_commands"
 
@@ -141,7 +142,7 @@ COMMANDS: Table = {
         "Check the configuration against the references.",
         {
             "check": Command(
-                _TRANSFER, "Compare the settings with OWASP ASVS 4.0.3 and NIST SP 800-63B."
+                _POLICY, "Compare the settings with OWASP ASVS 4.0.3 and NIST SP 800-63B."
             )
         },
     ),

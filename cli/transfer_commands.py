@@ -1,12 +1,11 @@
-"""Operators: account import/export, policy check."""
+"""Operators: `account import` and `account export`."""
 
 from __future__ import annotations
 
 import enum
 import json
 import sys
-import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,21 +13,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.app import JsonOption, open_store, output
-from cli.exits import exit_code
 from cli.lazy import command_group
-from cli.output import Output, escape
+from cli.output import Output
 from cli.progress import step_bars
+from cli.report import refuse_with_report
 from engine import messages
 from engine.errors import invalid
 from engine.outcomes import Code
 from engine.states import AccountState
 
 if TYPE_CHECKING:
-    from db.transfer import ExportedAccount, ImportReport, Progress
-    from engine.policy_check import Finding, Lockout
+    from db.transfer.export import ExportedAccount
+    from db.transfer.importing import ImportReport, Progress
 
 account_app = command_group()
-policy_app = command_group()
 
 
 class OnError(enum.StrEnum):
@@ -66,7 +64,7 @@ def account_import(
     Exit 2 when a row is refused with --on-error stop (nothing imported),
     5 when rows were skipped with --on-error skip.
     """
-    from db.transfer import import_accounts
+    from db.transfer.importing import import_accounts
 
     out = output(ctx, json_output)
     store = open_store(ctx)
@@ -116,14 +114,14 @@ def _render_import(out: Output, report: ImportReport) -> None:
         human += "\n" + out.text("import.refused_rows") + "\n" + table
     if report.interrupted:  # Ctrl-C: say what is committed, then exit 130
         message = out.text("import_interrupted", imported=report.imported)
-        _refuse(out, Code.IMPORT_INTERRUPTED, message, payload, human)
+        refuse_with_report(out, Code.IMPORT_INTERRUPTED, message, payload, human)
     code = Code.IMPORT_REFUSED if report.stop_on_error else Code.IMPORT_INCOMPLETE
     message = out.text(
         "import.dry_run_refused" if report.dry_run else code,
         refused=len(refused),
         imported=report.imported,
     )
-    _refuse(out, code, message, payload, human)
+    refuse_with_report(out, code, message, payload, human)
 
 
 def _progress_bar(out: Output) -> AbstractContextManager[Progress | None]:
@@ -152,7 +150,8 @@ def account_export(
 
     Columns nir,birth_date,email,mobile (and password_hash with --with-hashes).
     """
-    from db.transfer import columns, export_accounts
+    from db.transfer.export import export_accounts
+    from db.transfer.rows import columns
 
     output(ctx, json_output)  # remembers --json for a refusal
     if as_csv and json_output:
@@ -204,131 +203,3 @@ def _write_json(rows: Iterator[ExportedAccount], names: list[str]) -> None:
             ("" if index == 0 else ", ") + json.dumps(_record(account, names), ensure_ascii=False)
         )
     write("]}\n")
-
-
-# --- policy check ------------------------------------------------------------
-
-
-@policy_app.command("check")
-def policy_check(
-    ctx: typer.Context,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 2 when any setting is weaker.")
-    ] = False,
-    json_output: JsonOption = False,
-) -> None:
-    """Compare the settings with OWASP ASVS 4.0.3 and NIST SP 800-63B.
-
-    Reads sesame.toml only (no database). Exit 2 with --strict when a setting
-    is weaker than its reference.
-    """
-    from engine.policy_check import check_policy
-
-    out = output(ctx, json_output)
-    report = check_policy(open_store(ctx).settings.policy)
-    payload = {
-        "findings": [_finding_payload(finding, out) for finding in report.findings],
-        "accepted": [_finding_payload(finding, out) for finding in report.accepted],
-        "lockout": _lockout_payload(report.lockout, out),
-    }
-    human = _policy_text(payload, out)
-    if strict and report.findings:
-        message = out.text("policy_findings", count=len(report.findings))
-        _refuse(out, Code.POLICY_FINDINGS, message, payload, human)
-    out.ok(payload, human)
-
-
-def _finding_payload(finding: Finding, out: Output) -> dict[str, Any]:
-    return {
-        "check": finding.check,
-        "setting": finding.setting,
-        "value": finding.value,
-        "expected": finding.expected,
-        "reference": finding.reference,
-        "severity": finding.severity,
-        "message": out.text(f"policy.{finding.check}", **finding.params),
-    }
-
-
-def _lockout_payload(lockout: Lockout, out: Output) -> dict[str, Any]:
-    """What a stranger who knows a NIR can do: to the login, then to recovery."""
-    login_key = (
-        "policy.lockout.login"
-        if lockout.login_locked_seconds
-        else ("policy.lockout.login_until_recovery")
-    )
-    recovery = {
-        "failures": lockout.recovery_failures,
-        "first_delay_seconds": lockout.first_delay_seconds,
-        "max_delay_seconds": lockout.max_delay_seconds,
-        "failures_first_day": lockout.failures_first_day,
-        "failures_per_day": lockout.failures_per_day,
-    }
-    return {
-        "login": {
-            "failures": lockout.login_failures,
-            "locked_seconds": lockout.login_locked_seconds,
-            "message": out.text(
-                login_key,
-                failures=lockout.login_failures,
-                seconds=lockout.login_locked_seconds,
-            ),
-        },
-        "recovery": {**recovery, "message": out.text("policy.lockout.recovery", **recovery)},
-    }
-
-
-_COLUMNS = ("severity", "setting", "value", "expected", "reference", "message")
-
-
-def _policy_text(payload: Mapping[str, Any], out: Output) -> str:
-    from tabulate import tabulate
-
-    findings = payload["findings"]
-    if findings:
-        fr = out.lang == "fr"
-        headers = (
-            ("Gravité", "Réglage", "Valeur", "Attendu", "Référence", "Constat")
-            if fr
-            else ("Severity", "Setting", "Value", "Expected", "Reference", "Finding")
-        )
-        table = tabulate(
-            [[_cell(finding[key]) for key in _COLUMNS] for finding in findings],
-            headers=headers,
-            maxcolwidths=[None, 24, None, 14, 26, 36],
-            disable_numparse=True,
-        )
-        lines = [out.text("policy.findings"), table]
-    else:
-        lines = [out.text("policy.none")]
-    lines += ["", out.text("policy.accepted")]
-    for note in payload["accepted"]:
-        lines.append(f"- {note['setting']} ({note['reference']}):")
-        lines.append(
-            textwrap.fill(note["message"], 88, initial_indent="  ", subsequent_indent="  ")
-        )
-    lines += ["", out.text("policy.lockout")]
-    for part in ("login", "recovery"):
-        message = payload["lockout"][part]["message"]
-        lines.append(textwrap.fill(message, 88, initial_indent="- ", subsequent_indent="  "))
-    return "\n".join(lines)
-
-
-def _cell(value: object) -> str:
-    """Booleans as sesame.toml writes them."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-# --- shared ------------------------------------------------------------------
-
-
-def _refuse(out: Output, code: Code, message: str, payload: Mapping[str, Any], human: str) -> None:
-    """A refusal that carries its report: one JSON document, or the report on
-    stdout and the refusal on stderr; then the exit status of `code`."""
-    if out.as_json:
-        error = {"code": code, "message": message}
-        typer.echo(json.dumps({"ok": False, "error": error, **payload}, ensure_ascii=False))
-    else:
-        typer.echo(escape(human))
-        typer.echo(escape(message), err=True)
-    raise typer.Exit(exit_code(code))

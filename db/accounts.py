@@ -1,21 +1,20 @@
-"""Provisioning: `account add` creates an account, its password hashed."""
+"""Provisioning: `account add` creates an account, its password hashed: the
+machine's `AccountCreated` event, written like an imported row."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from db import decisions
 from db.account_view import AccountView, account_status
-from db.schema import accounts, audit_events
+from db.creation import decide, save_created
 from db.store import Store
 from db.unit_of_work import new_salt
 from engine.errors import SesameError
-from engine.events import Audit
+from engine.events import AccountCreated
 from engine.identity import Identifier, Nir, Phone, check_birth_date_matches_nir
-from engine.model import AccountState
+from engine.machine import Context
 from engine.outcomes import Code
 from engine.passwords import check_new_password, hash_password
 
@@ -43,30 +42,19 @@ def add_account(
         )
         password_hash = hash_password(password[0], new_salt(), policy.argon2)
     now = store.now()
+    settings = store.settings
+    event = AccountCreated(
+        nir=nir.value,
+        birth_date=birth_date,
+        email=email,
+        mobile=phone.e164 if phone else None,
+        sms_capable=bool(phone and phone.sms_capable),
+        password_hash=password_hash,
+    )
+    decisions = decide([event], Context(now, settings.policy, settings.lang))
     try:
         with store.write() as conn:
-            account_id = conn.execute(
-                insert(accounts)
-                .values(
-                    nir=nir.value,
-                    birth_date=birth_date,
-                    email=email,
-                    mobile=phone.e164 if phone else None,
-                    sms_capable=bool(phone and phone.sms_capable),
-                    password_hash=password_hash,
-                    state=AccountState.ACTIVE,
-                    failed_attempts=0,
-                    password_changed_at=now if password_hash else None,
-                    created_at=now,
-                )
-                .returning(accounts.c.id)
-            ).scalar_one()
-            detail = {"password": "set" if password_hash else "none"}
-            event = Audit("account_created", None, AccountState.ACTIVE, detail)
-            conn.execute(
-                insert(audit_events),
-                [decisions.audit_row(event, account_id, now, store.settings.actor)],
-            )
+            save_created(conn, decisions, now, settings.actor)
     except IntegrityError:
         raise SesameError(Code.ACCOUNT_EXISTS) from None
     return account_status(store, Identifier(nir=nir, email=None))

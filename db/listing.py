@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import func, select, union_all
 
 from db import rows
 from db.account_view import AccountView
+from db.effective_state import state_arms
 from db.schema import accounts, audit_events, flows, outbox
 from db.store import Store
 from engine.effective import effective_account, live_flow
@@ -39,17 +40,6 @@ class AccountPage:
     total: int
 
 
-def _state_arms(state: AccountState, now: datetime) -> list[list[ColumnElement[bool]]]:
-    """The state the member experiences (an ended time-limited lock is active), as
-    disjoint index-friendly conjunctions: an OR would make SQLite sort every row."""
-    c = accounts.c
-    if state is AccountState.LOCKED:
-        return [[c.state == "locked", or_(c.locked_until.is_(None), c.locked_until > now)]]
-    if state is AccountState.ACTIVE:
-        return [[c.state == "active"], [c.state == "locked", c.locked_until <= now]]
-    return [[c.state == state.value]]
-
-
 def filter_arms(filters: AccountFilter, now: datetime) -> list[list[ColumnElement[bool]]]:
     """The filter as a union of disjoint conjunctions, each starting from an index
     (state, state+locked_at, or flows.state for the open flows)."""
@@ -66,7 +56,7 @@ def filter_arms(filters: AccountFilter, now: datetime) -> list[list[ColumnElemen
         state = AccountState.LOCKED
     if state is None:
         return [common]
-    return [[*arm, *common] for arm in _state_arms(state, now)]
+    return [[*arm, *common] for arm in state_arms(state, now)]
 
 
 def _newest_first(arms: list[list[ColumnElement[bool]]]) -> Any:

@@ -4,7 +4,7 @@ the shell observed, and the decision with its effects (imperatives)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from engine.model import Account, Flow
 from engine.outcomes import Code
@@ -37,6 +37,21 @@ class FreshSecrets:
 
 
 # --- events: facts the shell observed -------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountCreated:
+    """`account add`, or one valid row of `account import` (`imported_from`: the
+    file's name and the row's line): identity and channels already checked, the
+    password hashed by the shell (or imported as given), or none yet."""
+
+    nir: str
+    birth_date: date
+    email: str | None
+    mobile: str | None
+    sms_capable: bool
+    password_hash: str | None
+    imported_from: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +129,8 @@ class ChannelsChanged:
 
 
 Event = (
-    PasswordChecked
+    AccountCreated
+    | PasswordChecked
     | IdentityChecked
     | ChannelChosen
     | CodeSubmitted

@@ -220,11 +220,12 @@ def parse_mobile(raw: str) -> Phone:
         raise invalid("phone_invalid") from None
     if not phonenumbers.is_possible_number(number):
         raise invalid("phone_invalid")
+    # A number of type MOBILE is a valid one (number_type is UNKNOWN otherwise):
+    # one pattern match instead of two, for every row of an import.
     sms_capable = (
-        phonenumbers.is_valid_number(number)
-        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
-        and phonenumbers.region_code_for_number(number) == "FR"
+        phonenumbers.region_code_for_number(number) == "FR"
         and not number.extension
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
     )
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Phone(e164=e164, sms_capable=sms_capable)

@@ -3,6 +3,7 @@
 `step()` looks up `(state, event type)` in TRANSITIONS. Account events are
 keyed by the account's state; flow events by the concerned flow's state (None
 when there is none), except on a disabled account, whose row refuses them.
+An account's creation is keyed by None: there is no account yet (no snapshot).
 A missing entry raises IllegalTransition and changes nothing.
 
 Each row declares what it may do: its rule (in `engine.rules`), the states it
@@ -20,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from engine.errors import IllegalTransition
 from engine.events import (
+    AccountCreated,
     Audit,
     ChannelChosen,
     ChannelsChanged,
@@ -42,6 +44,7 @@ from engine.outcomes import Code
 from engine.rules import (
     Context,
     State,
+    account_created,
     cancelled_secret,
     channel_chosen,
     channels_changed,
@@ -80,6 +83,7 @@ __all__ = [
 A, F, C = AccountState, FlowState, Code
 E = TypeVar("E")
 ACCOUNT_EVENTS = (
+    AccountCreated,
     PasswordChecked,
     IdentityChecked,
     UnlockedBySupport,
@@ -127,8 +131,11 @@ def _table(*rows: Row[Any]) -> dict[tuple[State, type], Row[Any]]:
     return table
 
 
-def step(snapshot: Snapshot, event: Event, ctx: Context) -> Decision:
-    """Apply one event: expire what time has expired, then the table's rule."""
+def step(snapshot: Snapshot | None, event: Event, ctx: Context) -> Decision:
+    """Apply one event: expire what time has expired, then the table's rule.
+    `snapshot` is None when there is no account yet."""
+    if snapshot is None:
+        return _first_event(event, ctx)
     snapshot, early = expire(snapshot, ctx.now)
     decision = row_for(snapshot, event).rule(snapshot, event, ctx)
     if not early.effects:
@@ -146,6 +153,13 @@ def row_for(snapshot: Snapshot, event: Event) -> Row[Any]:
     return row
 
 
+def _first_event(event: Event, ctx: Context) -> Decision:
+    """No account yet (state None): only its creation has a row."""
+    if not isinstance(event, AccountCreated) or (None, AccountCreated) not in TRANSITIONS:
+        raise IllegalTransition(f"no rule for no account on {type(event).__name__}")
+    return account_created(None, event, ctx)
+
+
 def dispatch_state(snapshot: Snapshot, event: Event) -> State:
     """The state whose row of the table applies: the account's for account
     events, and for flow events too when the account is disabled (a disabled
@@ -157,6 +171,15 @@ def dispatch_state(snapshot: Snapshot, event: Event) -> State:
 
 
 TRANSITIONS: dict[tuple[State, type], Row[Any]] = _table(
+    # --- account machine: creation (`account add`, `account import`) ---------------
+    on(
+        None,
+        AccountCreated,
+        account_created,
+        to={A.ACTIVE},
+        outcomes={C.ACCOUNT_CREATED, C.ACCOUNT_IMPORTED},
+        effects={Audit},
+    ),
     # --- account machine: login -------------------------------------------------
     on(
         A.ACTIVE,

@@ -361,6 +361,7 @@ _T: dict[str, tuple[str, str]] = {
         "Your password has been changed. You can access your personal space.",
     ),
     "account_created": ("Compte créé : {nir}", "Account created: {nir}"),
+    "account_imported": ("Compte importé : {nir}", "Account imported: {nir}"),
     "auto_channel.sms": (
         "Seul votre téléphone portable est connu : il a été utilisé automatiquement.",
         "Only your mobile phone is known: it was used automatically.",

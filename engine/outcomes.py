@@ -30,6 +30,8 @@ class Code(enum.StrEnum):
     ALREADY_ENABLED = "already_enabled"
     CHANNELS_CHANGED = "channels_changed"
     UNCHANGED = "unchanged"
+    ACCOUNT_CREATED = "account_created"
+    ACCOUNT_IMPORTED = "account_imported"
     # --- refusals of the procedure ----------------------------------------------
     AUTH_FAILED = "auth_failed"
     IDENTITY_MISMATCH = "identity_mismatch"

@@ -93,12 +93,13 @@ _MINIMUM = {
 TRANSPORTS = ("files", "queue")
 # A POSIX group name (useradd's rule, and the length Linux allows).
 _GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}")
-# A day, a year, a gibibyte of memory: beyond these a value is a mistake.
+# The largest argon2 parameters sesame accepts, in sesame.toml and in an
+# imported hash (whose parameters the next login pays): a gibibyte of memory.
+ARGON2_MAXIMUM = {"memory_cost": 1 << 20, "time_cost": 100, "parallelism": 64}
+# A day, a year: beyond these a value is a mistake.
 _MAXIMUM = {
     "password_min_length": 128,
-    "memory_cost": 1 << 20,
-    "time_cost": 100,
-    "parallelism": 64,
+    **ARGON2_MAXIMUM,
     # A series of identity failures ends after a quiet day (engine.backoff).
     "identity_backoff_seconds": 24 * 3600,
     "identity_backoff_max_seconds": 24 * 3600,

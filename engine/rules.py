@@ -18,6 +18,7 @@ from engine import backoff, messages
 from engine.counted import Counted
 from engine.effective import effective_account, effective_state
 from engine.events import (
+    AccountCreated,
     Audit,
     ChannelChosen,
     ChannelsChanged,
@@ -43,6 +44,8 @@ from engine.policy import Policy
 
 DAY = timedelta(days=1)
 A, F = AccountState, FlowState
+# A created account's id until the database assigns one, as it inserts the row.
+NEW_ACCOUNT_ID = 0
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,40 @@ def refuse(code: Code) -> Callable[[Snapshot, object, Context], Decision]:
 
     rule.__name__ = f"refuse_{code}"
     return rule
+
+
+# --- creation ----------------------------------------------------------------
+
+
+def account_created(snap: Snapshot | None, ev: AccountCreated, ctx: Context) -> Decision:
+    """No account → active: `account add` (a password set, or none yet) or an
+    imported row (its hash as given, or none), with its audit event."""
+    imported = ev.imported_from is not None
+    account = Account(
+        id=NEW_ACCOUNT_ID,
+        nir=ev.nir,
+        birth_date=ev.birth_date,
+        email=ev.email,
+        mobile=ev.mobile,
+        sms_capable=ev.sms_capable,
+        password_hash=ev.password_hash,
+        state=A.ACTIVE,
+        failed_attempts=0,
+        locked_at=None,
+        locked_until=None,
+        last_login_at=None,
+        password_changed_at=ctx.now if ev.password_hash and not imported else None,
+        created_at=ctx.now,
+    )
+    if ev.imported_from is None:
+        detail = {"password": "set" if ev.password_hash else "none"}
+        audit, code = Audit("account_created", None, A.ACTIVE, detail), Code.ACCOUNT_CREATED
+    else:
+        source, line = ev.imported_from
+        password = "imported" if ev.password_hash else "none"
+        detail = {"file": source, "line": str(line), "password": password}
+        audit, code = Audit("account_imported", None, A.ACTIVE, detail), Code.ACCOUNT_IMPORTED
+    return Decision(account, (), (audit,), Outcome(code, True))
 
 
 # --- login -------------------------------------------------------------------

@@ -374,9 +374,9 @@ def test_an_account_created_during_a_batch_is_refused_not_an_internal_error(sesa
 def test_stop_rolls_back_a_batch_whose_account_appeared_after_the_check(
     sesame, home, tmp_path, monkeypatch
 ):
-    import db.transfer
+    import db.transfer.importing
 
-    checked_then_written = db.transfer._import_spooled
+    checked_then_written = db.transfer.importing.import_spooled
 
     def someone_adds_paul_meanwhile(*args, **kwargs):
         home.query(
@@ -386,7 +386,7 @@ def test_stop_rolls_back_a_batch_whose_account_appeared_after_the_check(
         )
         checked_then_written(*args, **kwargs)
 
-    monkeypatch.setattr(db.transfer, "_import_spooled", someone_adds_paul_meanwhile)
+    monkeypatch.setattr(db.transfer.importing, "import_spooled", someone_adds_paul_meanwhile)
     result = sesame("account", "import", write(tmp_path, MARIE, PAUL), "--json")
     assert result.exit_code == 2
     assert (result.json()["valid"], result.json()["imported"]) == (1, 0)

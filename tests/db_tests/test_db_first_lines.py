@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from db.transfer import FirstLines, NewAccount, Refusal
+from db.transfer.first_lines import FirstLines
+from db.transfer.rows import NewAccount, Refusal
 
 
 def row(line: int, nir: str, email: str | None = None) -> NewAccount:

@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "cli.account_commands",
     "cli.support_commands",
     "cli.transfer_commands",
+    "cli.policy_commands",
     "cli.outbox_commands",
     "cli.schema_commands",
     "cli.demo",

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from engine import machine, messages
 from engine.errors import IllegalTransition
 from engine.events import (
+    AccountCreated,
     Audit,
     ChannelChosen,
     ChannelsChanged,
@@ -2128,9 +2129,10 @@ def test_table_is_total() -> None:
         set(itertools.product(AccountState, ACCOUNT_EVENTS))
         | set(itertools.product((*FlowState, None), FLOW_EVENTS))
         | set(itertools.product([A.DISABLED], FLOW_EVENTS))
+        | {(None, AccountCreated)}  # creation: no account yet, and only then
     )
     assert set(TRANSITIONS) == expected
-    assert len(TRANSITIONS) == 3 * 6 + 8 * 3 + 1 * 3
+    assert len(TRANSITIONS) == 3 * 6 + 8 * 3 + 1 * 3 + 1
 
 
 @pytest.mark.parametrize(
@@ -2161,6 +2163,8 @@ def test_dispatch_state(snapshot: Snapshot, event: Event, state: State) -> None:
 
 def test_every_table_entry_is_exercised() -> None:
     exercised = {case.table_key() for case in ALL_CASES}
+    # Creation has no snapshot to build a Case from: the creation tests below exercise it.
+    exercised.add((None, AccountCreated))
     assert set(TRANSITIONS) - exercised == set()
 
 
@@ -2699,3 +2703,53 @@ def test_invariants_hold_over_random_sequences(data: st.DataObject) -> None:
                     line.endswith(f"token={secret}") for line in message.body.splitlines()
                 )
                 assert sent_flow.secret_digest == secret_digest(secret)
+
+
+# --- creation: no account → active ----------------------------------------------
+
+NEW = AccountCreated(
+    nir="295109912611193",
+    birth_date=date(1995, 10, 15),
+    email="marie@example.fr",
+    mobile="+33612345678",
+    sms_capable=True,
+    password_hash="$argon2id$hash",
+)
+
+
+def test_account_add_creates_an_active_account_with_its_audit_event() -> None:
+    decision = step(None, NEW, CTX)
+    account = decision.account
+    assert (account.nir, account.email, account.mobile, account.sms_capable) == (
+        NEW.nir,
+        NEW.email,
+        NEW.mobile,
+        True,
+    )
+    assert (account.state, account.failed_attempts, account.locked_at) == (A.ACTIVE, 0, None)
+    assert (account.created_at, account.password_changed_at) == (NOW, NOW)
+    assert decision.flows == ()
+    assert decision.effects == (Audit("account_created", None, A.ACTIVE, {"password": "set"}),)
+    assert decision.outcome == Outcome("account_created", True)
+
+
+def test_an_imported_row_is_audited_with_its_file_and_line() -> None:
+    event = replace(NEW, password_hash=None, imported_from=("members.csv", 7))
+    decision = step(None, event, CTX)
+    assert decision.account.password_changed_at is None
+    detail = {"file": "members.csv", "line": "7", "password": "none"}
+    assert decision.effects == (Audit("account_imported", None, A.ACTIVE, detail),)
+    imported_hash = step(None, replace(event, password_hash="$argon2id$h"), CTX)
+    assert imported_hash.account.password_changed_at is None  # as the file gave it
+    assert imported_hash.effects[0].detail["password"] == "imported"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("state", list(AccountState))
+def test_an_existing_account_cannot_be_created_again(state: AccountState) -> None:
+    with pytest.raises(IllegalTransition):
+        step(Snapshot(account(state=state)), NEW, CTX)
+
+
+def test_without_an_account_only_its_creation_applies() -> None:
+    with pytest.raises(IllegalTransition):
+        step(None, WRONG, CTX)

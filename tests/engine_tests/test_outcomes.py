@@ -20,6 +20,8 @@ ANSWER_KEYS: dict[Code, tuple[str, ...]] = {
     Code.CODE_SENT: ("code_sent.sms", "code_sent.email"),
     Code.CODE_VERIFIED: ("code_verified",),
     Code.PASSWORD_CHANGED: ("password_changed",),
+    Code.ACCOUNT_CREATED: ("account_created",),
+    Code.ACCOUNT_IMPORTED: ("account_imported",),
     **{
         code: (f"support.{code}",)
         for code in (

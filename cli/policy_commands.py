@@ -1,0 +1,133 @@
+"""Operators: `policy check`, the settings against the references."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.app import JsonOption, open_store, output
+from cli.lazy import command_group
+from cli.output import Output
+from cli.report import refuse_with_report
+from engine.outcomes import Code
+
+if TYPE_CHECKING:
+    from engine.policy_check import Finding, Lockout
+
+policy_app = command_group()
+
+
+# --- policy check ------------------------------------------------------------
+
+
+@policy_app.command("check")
+def policy_check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 2 when any setting is weaker.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Compare the settings with OWASP ASVS 4.0.3 and NIST SP 800-63B.
+
+    Reads sesame.toml only (no database). Exit 2 with --strict when a setting
+    is weaker than its reference.
+    """
+    from engine.policy_check import check_policy
+
+    out = output(ctx, json_output)
+    report = check_policy(open_store(ctx).settings.policy)
+    payload = {
+        "findings": [_finding_payload(finding, out) for finding in report.findings],
+        "accepted": [_finding_payload(finding, out) for finding in report.accepted],
+        "lockout": _lockout_payload(report.lockout, out),
+    }
+    human = _policy_text(payload, out)
+    if strict and report.findings:
+        message = out.text("policy_findings", count=len(report.findings))
+        refuse_with_report(out, Code.POLICY_FINDINGS, message, payload, human)
+    out.ok(payload, human)
+
+
+def _finding_payload(finding: Finding, out: Output) -> dict[str, Any]:
+    return {
+        "check": finding.check,
+        "setting": finding.setting,
+        "value": finding.value,
+        "expected": finding.expected,
+        "reference": finding.reference,
+        "severity": finding.severity,
+        "message": out.text(f"policy.{finding.check}", **finding.params),
+    }
+
+
+def _lockout_payload(lockout: Lockout, out: Output) -> dict[str, Any]:
+    """What a stranger who knows a NIR can do: to the login, then to recovery."""
+    login_key = (
+        "policy.lockout.login"
+        if lockout.login_locked_seconds
+        else ("policy.lockout.login_until_recovery")
+    )
+    recovery = {
+        "failures": lockout.recovery_failures,
+        "first_delay_seconds": lockout.first_delay_seconds,
+        "max_delay_seconds": lockout.max_delay_seconds,
+        "failures_first_day": lockout.failures_first_day,
+        "failures_per_day": lockout.failures_per_day,
+    }
+    return {
+        "login": {
+            "failures": lockout.login_failures,
+            "locked_seconds": lockout.login_locked_seconds,
+            "message": out.text(
+                login_key,
+                failures=lockout.login_failures,
+                seconds=lockout.login_locked_seconds,
+            ),
+        },
+        "recovery": {**recovery, "message": out.text("policy.lockout.recovery", **recovery)},
+    }
+
+
+_COLUMNS = ("severity", "setting", "value", "expected", "reference", "message")
+
+
+def _policy_text(payload: Mapping[str, Any], out: Output) -> str:
+    from tabulate import tabulate
+
+    findings = payload["findings"]
+    if findings:
+        fr = out.lang == "fr"
+        headers = (
+            ("Gravité", "Réglage", "Valeur", "Attendu", "Référence", "Constat")
+            if fr
+            else ("Severity", "Setting", "Value", "Expected", "Reference", "Finding")
+        )
+        table = tabulate(
+            [[_cell(finding[key]) for key in _COLUMNS] for finding in findings],
+            headers=headers,
+            maxcolwidths=[None, 24, None, 14, 26, 36],
+            disable_numparse=True,
+        )
+        lines = [out.text("policy.findings"), table]
+    else:
+        lines = [out.text("policy.none")]
+    lines += ["", out.text("policy.accepted")]
+    for note in payload["accepted"]:
+        lines.append(f"- {note['setting']} ({note['reference']}):")
+        lines.append(
+            textwrap.fill(note["message"], 88, initial_indent="  ", subsequent_indent="  ")
+        )
+    lines += ["", out.text("policy.lockout")]
+    for part in ("login", "recovery"):
+        message = payload["lockout"][part]["message"]
+        lines.append(textwrap.fill(message, 88, initial_indent="- ", subsequent_indent="  "))
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    """Booleans as sesame.toml writes them."""
+    return str(value).lower() if isinstance(value, bool) else str(value)

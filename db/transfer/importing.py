@@ -1,0 +1,200 @@
+"""`account import`: the steps of `db.transfer` put together, with the report.
+
+Three ways through the file: only check (`--dry-run`); check and write batch
+by batch (`--on-error skip`); or check everything, spooling the checked rows,
+then write them (`--on-error stop`, the default: nothing written if a row is
+refused).
+"""
+
+from __future__ import annotations
+
+import signal
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+from db.store import Store
+from db.transfer.first_lines import FirstLines
+from db.transfer.pool import map_in_order
+from db.transfer.reading import count_lines, header, open_file, raw_batches
+from db.transfer.rows import Checked, NewAccount, Refusal, check_batch
+from db.transfer.spool import spool, unspool
+from db.transfer.writing import insert_accounts, lock_accounts, split_existing
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+# (phase, rows done, rows in all): the CLI draws a progress bar with it.
+Progress = Callable[[str, int, int], None]
+Tick = Callable[[int], None]
+_Batch = TypeVar("_Batch")
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    stop_on_error: bool
+    rows: int = 0
+    valid: int = 0
+    imported: int = 0
+    refused: list[Refusal] = field(default_factory=list)
+    interrupted: bool = False  # SIGINT: `imported` rows are committed, no more
+
+    def count(self, batch: list[Checked]) -> list[NewAccount]:
+        """Count a checked batch in; return its valid rows."""
+        self.rows += len(batch)
+        valid = []
+        for item in batch:
+            if isinstance(item, Refusal):
+                self.refused.append(item)
+            else:
+                valid.append(item)
+        return valid
+
+    def refuse_taken(self, valid: list[NewAccount], conn: Connection) -> list[NewAccount]:
+        """Refuse the rows an existing account already has; count and return the others."""
+        fresh, taken = split_existing(conn, valid)
+        self.refused.extend(taken)
+        self.refused.sort(key=lambda refusal: refusal.line)
+        self.valid += len(fresh)
+        return fresh
+
+
+def import_accounts(
+    store: Store,
+    path: Path,
+    *,
+    stop_on_error: bool,
+    dry_run: bool,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import `path`; the report says what was imported and which lines were refused."""
+    report = ImportReport(dry_run=dry_run, stop_on_error=stop_on_error)
+    with _StopOnInterrupt(report) as stop:
+        _import(store, path, report, stop, progress)
+    return report
+
+
+def _import(
+    store: Store,
+    path: Path,
+    report: ImportReport,
+    stop: _StopOnInterrupt,
+    progress: Progress | None,
+) -> None:
+    """Check then write (stop), check and write batch by batch (skip), or only check."""
+    today = store.now().date()
+    total = count_lines(path) if progress else 0
+    first_phase = "check" if report.dry_run or report.stop_on_error else "import"
+    checked = stop.between(_checked_batches(path, today, _tick(progress, first_phase, total)))
+    if report.dry_run:
+        for batch in checked:
+            with store.read() as conn:
+                report.refuse_taken(report.count(batch), conn)
+    elif not report.stop_on_error:
+        for batch in checked:
+            with store.write() as conn:
+                lock_accounts(conn)
+                fresh = report.refuse_taken(report.count(batch), conn)
+                insert_accounts(store, conn, fresh, path.name)
+            report.imported += len(fresh)
+    else:
+        with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as spooled:
+            for batch in checked:
+                with store.read() as conn:
+                    fresh = report.refuse_taken(report.count(batch), conn)
+                if not report.refused:  # once a row is refused, only the report matters
+                    spool(spooled, fresh)
+            if not report.refused and not report.interrupted:
+                spooled.seek(0)
+                import_spooled(store, spooled, report, path.name, stop, progress)
+
+
+class _StopOnInterrupt:
+    """SIGINT (Ctrl-C) during an import: the batch in hand is finished (its short
+    transaction commits or rolls back whole), no further batch is started, and the
+    report says what was committed, instead of a bare exit 130."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.requested = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _StopOnInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._request)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _request(self, _signum: int, _frame: object) -> None:
+        self.requested = True
+
+    def between(self, batches: Iterator[_Batch]) -> Iterator[_Batch]:
+        """`batches`, until an interrupt is requested."""
+        for batch in batches:
+            if self.requested:
+                self.report.interrupted = True
+                getattr(batches, "close", lambda: None)()  # the file and the workers now
+                return
+            yield batch
+
+
+class _Taken(Exception):
+    """Raised inside a batch's transaction to roll it back."""
+
+    def __init__(self, refused: list[Refusal]) -> None:
+        super().__init__()
+        self.refused = refused
+
+
+def import_spooled(
+    store: Store,
+    spooled: IO[str],
+    report: ImportReport,
+    source: str,
+    stop: _StopOnInterrupt,
+    progress: Progress | None,
+) -> None:
+    """Write the checked rows; stop at a batch whose row someone created meanwhile."""
+    tick = _tick(progress, "import", report.valid)
+    for batch in stop.between(unspool(spooled)):
+        try:
+            with store.write() as conn:
+                lock_accounts(conn)
+                fresh, taken = split_existing(conn, batch)
+                if taken:
+                    raise _Taken(taken)
+                insert_accounts(store, conn, fresh, source)
+        except _Taken as stopped:
+            report.refused.extend(stopped.refused)
+            report.valid -= len(stopped.refused)
+            return
+        report.imported += len(fresh)
+        tick(report.imported)
+
+
+def _tick(progress: Progress | None, phase: str, total: int) -> Tick:
+    if progress is None:
+        return lambda done: None
+    progress(phase, 0, total)
+    return lambda done: progress(phase, done, total)
+
+
+def _checked_batches(path: Path, today: date, tick: Tick) -> Iterator[list[Checked]]:
+    """The file's rows, checked, batch by batch in order; duplicates in the file refused."""
+    done = 0
+    with open_file(path) as handle, FirstLines() as first_lines:
+        columns, delimiter = header(handle, path)
+        check = partial(check_batch, columns, today)
+        for batch in map_in_order(check, raw_batches(handle, path, delimiter)):
+            yield first_lines.refuse_repeats(batch)
+            done += len(batch)
+            tick(done)
