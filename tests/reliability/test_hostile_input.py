@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from helpers import DOB, FAST_ARGON2, MOBILE, NIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli.exits import EXIT_CODES
+from engine.messages import has
 
 DOCUMENTED = set(range(0, 14)) - {1}  # 1 is an internal error: never for bad input
 NASTY = st.sampled_from(
@@ -99,7 +102,24 @@ COMMANDS = st.one_of(
 
 
 def test_every_documented_code_is_in_the_table():
-    assert set(EXIT_CODES.values()) <= set(range(0, 14)) | {130}  # 130: SIGINT
+    """The README's exit-code table and `cli/exits.py` say the same thing, both
+    ways: the same exit statuses, each outcome code in the row of its status, and
+    no code or refusal reason the README names in a row that `exits.py` maps elsewhere."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("\n## Exit codes\n", 1)[1].split("\n## ", 1)[0]
+    rows = {int(n): text for n, text in re.findall(r"^\| (\d+) \| (.*) \|$", section, re.M)}
+    assert set(rows) == set(EXIT_CODES.values()) | {0}
+    named = {n: set(re.findall(r"`([a-z_]+)`", text)) for n, text in rows.items()}
+    for code, status in EXIT_CODES.items():
+        assert code in named[status], f"{code} (exit {status}) is not in its README row"
+    reasons = {"invalid": EXIT_CODES["invalid_input"], "storage": EXIT_CODES["storage_unavailable"]}
+    for status, names in named.items():
+        for name in names:
+            if name in EXIT_CODES:
+                assert EXIT_CODES[name] == status, f"README: {name} under {status}"
+            for prefix, reason_status in reasons.items():
+                if has(f"{prefix}.{name}"):
+                    assert reason_status == status, f"README: reason {name} under {status}"
 
 
 @settings(
