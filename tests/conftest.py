@@ -20,17 +20,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: a property of SQLite files (WAL, locks)")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """SQLite-only tests run once, on SQLite: no PostgreSQL twin is collected."""
-    items[:] = [
-        item
-        for item in items
-        if not (
-            item.get_closest_marker("sqlite_only")
-            and getattr(item, "callspec", None) is not None
-            and item.callspec.params.get("database") == "postgresql"
-        )
-    ]
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """SQLite-only tests run once, on SQLite: their PostgreSQL twin is deselected,
+    and reported as such ("N deselected") so that the counts add up."""
+    twins = [item for item in items if _is_postgresql_twin_of_sqlite_only(item)]
+    if twins:
+        config.hook.pytest_deselected(items=twins)
+        items[:] = [item for item in items if item not in twins]
+
+
+def _is_postgresql_twin_of_sqlite_only(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return (
+        item.get_closest_marker("sqlite_only") is not None
+        and callspec is not None
+        and callspec.params.get("database") == "postgresql"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -25,8 +26,12 @@ def test_every_key_has_french_and_english(key: str) -> None:
     assert placeholders(fr) == placeholders(en)
 
 
-def test_languages() -> None:
-    assert LANGS == ("fr", "en")
+@pytest.mark.parametrize("key", KEYS)
+def test_each_language_gets_its_own_column(key: str) -> None:
+    """`text` picks the French column for "fr" and the English one for "en"."""
+    params = _dummy(key)
+    for lang, template in zip(LANGS, CATALOGUE[key], strict=True):
+        assert text(key, lang, params) == template.format(**params)
 
 
 ALL_REASONS = ("too_short", "too_long", "contains_nir", "contains_birth_date", "contains_email")
@@ -183,5 +188,33 @@ def test_text_without_params_leaves_the_template() -> None:
     assert text("choose_channel", "en") == "Choose how you want to receive your sign-in details:"
 
 
-def test_redaction_marker_is_recognisable() -> None:
-    assert messages.REDACTED == "[secret retiré après envoi]"
+SECRET = "Zx7kQ9mR4t"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    ("key", "slot", "value"),
+    [
+        ("sms.temporary_password", "code", SECRET),
+        ("email.reset.body", "link", f"https://example.fr/r?token={SECRET}"),
+    ],
+)
+def test_the_redaction_marker_leaves_the_secret_alone_in_the_words_that_differ(
+    lang: str, key: str, slot: str, value: str
+) -> None:
+    """Delivery scrubs echoes of the words that are in a message but not in its
+    redacted copy: that difference must be exactly the secret, and the marker
+    must stand out in the copy `outbox show` prints."""
+    params = {**_dummy(key), "organization": "Espace personnel", "minutes": 10}
+    body = text(key, lang, {**params, slot: value})
+    redacted = text(key, lang, {**params, slot: value.replace(SECRET, messages.REDACTED)})
+    assert set(_words(body)) - set(_words(redacted)) == {SECRET}
+    marker = set(_words(messages.REDACTED))
+    assert marker, "an empty marker would not show where the secret was"
+    assert marker <= set(_words(redacted))
+    assert not marker & set(_words(body)), "the marker must not read as the message's text"
+
+
+def _words(message: str) -> list[str]:
+    """A message's words as `db.delivery` splits them."""
+    return [word for word in re.split(r"[\s?&=]+", message) if word]

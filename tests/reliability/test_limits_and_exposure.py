@@ -3,15 +3,16 @@ secrets come from `secrets`; stored text never reaches a terminal raw."""
 
 from __future__ import annotations
 
-import ast
+import itertools
 import json
-from pathlib import Path
+import random
+import secrets
 
 import pytest
 from helpers import DOB, NIR, lines
 from parallel import run_together
 
-PRODUCT = Path(__file__).resolve().parents[2]
+from engine.passwords import TEMP_PASSWORD_ALPHABET
 
 
 def test_identity_limit_holds_across_processes(sesame, member, home):
@@ -62,19 +63,48 @@ def test_code_attempts_hold_across_processes(sesame, member, home):
     assert (late.exit_code, late.json()["error"]["code"]) == (6, "too_many_attempts")
 
 
-def test_secrets_are_drawn_from_the_secrets_module():
-    """No `random` anywhere in the product; the secret makers use `secrets`."""
-    for folder in ("engine", "db", "cli"):
-        for path in (PRODUCT / folder).rglob("*.py"):
-            tree = ast.parse(path.read_text())
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import):
-                    assert all(a.name != "random" for a in node.names), path
-                if isinstance(node, ast.ImportFrom):
-                    assert node.module != "random", path
-    source = (PRODUCT / "db" / "unit_of_work.py").read_text()
-    assert "secrets.choice(TEMP_PASSWORD_ALPHABET)" in source
-    assert "secrets.token_urlsafe(32)" in source
+DRAWN_CODE = "K7mQ2xR9pW"  # what the patched `secrets.choice` draws, one letter a call
+RANDOM_FUNCTIONS = ("random", "choice", "choices", "randint", "randrange", "getrandbits",
+                    "randbytes", "sample", "shuffle", "uniform")  # fmt: skip
+
+
+def test_secrets_are_drawn_from_the_secrets_module(sesame, member, home, monkeypatch):
+    """The temporary password and the link token are what `secrets` draws (patched
+    here, its draws are what the member receives and what the flow accepts), from
+    the alphabet without look-alikes and with 256 bits for the token; `random` is
+    never called."""
+    alphabets: list[str] = []
+    draws = itertools.cycle(DRAWN_CODE)
+    token_bytes: list[int] = []
+
+    def choice(alphabet: str) -> str:
+        alphabets.append(alphabet)
+        return next(draws)
+
+    def token_urlsafe(nbytes: int) -> str:
+        token_bytes.append(nbytes)
+        return f"drawn-token-{len(token_bytes)}"
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a secret drawn from `random`")
+
+    monkeypatch.setattr(secrets, "choice", choice)
+    monkeypatch.setattr(secrets, "token_urlsafe", token_urlsafe)
+    for name in RANDOM_FUNCTIONS:
+        monkeypatch.setattr(random, name, forbidden)
+    member()
+
+    assert sesame("forgot", NIR, "--dob", DOB, "--channel", "sms").exit_code == 0
+    assert home.last_sms_code() == DRAWN_CODE
+    assert alphabets and set(alphabets) == {TEMP_PASSWORD_ALPHABET}
+    assert not set("0O1lI") & set(TEMP_PASSWORD_ALPHABET)
+
+    assert sesame("forgot", NIR, "--dob", DOB, "--channel", "email").exit_code == 0
+    link = home.last_link()
+    assert link.endswith(f"token=drawn-token-{len(token_bytes)}")
+    assert token_bytes and min(token_bytes) >= 32
+    new = lines(link, "Une toute nouvelle phrase", "Une toute nouvelle phrase")
+    assert sesame("reset", "--token", "-", input=new).exit_code == 0
 
 
 def test_control_characters_in_stored_text_are_shown_escaped(sesame, member):
