@@ -1,1 +1,1 @@
-"""The `sesame` command line: parse, call one db function, render (DESIGN.md §1)."""
+"""The `sesame` command line: parse, call one db function, render (docs/design.md)."""

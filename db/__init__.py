@@ -1,1 +1,1 @@
-"""The imperative shell: storage, transactions, the outbox (DESIGN.md §1, §3)."""
+"""The imperative shell: storage, transactions, the outbox (docs/design.md)."""

@@ -1,4 +1,4 @@
-"""Who runs sesame, as the operating system says (DESIGN.md §9).
+"""Who runs sesame, as the operating system says (docs/access.md).
 
 The declared actor (`--actor`, `SESAME_ACTOR`) is whatever the caller typed;
 the user is not: it comes from the real uid, never from `USER` or `LOGNAME`.

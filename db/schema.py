@@ -88,7 +88,7 @@ flows = Table(
     Index("ix_flows_account", "account_id", "created_at"),
     Index("ix_flows_secret_digest", "secret_digest"),
     Index("ix_flows_state", "state", "account_id"),
-    # One open flow per account (DESIGN.md §2), enforced by the database. The
+    # One open flow per account (docs/design.md), enforced by the database. The
     # migrations create it partial on both backends; `postgresql_where` is left
     # out here because naming it imports SQLAlchemy's PostgreSQL dialect (about
     # 50 ms) in every command, and no query reads it.
@@ -150,7 +150,7 @@ outbox = Table(
     Index("ix_outbox_account", "account_id", "created_at"),
 )
 
-# Unknown identifiers walk the same path as real ones (DESIGN.md §9): each has
+# Unknown identifiers walk the same path as real ones (docs/rules.md): each has
 # a shadow account, keyed by an HMAC of the normalised identifier (never the
 # identifier itself), with the counters a real account has.
 shadow_accounts = Table(

@@ -1,1 +1,1 @@
-"""The functional core of sesame: pure values in, values out (see DESIGN.md §1)."""
+"""The functional core of sesame: pure values in, values out (see docs/design.md)."""

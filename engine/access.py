@@ -1,4 +1,4 @@
-"""Who may run support and operations commands (DESIGN.md §9).
+"""Who may run support and operations commands (docs/access.md).
 
 The member's own procedure is open to anyone who can run sesame; the commands
 that act on any account (support) or on the installation (operations) are,

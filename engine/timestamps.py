@@ -1,4 +1,4 @@
-"""Times are stored and emitted in UTC ISO-8601 (DESIGN.md §4)."""
+"""Times are stored and emitted in UTC ISO-8601 (docs/json.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""engine/ is pure (DESIGN.md §1): no I/O module, no clock, no randomness.
+"""engine/ is pure (docs/design.md): no I/O module, no clock, no randomness.
 
 ruff's banned-api says the same for imports; this test also catches the
 clock read through `datetime.now()` / `date.today()`, which ruff does not.

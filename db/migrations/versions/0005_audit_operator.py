@@ -1,5 +1,5 @@
 """The operator as the system knows it, on every audit event: OS user, sudo's
-invoking user, PostgreSQL role (DESIGN.md §9).
+invoking user, PostgreSQL role (docs/access.md).
 
 Revision ID: 0005
 Revises: 0004
