@@ -107,7 +107,7 @@ audit_events = Table(
     Column("at", UtcDateTime, nullable=False),
     # Declared by the caller (--actor, SESAME_ACTOR): a claim, not an identity.
     Column("actor", String(200), nullable=False),
-    # Said by the system (migration 0005): the real uid's user, SUDO_USER when root,
+    # Said by the system (migration 0005): the real uid's user, SUDO_USER when set,
     # and on PostgreSQL the session role (the column's default there, `session_user`).
     Column("os_user", String(200)),
     Column("sudo_user", String(200)),
