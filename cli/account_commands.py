@@ -18,12 +18,11 @@ from cli.views import (
     csv_text,
     event_cells,
     event_payload,
-    masked_recipient,
     terminal_table,
 )
 from engine.errors import SesameError, invalid
 from engine.outcomes import Code
-from engine.states import AccountState
+from engine.states import AccountState, Channel
 
 if TYPE_CHECKING:
     from db.account_view import AccountView
@@ -217,14 +216,14 @@ LIST_CSV_HEADERS = [
 
 
 def _channels(view: AccountView) -> str:
-    from engine.identity import mask_email, mask_phone
+    from engine.identity import mask_destination
 
     account = view.account
     parts = []
     if account.mobile:
-        parts.append(f"sms {mask_phone(account.mobile)}")
+        parts.append(f"sms {mask_destination(Channel.SMS, account.mobile)}")
     if account.email:
-        parts.append(f"email {mask_email(account.email)}")
+        parts.append(f"email {mask_destination(Channel.EMAIL, account.email)}")
     return ", ".join(parts) or "-"
 
 
@@ -244,7 +243,7 @@ def _list_row(view: AccountView, out: Output) -> list[object]:
 
 
 def _csv_row(view: AccountView) -> list[object]:
-    from engine.identity import mask_email, mask_phone
+    from engine.identity import mask_destination
 
     account, flow = view.account, view.flow
     return [
@@ -253,8 +252,8 @@ def _csv_row(view: AccountView) -> list[object]:
         account.failed_attempts,
         iso_utc(account.locked_at),
         iso_utc(account.locked_until),
-        mask_phone(account.mobile) if account.mobile else None,
-        mask_email(account.email) if account.email else None,
+        mask_destination(Channel.SMS, account.mobile) if account.mobile else None,
+        mask_destination(Channel.EMAIL, account.email) if account.email else None,
         flow.id if flow else None,
         flow.state.value if flow else None,
         flow.channel.value if flow and flow.channel else None,
@@ -278,7 +277,7 @@ def account_show(
     to the account (masked destinations, never a secret).
     """
     from db.audit_log import account_detail
-    from engine.identity import parse_identifier
+    from engine.identity import mask_destination, parse_identifier
 
     out = output(ctx, json_output)
     identifier = parse_identifier(ident)
@@ -287,7 +286,7 @@ def account_show(
         {
             "id": m.id,
             "channel": m.channel,
-            "to": masked_recipient(m.channel, m.recipient),
+            "to": mask_destination(m.channel, m.recipient),
             "status": m.status,
             "created_at": iso_utc(m.created_at),
         }

@@ -41,11 +41,9 @@ CSV_COLUMNS = (
 
 
 def _masked(message: Message) -> str:
-    from engine.identity import mask_email, mask_phone
+    from engine.identity import mask_destination
 
-    if message.channel == "sms":
-        return mask_phone(message.recipient)
-    return mask_email(message.recipient)
+    return mask_destination(message.channel, message.recipient)
 
 
 def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:

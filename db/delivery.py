@@ -41,7 +41,7 @@ from db.schema import flows, outbox
 from db.store import Store
 from engine.errors import SesameError
 from engine.events import Audit
-from engine.identity import mask_email, mask_phone
+from engine.identity import mask_destination
 from engine.outbox_status import (
     CLAIMABLE,
     LIFECYCLE,
@@ -323,8 +323,7 @@ def _scrubbed(error: str, row: Row[Any]) -> str:
         pattern = _any_variant(word)
         if pattern is not None:
             error = pattern.sub("***", error)
-    masked = mask_phone(row.recipient) if row.channel == "sms" else mask_email(row.recipient)
-    error = error.replace(row.recipient, masked)
+    error = error.replace(row.recipient, mask_destination(row.channel, row.recipient))
     return error[: ERROR_LENGTH - 1] + "…" if len(error) > ERROR_LENGTH else error
 
 
