@@ -38,7 +38,8 @@ from sqlalchemy import and_, or_, select, update
 
 from db.delivery_scrub import scrubbed
 from db.delivery_senders import SEND_TIMEOUT_SECONDS, DeliveryFailed, Transports, senders
-from db.outbox import Unbuildable, abandon, flow_closed
+from db.outbox import abandon, flow_closed
+from db.outbox_build import Unbuildable
 from db.schema import flows, outbox
 from db.store import Store
 from engine.errors import SesameError

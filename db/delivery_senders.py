@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from db.outbox import render_email, sms_document
+from db.outbox_build import render_email, sms_document
 from db.store import Store
 
 if TYPE_CHECKING:
