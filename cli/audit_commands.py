@@ -10,13 +10,7 @@ import typer
 from cli.app import CsvOption, JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, escape
-from cli.views import (
-    EVENT_HEADERS,
-    csv_text,
-    event_cells,
-    event_payload,
-    terminal_table,
-)
+from cli.views import EVENT_HEADERS, csv_text, event_cells, event_payload, terminal_table
 from engine.errors import invalid
 
 if TYPE_CHECKING:

@@ -9,10 +9,7 @@ import typer
 from cli.app import JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
-from cli.views import (
-    account_payload,
-    account_text,
-)
+from cli.views import account_payload, account_text
 
 commands = command_group()
 

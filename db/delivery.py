@@ -43,12 +43,7 @@ from db.outbox_build import Unbuildable
 from db.schema import flows, outbox
 from db.store import Store
 from engine.errors import SesameError
-from engine.outbox_status import (
-    CLAIMABLE,
-    MessageStatus,
-    after_failure,
-    body_after,
-)
+from engine.outbox_status import CLAIMABLE, MessageStatus, after_failure, body_after
 from engine.outcomes import Code
 
 if TYPE_CHECKING:

@@ -12,12 +12,7 @@ from db.schema import outbox
 from db.store import Store
 from engine.errors import SesameError
 from engine.events import Audit
-from engine.outbox_status import (
-    LIFECYCLE,
-    RETRYABLE,
-    MessageEvent,
-    MessageStatus,
-)
+from engine.outbox_status import LIFECYCLE, RETRYABLE, MessageEvent, MessageStatus
 from engine.outcomes import Code
 
 

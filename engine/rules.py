@@ -19,14 +19,7 @@ from datetime import datetime, timedelta
 
 from engine import messages
 from engine.effective import effective_account, effective_state
-from engine.events import (
-    Audit,
-    Decision,
-    Effect,
-    Outcome,
-    SendEmail,
-    Snapshot,
-)
+from engine.events import Audit, Decision, Effect, Outcome, SendEmail, Snapshot
 from engine.model import Account, AccountState, Channel, Flow, FlowState
 from engine.outcomes import Code
 from engine.policy import Policy

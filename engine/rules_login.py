@@ -7,24 +7,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 from engine.counted import Counted
-from engine.events import (
-    Audit,
-    Decision,
-    Effect,
-    Outcome,
-    PasswordChecked,
-    Snapshot,
-)
+from engine.events import Audit, Decision, Effect, Outcome, PasswordChecked, Snapshot
 from engine.model import AccountState, Channel, Flow, FlowState
 from engine.outcomes import Code
 from engine.passwords import digests_equal
-from engine.rules import (
-    DAY,
-    Context,
-    decide,
-    notification,
-    seconds_until,
-)
+from engine.rules import DAY, Context, decide, notification, seconds_until
 from engine.rules_secret import count_code_attempt
 
 A, F = AccountState, FlowState

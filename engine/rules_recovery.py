@@ -23,14 +23,7 @@ from engine.events import (
 from engine.model import Account, AccountState, Channel, Flow, FlowKind, FlowState
 from engine.outcomes import Code
 from engine.passwords import secret_digest
-from engine.rules import (
-    DAY,
-    Context,
-    decide,
-    minutes,
-    seconds_until,
-    usable_channels,
-)
+from engine.rules import DAY, Context, decide, minutes, seconds_until, usable_channels
 
 A, F = AccountState, FlowState
 

@@ -5,22 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from engine.events import (
-    Audit,
-    CodeSubmitted,
-    Decision,
-    Effect,
-    NewPasswordSubmitted,
-    Snapshot,
-)
+from engine.events import Audit, CodeSubmitted, Decision, Effect, NewPasswordSubmitted, Snapshot
 from engine.model import AccountState, Channel, Flow, FlowState
 from engine.outcomes import Code
 from engine.passwords import digests_equal
-from engine.rules import (
-    Context,
-    decide,
-    notification,
-)
+from engine.rules import Context, decide, notification
 
 A, F = AccountState, FlowState
 

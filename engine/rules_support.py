@@ -21,13 +21,7 @@ from engine.events import (
 )
 from engine.model import Account, AccountState, FlowKind, FlowState
 from engine.outcomes import Code
-from engine.rules import (
-    Changes,
-    Context,
-    decide,
-    notification,
-    usable_channels,
-)
+from engine.rules import Changes, Context, decide, notification, usable_channels
 from engine.rules_recovery import identity_failures, send_limit, start_flow
 
 A, F = AccountState, FlowState

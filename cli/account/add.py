@@ -10,10 +10,7 @@ import typer
 from cli.app import JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.prompts import read_secret
-from cli.views import (
-    account_payload,
-    account_text,
-)
+from cli.views import account_payload, account_text
 from engine.errors import SesameError
 from engine.outcomes import Code
 

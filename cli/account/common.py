@@ -8,11 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.output import Output, local_time
-from cli.views import (
-    account_payload,
-    account_text,
-    destination,
-)
+from cli.views import account_payload, account_text, destination
 
 if TYPE_CHECKING:
     from db.support import SupportResult

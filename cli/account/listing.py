@@ -9,11 +9,7 @@ import typer
 from cli.app import CsvOption, JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
-from cli.views import (
-    account_payload,
-    csv_text,
-    terminal_table,
-)
+from cli.views import account_payload, csv_text, terminal_table
 from engine.errors import invalid
 from engine.states import AccountState, Channel
 

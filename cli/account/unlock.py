@@ -11,14 +11,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.account.common import ReasonOption, report
 from cli.app import JsonOption, open_store, output
 from cli.exits import exit_code
 from cli.lazy import command_group
 from cli.output import Output, escape, iso_utc
-from cli.views import (
-    destination,
-    terminal_table,
-)
+from cli.views import destination, terminal_table
 from engine.errors import SesameError, invalid
 from engine.outcomes import Code
 from engine.states import Channel
@@ -26,7 +24,6 @@ from engine.states import Channel
 if TYPE_CHECKING:
     from db.support import BulkLine, BulkReport
 
-from cli.account.common import ReasonOption, report
 
 account_app = command_group()
 
