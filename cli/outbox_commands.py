@@ -17,7 +17,8 @@ from engine.errors import SesameError, invalid
 from engine.outcomes import Code
 
 if TYPE_CHECKING:
-    from db.delivery import PassCounts, SmtpConfig
+    from db.delivery import PassCounts
+    from db.delivery_senders import SmtpConfig
     from db.outbox import Message
 
 outbox_app = command_group()
@@ -41,11 +42,9 @@ CSV_COLUMNS = (
 
 
 def _masked(message: Message) -> str:
-    from engine.identity import mask_email, mask_phone
+    from engine.identity import mask_destination
 
-    if message.channel == "sms":
-        return mask_phone(message.recipient)
-    return mask_email(message.recipient)
+    return mask_destination(message.channel, message.recipient)
 
 
 def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:
@@ -224,7 +223,7 @@ def outbox_retry(
 
     An abandoned message whose secret was erased is refused: the member starts again.
     """
-    from db.delivery import retry
+    from db.delivery_retry import retry
 
     out = output(ctx, json_output)
     if (message_id is None) == (not failed):
@@ -265,8 +264,9 @@ def outbox_deliver(
     """
     import shlex
 
-    from db.delivery import Transports, deliver_pass
+    from db.delivery import deliver_pass
     from db.delivery import watch as deliver_forever
+    from db.delivery_senders import Transports
 
     out = output(ctx, json_output)
     if smtp is None and sms_command is None:
@@ -299,7 +299,7 @@ def outbox_deliver(
 
 
 def _smtp_config(address: str, starttls: bool, user: str | None, out: Output) -> SmtpConfig:
-    from db.delivery import SmtpConfig
+    from db.delivery_senders import SmtpConfig
 
     host, _, port = address.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:

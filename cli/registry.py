@@ -50,9 +50,6 @@ class Group:
 Table = Mapping[str, "Command | Group"]
 
 _PROCEDURE = "cli.procedure_commands"
-_ACCOUNT = "cli.account_commands"
-_SUPPORT = "cli.support_commands"
-_TRANSFER = "cli.transfer_commands"
 _POLICY = "cli.policy_commands"
 _OUTBOX = "cli.outbox_commands"
 _SCHEMA = "cli.schema_commands"
@@ -83,24 +80,27 @@ COMMANDS: Table = {
     ),
     # Support: an account's state, failures and flow answer no secret (and an
     # unknown identifier would say which accounts exist).
-    "status": Command(_ACCOUNT, "Show an account, or without ID the dashboard."),
+    "status": Command("cli.status_commands", "Show an account, or without ID the dashboard."),
     "account": Group(
         "Provision, inspect, change and unlock accounts.",
         {
             "add": Command(
-                _ACCOUNT, "Create an account (the password and its confirmation are prompted)."
+                "cli.account.add",
+                "Create an account (the password and its confirmation are prompted).",
             ),
-            "list": Command(_ACCOUNT, "List accounts, newest first."),
-            "show": Command(_ACCOUNT, "Inspect an account: status, last events, messages."),
-            "edit": Command(_SUPPORT, "Change the email or mobile."),
-            "disable": Command(_SUPPORT, "Disable an account."),
-            "enable": Command(_SUPPORT, "Enable a disabled account again."),
-            "unlock": Command(_SUPPORT, "Unlock one account, or many."),
-            "import": Command(_TRANSFER, "Create accounts from a CSV file."),
-            "export": Command(_TRANSFER, "Write accounts in the import format."),
+            "list": Command("cli.account.listing", "List accounts, newest first."),
+            "show": Command(
+                "cli.account.show", "Inspect an account: status, last events, messages."
+            ),
+            "edit": Command("cli.account.edit", "Change the email or mobile."),
+            "disable": Command("cli.account.disable", "Disable an account."),
+            "enable": Command("cli.account.enable", "Enable a disabled account again."),
+            "unlock": Command("cli.account.unlock", "Unlock one account, or many."),
+            "import": Command("cli.account.importing", "Create accounts from a CSV file."),
+            "export": Command("cli.account.export", "Write accounts in the import format."),
         },
     ),
-    "audit": Command(_SUPPORT, "Read the audit log."),
+    "audit": Command("cli.audit_commands", "Read the audit log."),
     "outbox": Group(
         "Messages sent to members (SMS and email).",
         {

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
 
 
 def destination(account: Account, channel: Channel) -> str:
-    from engine.identity import mask_email, mask_phone
+    """The account's address on `channel`, masked."""
+    from engine.identity import mask_destination
 
-    if channel is Channel.SMS:
-        return mask_phone(account.mobile or "")
-    return mask_email(account.email or "")
+    to = account.mobile if channel is Channel.SMS else account.email
+    return mask_destination(channel, to or "")
 
 
 def flow_payload(flow: Flow) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def flow_payload(flow: Flow) -> dict[str, Any]:
 
 
 def account_payload(view: AccountView) -> dict[str, Any]:
-    from engine.identity import mask_email, mask_phone
+    from engine.identity import mask_destination
 
     account = view.account
     channels: list[dict[str, Any]] = []
@@ -41,12 +41,14 @@ def account_payload(view: AccountView) -> dict[str, Any]:
         channels.append(
             {
                 "channel": "sms",
-                "destination": mask_phone(account.mobile),
+                "destination": mask_destination(Channel.SMS, account.mobile),
                 "sms_possible": account.sms_capable,
             }
         )
     if account.email:
-        channels.append({"channel": "email", "destination": mask_email(account.email)})
+        channels.append(
+            {"channel": "email", "destination": mask_destination(Channel.EMAIL, account.email)}
+        )
     return {
         "nir": account.nir,
         "state": account.state.value,
@@ -93,13 +95,6 @@ def account_text(view: AccountView, out: Output) -> str:
         ("Demande en cours" if fr else "Open flow", flow_text),
     ]
     return tabulate(rows, tablefmt="plain")
-
-
-def masked_recipient(channel: str, recipient: str) -> str:
-    """An outbox recipient as support may see it."""
-    from engine.identity import mask_email, mask_phone
-
-    return mask_phone(recipient) if channel == Channel.SMS else mask_email(recipient)
 
 
 def event_payload(event: AuditEvent) -> dict[str, Any]:

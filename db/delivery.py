@@ -17,85 +17,43 @@ text), so it can no longer be retried: the member starts a new request.
 A message whose recovery flow closed before it left (expired, cancelled by a
 channel change, superseded, completed) is abandoned the same way, unsent: a
 secret never goes out for a flow that no longer accepts it.
+
+This module claims, sends and records; the senders (SMTP, SMS gateway) are in
+`db.delivery_senders`, the scrubbing of a failure's text in `db.delivery_scrub`,
+`outbox retry` in `db.delivery_retry`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import socket
 import time
-import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, update
 
-from db.decisions import record_audit
-from db.outbox import Unbuildable, abandon, flow_closed, render_email, sms_document
+from db.delivery_scrub import scrubbed
+from db.delivery_senders import SEND_TIMEOUT_SECONDS, DeliveryFailed, Transports, senders
+from db.outbox import abandon, flow_closed
+from db.outbox_build import Unbuildable
 from db.schema import flows, outbox
 from db.store import Store
 from engine.errors import SesameError
-from engine.events import Audit
-from engine.identity import mask_email, mask_phone
-from engine.outbox_status import (
-    CLAIMABLE,
-    LIFECYCLE,
-    RETRYABLE,
-    MessageEvent,
-    MessageStatus,
-    after_failure,
-    body_after,
-)
+from engine.outbox_status import CLAIMABLE, MessageStatus, after_failure, body_after
 from engine.outcomes import Code
 
 if TYPE_CHECKING:
-    import smtplib
-
     from sqlalchemy import ColumnElement, Row
 
 LEASE_SECONDS = 60
-# One SMTP exchange or one gateway run; a send starts only if it ends within the lease.
-SEND_TIMEOUT_SECONDS = 20
 # One message per claim: its flow is checked in the claiming transaction just
 # before the send, so a channel change or a newer request made while a worker
 # is busy still stops a secret that has not been sent yet.
 BATCH_SIZE = 1
-ERROR_LENGTH = 200
-# What a failing send said, read up to this length before the secret is removed.
-SCRUB_INPUT_LENGTH = 64 * 1024
-# Words of a body with fewer letters and digits are not secrets (a code has 10, a token 43).
-MIN_SECRET_LETTERS = 6
-# Between two characters of an echoed secret: anything but a letter or digit, or a %XX escape.
-_SEPARATORS = r"(?:[^0-9a-z]|%[0-9a-f]{2})*"
-
-
-@dataclass(frozen=True)
-class SmtpConfig:
-    host: str
-    port: int
-    starttls: bool = False
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class Transports:
-    """Where each channel goes; a channel without a transport is left untouched."""
-
-    smtp: SmtpConfig | None = None
-    sms_command: tuple[str, ...] | None = None
-
-    def channels(self) -> list[str]:
-        return [
-            channel
-            for channel, configured in (("email", self.smtp), ("sms", self.sms_command))
-            if configured
-        ]
 
 
 @dataclass
@@ -107,16 +65,6 @@ class PassCounts:
     @property
     def total(self) -> int:
         return self.sent + self.failed + self.abandoned
-
-
-@dataclass(frozen=True)
-class Requeued:
-    requeued: int
-    erased: int
-
-
-class DeliveryFailed(Exception):
-    """One message not delivered; the text is stored, so it never holds the secret."""
 
 
 def worker_id() -> str:
@@ -133,7 +81,7 @@ def deliver_pass(store: Store, transports: Transports, worker: str | None = None
     worker = worker or worker_id()
     counts = PassCounts()
     channels = transports.channels()
-    with _senders(store, transports) as send:
+    with senders(store, transports) as send:
         while batch := _claim(store, worker, channels, counts):
             _deliver_batch(store, worker, batch, send, counts)
     if counts.sent or counts.abandoned:
@@ -232,7 +180,7 @@ def _deliver_batch(
                 if _record_unbuildable(store, worker, row, f"message cannot be built: {exc}"):
                     counts.abandoned += 1
             except DeliveryFailed as exc:
-                status = _record_failure(store, worker, row, _scrubbed(str(exc), row))
+                status = _record_failure(store, worker, row, scrubbed(str(exc), row))
                 if status is MessageStatus.FAILED:
                     counts.failed += 1
                 elif status is MessageStatus.ABANDONED:
@@ -308,202 +256,3 @@ def _release(store: Store, worker: str, ids: list[str]) -> None:
             .where(outbox.c.id.in_(ids), outbox.c.claimed_by == worker)
             .values(claimed_by=None, claimed_until=None)
         )
-
-
-def _scrubbed(error: str, row: Row[Any]) -> str:
-    """One short line, without the secret or the full destination (shown in lists).
-
-    A gateway or server may echo the message back in any form: every case and
-    separator variant of each secret word (the temporary password, the link
-    and its token, URL-encoded or not) is removed, not only exact copies.
-    """
-    error = " ".join(unicodedata.normalize("NFKC", error[:SCRUB_INPUT_LENGTH]).split())
-    redacted_words = set(_words(row.redacted_body))
-    for word in sorted(set(_words(row.body or "")) - redacted_words, key=len, reverse=True):
-        pattern = _any_variant(word)
-        if pattern is not None:
-            error = pattern.sub("***", error)
-    masked = mask_phone(row.recipient) if row.channel == "sms" else mask_email(row.recipient)
-    error = error.replace(row.recipient, masked)
-    return error[: ERROR_LENGTH - 1] + "…" if len(error) > ERROR_LENGTH else error
-
-
-def _words(text: str) -> list[str]:
-    return [word for word in re.split(r"[\s?&=]+", text) if word]
-
-
-def _any_variant(word: str) -> re.Pattern[str] | None:
-    """A pattern for `word` in any case, with any separators or %XX escapes between its
-    letters and digits; None for a word too short to be a secret."""
-    letters = [c for c in word if c.isascii() and c.isalnum()]
-    if len(letters) < MIN_SECRET_LETTERS:
-        return None
-    return re.compile(_SEPARATORS.join(re.escape(c) for c in letters), re.IGNORECASE)
-
-
-# --- retry ---------------------------------------------------------------------------
-
-
-def retry(store: Store, message_id: str | None) -> Requeued:
-    """Queue failed and abandoned messages again, attempts reset (one, or all when None).
-
-    An abandoned message whose secret was erased cannot be sent again: one
-    named message is refused; with all of them it is counted aside.
-    """
-    query = select(outbox).where(outbox.c.status.in_(RETRYABLE))
-    if message_id is not None:
-        query = select(outbox).where(outbox.c.id == message_id)
-    requeued = erased = 0
-    with store.write() as conn:
-        for row in conn.execute(query.with_for_update()).all():
-            if row.status not in RETRYABLE:
-                raise SesameError(
-                    Code.MESSAGE_NOT_RETRYABLE, params={"id": row.id, "status": row.status}
-                )
-            if row.body is None:
-                if message_id is not None:
-                    raise SesameError(Code.MESSAGE_SECRET_ERASED, params={"id": row.id})
-                erased += 1
-                continue
-            conn.execute(
-                update(outbox)
-                .where(outbox.c.id == row.id, outbox.c.status == row.status)
-                .values(
-                    status=LIFECYCLE[(MessageStatus(row.status), MessageEvent.REQUEUED)],
-                    attempts=0,
-                    next_attempt_at=None,
-                    last_error=None,
-                    claimed_by=None,
-                    claimed_until=None,
-                )
-            )
-            detail = {"message": row.id, "channel": row.channel, "attempts": str(row.attempts)}
-            event = Audit("message_requeued", row.status, MessageStatus.QUEUED, detail, row.flow_id)
-            record_audit(conn, [event], row.account_id, store.now(), store.settings.actor)
-            requeued += 1
-        if message_id is not None and requeued == 0:
-            raise SesameError(Code.MESSAGE_NOT_FOUND)
-    return Requeued(requeued, erased)
-
-
-# --- the senders ---------------------------------------------------------------------
-
-
-@contextmanager
-def _senders(store: Store, transports: Transports) -> Iterator[Callable[[Row[Any]], None]]:
-    """One `send(row)` for every configured channel; the SMTP connection lives for the pass."""
-    mailer = _Mailer(store, transports.smtp) if transports.smtp else None
-    command = transports.sms_command
-
-    def send(row: Row[Any]) -> None:
-        if row.channel == "email":
-            assert mailer is not None
-            mailer.send(row)
-        else:
-            assert command is not None
-            _run_gateway(command, sms_document(row))
-
-    try:
-        yield send
-    finally:
-        if mailer is not None:
-            mailer.close()
-
-
-class _Mailer:
-    """An SMTP session opened on the first message and reused; reopened after an error.
-
-    A failure to connect, start TLS or log in fails every message of the pass
-    at once, without knocking on the server again for each of them.
-    """
-
-    def __init__(self, store: Store, config: SmtpConfig) -> None:
-        from email.utils import parseaddr
-
-        self._store = store
-        self._config = config
-        self._sender = parseaddr(store.settings.policy.mail_from)[1]
-        self._smtp: smtplib.SMTP | None = None
-        self._unreachable: str | None = None
-
-    def send(self, row: Row[Any]) -> None:
-        """Send one message; smtplib's errors are OSErrors, network failures too."""
-        if self._unreachable is not None:
-            raise DeliveryFailed(self._unreachable)
-        data = render_email(self._store, row)
-        if self._smtp is None:
-            try:
-                self._smtp = self._connect()
-            except OSError as exc:
-                self._unreachable = _smtp_error(exc)
-                raise DeliveryFailed(self._unreachable) from None
-        try:
-            self._smtp.sendmail(self._sender, [row.recipient], data)
-        except OSError as exc:
-            self.close()
-            raise DeliveryFailed(_smtp_error(exc)) from None
-
-    def _connect(self) -> smtplib.SMTP:
-        import smtplib
-        import ssl
-
-        config = self._config
-        smtp = smtplib.SMTP(config.host, config.port, timeout=SEND_TIMEOUT_SECONDS)
-        try:
-            if config.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if config.user is not None:
-                smtp.login(config.user, config.password or "")
-        except BaseException:
-            smtp.close()
-            raise
-        return smtp
-
-    def close(self) -> None:
-        if self._smtp is not None:
-            try:
-                self._smtp.quit()
-            except OSError:
-                self._smtp.close()
-            self._smtp = None
-
-
-def _smtp_error(exc: OSError) -> str:
-    import smtplib
-
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, reply = next(iter(exc.recipients.values()))
-        return f"SMTP {code} {_decoded(reply)}"
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return f"SMTP {exc.smtp_code} {_decoded(exc.smtp_error)}"
-    if isinstance(exc, smtplib.SMTPException):  # an OSError too: test it first
-        return f"SMTP {exc}"
-    if isinstance(exc, TimeoutError):
-        return f"SMTP timed out after {SEND_TIMEOUT_SECONDS} s"
-    return f"SMTP connection failed: {exc.strerror or exc}"
-
-
-def _decoded(reply: bytes | str) -> str:
-    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
-
-
-def _run_gateway(command: tuple[str, ...], document: bytes) -> None:
-    """Run the operator's gateway with the JSON document on stdin; success is exit 0."""
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            command,
-            input=document,
-            capture_output=True,
-            timeout=SEND_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise DeliveryFailed(f"SMS command timed out after {SEND_TIMEOUT_SECONDS} s") from None
-    except OSError as exc:
-        raise DeliveryFailed(f"SMS command could not run: {exc.strerror or exc}") from None
-    if done.returncode != 0:
-        said = done.stderr.decode(errors="replace").strip()
-        detail = f": {said}" if said else ""
-        raise DeliveryFailed(f"SMS command exited with status {done.returncode}{detail}")

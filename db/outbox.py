@@ -4,19 +4,14 @@ Delivery is idempotent: a file is named after its message id and appears
 through `link()` of a fsynced temporary file, so a second delivery of the
 same message is a no-op. Once delivered, the row's full body (the secret)
 is erased; only the redacted text stays in the database. Onward delivery
-(SMTP, an SMS gateway) is `db.delivery`; this module reads and lists rows.
+(SMTP, an SMS gateway) is `db.delivery`. This module queues, flushes, abandons,
+reads and lists rows; the bytes of a message are built in `db.outbox_build`
+and written as files by `db.outbox_files`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import json
-import os
-import secrets
-import stat
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,16 +21,16 @@ from sqlalchemy import and_, select, update
 
 from db import rows
 from db.decisions import record_audit
+from db.outbox_build import Unbuildable
+from db.outbox_files import MessageConflict, write_file
 from db.schema import accounts, flows, outbox
 from db.store import Store, storage_error
-from db.trust import open_private_dir, require_trusted
-from engine.errors import SesameError, invalid
-from engine.events import Audit, SendEmail, SendSms
+from engine.errors import SesameError
+from engine.events import Audit
 from engine.identity import Identifier
 from engine.model import OPEN_FLOW_STATES
 from engine.outbox_status import MessageStatus, body_after
 from engine.outcomes import Code
-from engine.timestamps import iso_utc
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection, Row
@@ -190,193 +185,6 @@ def _record_conflict(
     queued = MessageStatus.QUEUED
     event = Audit("message_conflict", queued, queued, detail, row.flow_id)
     record_audit(conn, [event], row.account_id, now, store.settings.actor)
-
-
-class MessageConflict(Exception):
-    """Another file is at a message's name: the message was not written."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(str(path))
-        self.path = path
-
-
-def write_file(store: Store, row: Row[Any]) -> Path:
-    """The message as a file in the outbox: SMS as JSON, email in a Maildir.
-
-    Raises MessageConflict when a file other than this very message is
-    already at its name.
-    """
-    root = store.settings.outbox_dir
-    try:
-        if row.channel == "sms":
-            folder, name = "sms", f"{row.id}.json"
-            data = sms_document(row)
-        else:
-            folder, name = "mail", f"{row.id}.eml"
-            data = render_email(store, row)
-        return _publish(root, folder, name, data)
-    except OSError as exc:
-        raise storage_error(
-            "outbox", detail=f"{exc.filename or root}: {exc.strerror or exc}"
-        ) from None
-
-
-class Unbuildable(Exception):
-    """The email package or the encoder refuses the message: no retry can send it.
-
-    The text names the failure, never the message's content (it is stored).
-    """
-
-
-# Any message id has this form; a message is checked before its row (and id) exists.
-_CHECK_ID = "0" * 16
-
-
-def check_buildable(effects: Iterable[object], mail_from: str, now: datetime) -> None:
-    """Build every message of a decision, as delivery will, before anything is queued.
-
-    A message that cannot be built refuses the command in its transaction, so
-    nothing is changed (no lock without its notice, no flow without its secret
-    sent) and no unsendable secret is left queued in the database.
-    """
-    for effect in effects:
-        try:
-            if isinstance(effect, SendEmail):
-                email_bytes(mail_from, _CHECK_ID, effect.to, effect.subject, effect.body, now)
-            elif isinstance(effect, SendSms):
-                sms_bytes(_CHECK_ID, effect.to, effect.body, now)
-        except Unbuildable as exc:
-            raise invalid("message_unbuildable", detail=str(exc)) from None
-
-
-def sms_document(row: Row[Any]) -> bytes:
-    """The SMS as the JSON document a file or a gateway command receives."""
-    return sms_bytes(row.id, row.recipient, row.body, row.created_at)
-
-
-def sms_bytes(message_id: str, to: str, body: str, created_at: datetime) -> bytes:
-    document = {"id": message_id, "to": to, "body": body, "created_at": iso_utc(created_at)}
-    with _building():
-        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
-
-
-def render_email(store: Store, row: Row[Any]) -> bytes:
-    """The email of a queued row, From the configured sender."""
-    mail_from = store.settings.policy.mail_from
-    return email_bytes(
-        mail_from, row.id, row.recipient, row.subject or "", row.body, row.created_at
-    )
-
-
-def email_bytes(
-    mail_from: str, message_id: str, to: str, subject: str, body: str, created_at: datetime
-) -> bytes:
-    """RFC 5322 bytes: the one builder of queue-time checks and of delivery."""
-    from email.message import EmailMessage
-    from email.utils import format_datetime
-
-    with _building():
-        message = EmailMessage()
-        message["From"] = mail_from
-        message["To"] = to
-        message["Subject"] = subject
-        message["Date"] = format_datetime(created_at)
-        message["Message-ID"] = f"<{message_id}@sesame.invalid>"
-        # 8bit keeps the link on one readable line (quoted-printable would fold it).
-        message.set_content(body, cte="8bit")
-        return message.as_bytes()
-
-
-@contextlib.contextmanager
-def _building() -> Iterator[None]:
-    """The email package's and the encoder's refusals become `Unbuildable`."""
-    from email.errors import MessageError
-
-    try:
-        yield
-    except (ValueError, TypeError, MessageError) as exc:
-        raise Unbuildable(f"{type(exc).__name__}: {str(exc)[:120]}") from None
-
-
-def _publish(root: Path, folder: str, name: str, data: bytes) -> Path:
-    """Write `data` as `<root>/<folder>/new/<name>`, through directory descriptors only."""
-    with _maildir(root, folder) as (tmp, new, cur):
-        final = root / folder / "new" / name
-        if _already_there(new, cur, root / folder, name, data):
-            return final
-        temporary = f"{name}.{os.getpid()}.{secrets.token_hex(4)}"
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        fd = os.open(temporary, flags, 0o600, dir_fd=tmp)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            try:
-                os.link(temporary, name, src_dir_fd=tmp, dst_dir_fd=new, follow_symlinks=False)
-            except FileExistsError:
-                if not _already_there(new, cur, root / folder, name, data):
-                    raise
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary, dir_fd=tmp)
-        os.fsync(new)
-    return final
-
-
-@contextmanager
-def _maildir(root: Path, folder: str) -> Iterator[tuple[int, int, int]]:
-    """Descriptors of `tmp`, `new`, `cur` under `root/folder`: no symlink followed, all 0700."""
-    root.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    require_trusted(root.parent, as_parent=True)
-    opened: list[int] = []
-    try:
-        opened.append(open_private_dir(None, str(root), root))
-        opened.append(open_private_dir(opened[0], folder, root / folder))
-        for sub in ("tmp", "new", "cur"):
-            opened.append(open_private_dir(opened[1], sub, root / folder / sub))
-        yield opened[2], opened[3], opened[4]
-    finally:
-        for fd in opened:
-            os.close(fd)
-
-
-def _already_there(new: int, cur: int, folder: Path, name: str, data: bytes) -> bool:
-    """True when this message was delivered already (in `new`, or moved to `cur` by a reader).
-
-    Raises MessageConflict when the file at its name is anything but `data`:
-    a file planted there would otherwise pass for the message.
-    """
-    stem = name.split(".")[0]
-    found = [("new", name)] if _exists(name, new) else []
-    found += [("cur", entry) for entry in os.listdir(cur) if entry.startswith(stem)]
-    for sub, entry in found:
-        if not _holds(entry, new if sub == "new" else cur, data):
-            raise MessageConflict(folder / sub / entry)
-    return bool(found)
-
-
-def _exists(name: str, dir_fd: int) -> bool:
-    try:
-        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-    except FileNotFoundError:
-        return False
-    return True
-
-
-def _holds(name: str, dir_fd: int, data: bytes) -> bool:
-    """A regular file (not a symlink, a FIFO…) whose content is exactly `data`."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-    try:
-        fd = os.open(name, flags, dir_fd=dir_fd)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return False
-        raise
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        return handle.read(len(data) + 1) == data
 
 
 def _message(row: Row[Any]) -> Message:

@@ -17,7 +17,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from db import decisions, rows, shadow
-from db.outbox import check_buildable, deliver
+from db.outbox import deliver
+from db.outbox_build import check_buildable
 from db.store import Store
 from engine.errors import SesameError
 from engine.events import Audit, Decision, Event, FreshSecrets, Outcome, Snapshot

@@ -1,6 +1,6 @@
 """The audit events that rate limits count.
 
-The rules write them (`engine.rules`) and the shell counts them back
+The rules write them (`engine.rules_*`) and the shell counts them back
 (`db.decisions.snapshot`, `db.shadow`): both use these names, so renaming
 one cannot silently disable a limit.
 """

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.errors import invalid
+from engine.states import Channel
 
 __all__ = [
     "Identifier",
@@ -23,6 +24,7 @@ __all__ = [
     "Phone",
     "check_birth_date_matches_nir",
     "format_nir",
+    "mask_destination",
     "mask_email",
     "mask_phone",
     "parse_birth_date",
@@ -267,6 +269,12 @@ def mask_email(address: str) -> str:
     """Show only the domain, enough to know which mailbox to check."""
     _, at, domain = address.rpartition("@")
     return f"*****@{domain}" if at else "*****"
+
+
+def mask_destination(channel: str, to: str) -> str:
+    """A message's destination as anyone but its owner may see it: a phone
+    number for SMS, an email address otherwise (the one masking rule)."""
+    return mask_phone(to) if channel == Channel.SMS else mask_email(to)
 
 
 # --- identifier ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ when there is none), except on a disabled account, whose row refuses them.
 An account's creation is keyed by None: there is no account yet (no snapshot).
 A missing entry raises IllegalTransition and changes nothing.
 
-Each row declares what it may do: its rule (in `engine.rules`), the states it
+Each row declares what it may do: its rule (in `engine.rules_*`), the states it
 may move the account or a flow into (`to`: a record that keeps its state is
 not listed), the outcome codes it may answer and the effect types it may emit.
 A property test holds every decision to its row; `sesame spec` prints the
@@ -41,33 +41,30 @@ from engine.events import (
 )
 from engine.model import AccountState, FlowState
 from engine.outcomes import Code
-from engine.rules import (
-    Context,
-    State,
-    account_created,
-    cancelled_secret,
+from engine.rules import Context, State, expire, noop, refuse, usable_channels
+from engine.rules_login import login_active, login_disabled, login_locked
+from engine.rules_recovery import (
     channel_chosen,
-    channels_changed,
-    code_submitted,
-    code_submitted_again,
-    disabled_by_support,
-    disabled_secret,
-    enabled_by_support,
-    expire,
-    expired_secret,
     identity_active,
     identity_disabled,
     identity_locked,
-    login_active,
-    login_disabled,
-    login_locked,
+)
+from engine.rules_secret import (
+    cancelled_secret,
+    code_submitted,
+    code_submitted_again,
+    disabled_secret,
+    expired_secret,
     new_password,
-    noop,
-    refuse,
+    used_or_invalid,
+)
+from engine.rules_support import (
+    account_created,
+    channels_changed,
+    disabled_by_support,
+    enabled_by_support,
     unlock_not_locked,
     unlocked_by_support,
-    usable_channels,
-    used_or_invalid,
 )
 
 __all__ = [

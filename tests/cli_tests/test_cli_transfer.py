@@ -592,8 +592,8 @@ class FakeTerminal(io.StringIO):
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from cli.account.importing import _progress_bar
     from cli.output import Output
-    from cli.transfer_commands import _progress_bar
 
     out = Output("fr", False)
     monkeypatch.setattr(sys, "stderr", io.StringIO())

@@ -26,7 +26,8 @@ from helpers import DOB, EMAIL, NEW_PASSWORD, NIR, lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.delivery import PassCounts, SmtpConfig, Transports, after_failure, deliver_pass
+from db.delivery import PassCounts, after_failure, deliver_pass
+from db.delivery_senders import SmtpConfig, Transports
 from db.settings import load_settings
 from db.store import Store
 from engine.passwords import TEMP_PASSWORD_ALPHABET
@@ -500,7 +501,7 @@ _SEPARATORS = st.lists(
     separators=st.lists(_SEPARATORS.map("".join), min_size=9, max_size=9),
 )
 def test_no_case_or_separator_variant_of_the_secret_survives_the_scrub(code, uppers, separators):
-    from db.delivery import _scrubbed
+    from db.delivery_scrub import scrubbed
 
     cased = [c.upper() if up else c.lower() for c, up in zip(code, uppers, strict=True)]
     variant = cased[0] + "".join(sep + c for sep, c in zip(separators, cased[1:], strict=True))
@@ -511,7 +512,7 @@ def test_no_case_or_separator_variant_of_the_secret_survives_the_scrub(code, upp
         redacted_body="Votre mot de passe temporaire :\n[secret retiré après envoi]\n"
         "Valable 10 minutes.",
     )
-    stored = _scrubbed(f"refused: {variant} (+33612344208), try later", row)
+    stored = scrubbed(f"refused: {variant} (+33612344208), try later", row)
     assert code.lower() not in _projection(stored)
     assert "+33612344208" not in stored and len(stored) <= 200
 
@@ -519,7 +520,7 @@ def test_no_case_or_separator_variant_of_the_secret_survives_the_scrub(code, upp
 def test_the_link_token_is_scrubbed_in_any_case_and_url_encoded():
     from urllib.parse import quote
 
-    from db.delivery import _scrubbed
+    from db.delivery_scrub import scrubbed
 
     token = "Ab-cD_ef0123456789ghIJklMNopQRstUVwxyz-_AbCd"
     link = f"https://espace.example/reinitialiser?token={token}"
@@ -530,7 +531,7 @@ def test_the_link_token_is_scrubbed_in_any_case_and_url_encoded():
         redacted_body="Bonjour,\n\n[secret retiré après envoi]\n",
     )
     for echoed in (token, token.upper(), quote(token, safe=""), quote(link, safe=""), link):
-        stored = _scrubbed(f"SMTP 554 rejected {echoed} for marie.dupont@orange.fr", row)
+        stored = scrubbed(f"SMTP 554 rejected {echoed} for marie.dupont@orange.fr", row)
         assert _projection(token) not in _projection(stored), stored
         assert "marie.dupont@orange.fr" not in stored
 

@@ -114,7 +114,7 @@ def test_outbox_delivery_is_idempotent_and_scrubs_the_secret(sesame, member, hom
     # (the same message again is a no-op: tests/reliability/test_filesystem_trust.py).
     from datetime import UTC, datetime
 
-    from db.outbox import MessageConflict, write_file
+    from db.outbox_files import MessageConflict, write_file
 
     class Row:
         id, channel, recipient, body = message_id, "sms", "+33600000000", "x"

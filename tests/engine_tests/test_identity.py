@@ -16,6 +16,7 @@ from engine.identity import (
     Phone,
     check_birth_date_matches_nir,
     format_nir,
+    mask_destination,
     mask_email,
     mask_phone,
     parse_birth_date,
@@ -24,6 +25,7 @@ from engine.identity import (
     parse_mobile,
     parse_nir,
 )
+from engine.states import Channel
 
 TODAY = date(2025, 6, 15)
 
@@ -531,6 +533,14 @@ def test_mask_email() -> None:
     assert mask_email("jean.dupont@orange.fr") == "*****@orange.fr"
     assert mask_email("a@b.fr") == "*****@b.fr"
     assert mask_email("no-at-sign") == "*****"
+
+
+def test_mask_destination_masks_by_channel() -> None:
+    # The outbox stores the channel as text, the engine as a Channel: both mask alike.
+    for sms in (Channel.SMS, "sms"):
+        assert mask_destination(sms, "+33612344208") == "*** ** 42 08"
+    for email in (Channel.EMAIL, "email"):
+        assert mask_destination(email, "jean.dupont@orange.fr") == "*****@orange.fr"
 
 
 # --- identifier ----------------------------------------------------------------------

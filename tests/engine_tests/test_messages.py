@@ -216,5 +216,5 @@ def test_the_redaction_marker_leaves_the_secret_alone_in_the_words_that_differ(
 
 
 def _words(message: str) -> list[str]:
-    """A message's words as `db.delivery` splits them."""
+    """A message's words as `db.delivery_scrub` splits them."""
     return [word for word in re.split(r"[\s?&=]+", message) if word]

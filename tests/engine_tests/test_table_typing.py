@@ -18,13 +18,15 @@ SNIPPET = """\
 from engine.events import IdentityChecked, PasswordChecked
 from engine.machine import on
 from engine.outcomes import Code
-from engine.rules import identity_active, login_active, refuse
+from engine.rules import refuse
+from engine.rules_login import login_active
+from engine.rules_recovery import identity_active
 
 right = on(None, PasswordChecked, login_active, outcomes={Code.LOGGED_IN})
 for_any_event = on(None, IdentityChecked, refuse(Code.NO_CHANNEL), outcomes={Code.NO_CHANNEL})
 wrong = on(None, PasswordChecked, identity_active, outcomes={Code.LOGGED_IN})
 """
-WRONG_LINE = 8
+WRONG_LINE = 10
 
 
 def test_a_rule_for_another_event_is_a_mypy_error(

@@ -18,7 +18,7 @@ import pytest
 from helpers import DOB, NIR
 from sqlalchemy import select
 
-from db.outbox import sms_document
+from db.outbox_build import sms_document
 from db.schema import outbox
 from db.settings import load_settings
 from db.store import Store
@@ -221,7 +221,7 @@ def _queued_sms(sesame, member, home, monkeypatch) -> str:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr("db.outbox.os.fsync", full)
+        patch.setattr("db.outbox_files.os.fsync", full)
         assert sesame("forgot", NIR, "--dob", DOB).exit_code == 11
     [(message_id,)] = home.query("SELECT id FROM outbox WHERE status = 'queued'")
     return str(message_id)

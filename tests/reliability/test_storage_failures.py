@@ -20,7 +20,7 @@ def test_disk_full_while_writing_the_message(sesame, member, home, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("db.outbox.os.fsync", full)
+    monkeypatch.setattr("db.outbox_files.os.fsync", full)
     result = sesame("forgot", NIR, "--dob", DOB, "--json", lang="en")
     assert result.exit_code == 11
     error = result.json()["error"]

@@ -1,14 +1,11 @@
-"""Operators: `account import` and `account export`."""
+"""`sesame account import`: create accounts from a CSV file."""
 
 from __future__ import annotations
 
 import enum
-import json
-import sys
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,13 +15,11 @@ from cli.output import Output
 from cli.progress import step_bars
 from cli.report import refuse_with_report
 from engine import messages
-from engine.errors import invalid
 from engine.outcomes import Code
-from engine.states import AccountState
 
 if TYPE_CHECKING:
-    from db.transfer.export import ExportedAccount
     from db.transfer.importing import ImportReport, Progress
+
 
 account_app = command_group()
 
@@ -32,9 +27,6 @@ account_app = command_group()
 class OnError(enum.StrEnum):
     STOP = "stop"
     SKIP = "skip"
-
-
-# --- account import ----------------------------------------------------------
 
 
 @account_app.command("import")
@@ -127,79 +119,3 @@ def _render_import(out: Output, report: ImportReport) -> None:
 def _progress_bar(out: Output) -> AbstractContextManager[Progress | None]:
     """One bar per phase of the import (check, import), on a terminal only."""
     return step_bars(lambda phase: out.text(f"import.phase.{phase}"))
-
-
-# --- account export ----------------------------------------------------------
-
-
-@account_app.command("export")
-def account_export(
-    ctx: typer.Context,
-    state: Annotated[
-        AccountState | None,
-        typer.Option("--state", help="Only accounts in this state.", case_sensitive=False),
-    ] = None,
-    as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout (the default).")] = False,
-    with_hashes: Annotated[
-        bool,
-        typer.Option("--with-hashes", help="Add the password_hash column (audited)."),
-    ] = False,
-    json_output: JsonOption = False,
-) -> None:
-    """Write accounts in the import format.
-
-    Columns nir,birth_date,email,mobile (and password_hash with --with-hashes).
-    """
-    from db.transfer.export import export_accounts
-    from db.transfer.rows import columns
-
-    output(ctx, json_output)  # remembers --json for a refusal
-    if as_csv and json_output:
-        raise invalid("export_format")
-    exported = export_accounts(open_store(ctx), state, with_hashes=with_hashes)
-    # The first row opens the database: a refusal still comes before any output.
-    first = next(exported, None)
-    rows = _chain(first, exported)
-    names = columns(with_hashes)
-    if json_output:
-        _write_json(rows, names)
-    else:
-        _write_csv(rows, names)
-    sys.stdout.flush()  # a closed pipe shows here, inside the command: see cli.app
-
-
-def _chain(first: ExportedAccount | None, rest: Iterator[ExportedAccount]) -> Iterator[Any]:
-    if first is not None:
-        yield first
-        yield from rest
-
-
-def _record(account: ExportedAccount, names: list[str]) -> dict[str, str | None]:
-    values = {
-        "nir": account.nir,
-        "birth_date": f"{account.birth_date:%d/%m/%Y}",
-        "email": account.email,
-        "mobile": account.mobile,
-        "password_hash": account.password_hash,
-    }
-    return {name: values[name] for name in names}
-
-
-def _write_csv(rows: Iterator[ExportedAccount], names: list[str]) -> None:
-    from cli.csv_output import CsvWriter
-
-    writer = CsvWriter(sys.stdout)
-    writer.row(names)
-    for account in rows:
-        writer.row(_record(account, names).values())
-
-
-def _write_json(rows: Iterator[ExportedAccount], names: list[str]) -> None:
-    """One JSON document, written as it streams."""
-    write = sys.stdout.write
-    write('{"ok": true, "accounts": [')
-    for index, account in enumerate(rows):
-        write(
-            ("" if index == 0 else ", ") + json.dumps(_record(account, names), ensure_ascii=False)
-        )
-    write("]}\n")

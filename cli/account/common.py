@@ -1,0 +1,44 @@
+"""What the staff's account actions share: the ID and --reason parameters and
+the rendering of an action's result (the outcome line, then the account)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.output import Output, local_time
+from cli.views import account_payload, account_text, destination
+
+if TYPE_CHECKING:
+    from db.support import SupportResult
+
+
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
+
+
+ReasonOption = Annotated[
+    str, typer.Option("--reason", help="Why (recorded in the audit log with the actor).")
+]
+
+
+def report(out: Output, result: SupportResult, extra: dict[str, Any] | None = None) -> None:
+    """The outcome line, then the account as it now is."""
+    nir = result.view.account.nir
+    payload = {"result": result.code, "account": account_payload(result.view), **(extra or {})}
+    lines = [out.text(f"support.{result.code}", nir=nir)]
+    if result.identity_failures_cleared:
+        count = result.identity_failures_cleared
+        lines.append(out.text("support.identity_failures_cleared", count=count))
+    reset = result.reset
+    if reset is not None and reset.channel is not None:
+        lines.append(
+            out.text(
+                f"support.reset_sent.{reset.channel.value}",
+                destination=destination(result.view.account, reset.channel),
+                flow=reset.id,
+                expires=local_time(reset.expires_at, out.lang),
+                nir=nir,
+            )
+        )
+    out.ok(payload, "\n".join(lines) + "\n" + account_text(result.view, out))

@@ -1,0 +1,50 @@
+"""`sesame account edit`: change an account's email or mobile."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.account.common import IdArgument, ReasonOption, report
+from cli.app import JsonOption, open_store, output
+from cli.lazy import command_group
+from engine.errors import invalid
+
+account_app = command_group()
+
+
+@account_app.command("edit")
+def account_edit(
+    ctx: typer.Context,
+    ident: IdArgument,
+    reason: ReasonOption,
+    email: Annotated[str | None, typer.Option("--email", help="New email address.")] = None,
+    no_email: Annotated[bool, typer.Option("--no-email", help="Remove the email.")] = False,
+    mobile: Annotated[str | None, typer.Option("--mobile", help="New mobile number.")] = None,
+    no_mobile: Annotated[bool, typer.Option("--no-mobile", help="Remove the mobile.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Change the email or mobile.
+
+    Validated like `account add`. Any open recovery flow is cancelled, and the old
+    email address is told (when notify_on_channel_change is on).
+    """
+    from db.support import ChannelEdit, edit_channels
+    from engine.identity import parse_email, parse_identifier, parse_mobile
+
+    out = output(ctx, json_output)
+    if email is not None and no_email:
+        raise invalid("options_conflict", options="--email, --no-email")
+    if mobile is not None and no_mobile:
+        raise invalid("options_conflict", options="--mobile, --no-mobile")
+    if email is None and mobile is None and not (no_email or no_mobile):
+        raise invalid("options_missing", options="--email, --no-email, --mobile, --no-mobile")
+    identifier = parse_identifier(ident)
+    edit = ChannelEdit(
+        change_email=email is not None or no_email,
+        email=parse_email(email) if email is not None else None,
+        change_mobile=mobile is not None or no_mobile,
+        phone=parse_mobile(mobile) if mobile is not None else None,
+    )
+    report(out, edit_channels(open_store(ctx), identifier, edit, reason))

@@ -1,0 +1,135 @@
+"""`sesame account list`: accounts, newest first, filtered (table, CSV, JSON)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.app import CsvOption, JsonOption, open_store, output
+from cli.lazy import command_group
+from cli.output import Output, iso_utc, local_time
+from cli.views import account_payload, csv_text, terminal_table
+from engine.errors import invalid
+from engine.states import AccountState, Channel
+
+if TYPE_CHECKING:
+    from db.account_view import AccountView
+
+
+account_app = command_group()
+
+
+# A bound on --offset: past it, the databases' 64-bit integers overflow.
+MAX_OFFSET = 10**12
+
+
+@account_app.command("list")
+def account_list(
+    ctx: typer.Context,
+    state: Annotated[
+        AccountState | None,
+        typer.Option("--state", help="active, locked or disabled.", case_sensitive=False),
+    ] = None,
+    locked_since: Annotated[
+        str | None,
+        typer.Option("--locked-since", help="Locked since: 30m, 2h, 7d, 2026-11-20, ISO time."),
+    ] = None,
+    has_flow: Annotated[
+        bool, typer.Option("--has-flow", help="Only accounts with an open recovery flow.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10000, help="Page size.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, max=MAX_OFFSET, help="Accounts to skip.")] = 0,
+    csv_output: CsvOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """List accounts, newest first.
+
+    Columns: NIR, state, failures, locked since, open flow, masked channels.
+    """
+    from cli.parsing import parse_moment
+    from db.listing import AccountFilter, list_accounts
+
+    out = output(ctx, json_output)
+    _one_format(csv_output, json_output)
+    store = open_store(ctx)
+    since = parse_moment(locked_since, store.now()) if locked_since is not None else None
+    if since is not None and state not in (None, AccountState.LOCKED):
+        raise invalid("options_conflict", options="--locked-since, --state")
+    page = list_accounts(store, AccountFilter(state, since, has_flow), limit, offset)
+    if csv_output:
+        typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)
+        return
+    table = terminal_table(
+        ["nir", "state", "failures", "locked since", "flow", "channels"],
+        [_list_row(view, out) for view in page.views],
+    )
+    total = out.text("list.total", shown=len(page.views), total=page.total)
+    out.ok(
+        {"accounts": [account_payload(view) for view in page.views], "total": page.total},
+        f"{table}\n{total}",
+    )
+
+
+LIST_CSV_HEADERS = [
+    "nir",
+    "state",
+    "failed_attempts",
+    "locked_at",
+    "locked_until",
+    "sms",
+    "email",
+    "flow",
+    "flow_state",
+    "flow_channel",
+]
+
+
+def _channels(view: AccountView) -> str:
+    from engine.identity import mask_destination
+
+    account = view.account
+    parts = []
+    if account.mobile:
+        parts.append(f"sms {mask_destination(Channel.SMS, account.mobile)}")
+    if account.email:
+        parts.append(f"email {mask_destination(Channel.EMAIL, account.email)}")
+    return ", ".join(parts) or "-"
+
+
+def _list_row(view: AccountView, out: Output) -> list[object]:
+    account, flow = view.account, view.flow
+    flow_text = "-"
+    if flow is not None:
+        flow_text = f"{flow.state.value} {flow.channel.value if flow.channel else ''}".strip()
+    return [
+        account.nir,
+        account.state.value,
+        account.failed_attempts,
+        local_time(account.locked_at, out.lang),
+        flow_text,
+        _channels(view),
+    ]
+
+
+def _csv_row(view: AccountView) -> list[object]:
+    from engine.identity import mask_destination
+
+    account, flow = view.account, view.flow
+    return [
+        account.nir,
+        account.state.value,
+        account.failed_attempts,
+        iso_utc(account.locked_at),
+        iso_utc(account.locked_until),
+        mask_destination(Channel.SMS, account.mobile) if account.mobile else None,
+        mask_destination(Channel.EMAIL, account.email) if account.email else None,
+        flow.id if flow else None,
+        flow.state.value if flow else None,
+        flow.channel.value if flow and flow.channel else None,
+    ]
+
+
+def _one_format(csv_output: bool, json_output: bool) -> None:
+    if csv_output and json_output:
+        raise invalid("options_conflict", options="--csv, --json")

@@ -1,0 +1,80 @@
+"""`sesame account show`: an account, its last events and its messages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.app import JsonOption, open_store, output
+from cli.lazy import command_group
+from cli.output import Output, iso_utc, local_time
+from cli.views import (
+    EVENT_HEADERS,
+    account_payload,
+    account_text,
+    event_cells,
+    event_payload,
+    terminal_table,
+)
+
+if TYPE_CHECKING:
+    from db.audit_log import AccountDetail
+
+
+account_app = command_group()
+
+
+@account_app.command("show")
+def account_show(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Inspect an account: status, last events, messages.
+
+    Everything `status` shows, plus the last 10 audit events and the messages sent
+    to the account (masked destinations, never a secret).
+    """
+    from db.audit_log import account_detail
+    from engine.identity import mask_destination, parse_identifier
+
+    out = output(ctx, json_output)
+    identifier = parse_identifier(ident)
+    detail = account_detail(open_store(ctx), identifier)
+    messages = [
+        {
+            "id": m.id,
+            "channel": m.channel,
+            "to": mask_destination(m.channel, m.recipient),
+            "status": m.status,
+            "created_at": iso_utc(m.created_at),
+        }
+        for m in detail.messages
+    ]
+    payload = {
+        "account": account_payload(detail.view),
+        "events": [event_payload(event) for event in detail.events],
+        "messages": messages,
+    }
+    out.ok(payload, lambda: _show_text(detail, messages, out))
+
+
+def _show_text(detail: AccountDetail, messages: list[dict[str, str | None]], out: Output) -> str:
+    none = out.text("show.none")
+    events = terminal_table(EVENT_HEADERS, [event_cells(e, out.lang) for e in detail.events])
+    message_rows = [
+        [m["id"], local_time(sent.created_at, out.lang), m["channel"], m["to"], m["status"]]
+        for m, sent in zip(messages, detail.messages, strict=True)
+    ]
+    sent_table = terminal_table(["id", "created", "channel", "to", "status"], message_rows)
+    human = [
+        account_text(detail.view, out),
+        "",
+        out.text("show.events"),
+        events if detail.events else none,
+        "",
+        out.text("show.messages"),
+        sent_table if message_rows else none,
+    ]
+    return "\n".join(human)

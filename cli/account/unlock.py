@@ -1,0 +1,224 @@
+"""`sesame account unlock`: one account, or many (--all-locked, --from-file)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.account.common import ReasonOption, report
+from cli.app import JsonOption, open_store, output
+from cli.exits import exit_code
+from cli.lazy import command_group
+from cli.output import Output, escape, iso_utc
+from cli.views import destination, terminal_table
+from engine.errors import SesameError, invalid
+from engine.outcomes import Code
+from engine.states import Channel
+
+if TYPE_CHECKING:
+    from db.support import BulkLine, BulkReport
+
+
+account_app = command_group()
+
+
+@account_app.command("unlock")
+def account_unlock(
+    ctx: typer.Context,
+    reason: ReasonOption,
+    ident: Annotated[
+        str | None, typer.Argument(metavar="ID", help="NIR or registered email.")
+    ] = None,
+    send_reset: Annotated[
+        Channel | None,
+        typer.Option(
+            "--send-reset",
+            help="Also send the temporary password (sms) or link (email) to the member.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    all_locked: Annotated[bool, typer.Option("--all-locked", help="Every locked account.")] = False,
+    locked_since: Annotated[
+        str | None,
+        typer.Option("--locked-since", help="With --all-locked: locked since 2h, 2026-11-20…"),
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-file",
+            help="One NIR or email per line, or a CSV with a nir or id column.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Bulk: report what would happen, change nothing.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Unlock one account, or many.
+
+    Clears the lock and the failures of ID, or in bulk of --all-locked or
+    --from-file. Support never sees the member's password: --send-reset sends the
+    temporary password or link to the member's own channel.
+    """
+    out = output(ctx, json_output)
+    chosen = [
+        name
+        for name, given in (("ID", ident), ("--all-locked", all_locked), ("--from-file", from_file))
+        if given
+    ]
+    if not chosen:
+        raise invalid("options_missing", options="ID, --all-locked, --from-file")
+    if len(chosen) > 1:
+        raise invalid("options_conflict", options=", ".join(chosen))
+    if locked_since is not None and not all_locked:
+        raise invalid("options_conflict", options=f"--locked-since, {chosen[0]}")
+    if ident is not None:
+        if dry_run:
+            raise invalid("options_conflict", options="--dry-run, ID")
+        _unlock_one(ctx, out, ident, reason, send_reset)
+        return
+    if send_reset is not None:
+        raise invalid("options_conflict", options=f"--send-reset, {chosen[0]}")
+    _unlock_bulk(ctx, out, reason, locked_since, from_file, dry_run)
+
+
+def _unlock_one(
+    ctx: typer.Context, out: Output, ident: str, reason: str, send_reset: Channel | None
+) -> None:
+    from db.support import unlock
+    from engine.identity import parse_identifier
+
+    result = unlock(open_store(ctx), parse_identifier(ident), reason, send_reset)
+    reset = None
+    if result.reset is not None and result.reset.channel is not None:
+        reset = {
+            "flow": result.reset.id,
+            "channel": result.reset.channel.value,
+            "destination": destination(result.view.account, result.reset.channel),
+            "expires_at": iso_utc(result.reset.expires_at),
+        }
+    report(
+        out, result, {"reset": reset, "identity_failures_cleared": result.identity_failures_cleared}
+    )
+
+
+def _unlock_bulk(
+    ctx: typer.Context,
+    out: Output,
+    reason: str,
+    locked_since: str | None,
+    from_file: Path | None,
+    dry_run: bool,
+) -> None:
+    from cli.parsing import parse_moment
+    from db.support import AllLocked, FromFile, bulk_unlock
+
+    store = open_store(ctx)
+    source: AllLocked | FromFile
+    if from_file is not None:
+        source = FromFile(from_file)
+    else:
+        since = parse_moment(locked_since, store.now()) if locked_since is not None else None
+        source = AllLocked(since)
+
+    @contextmanager
+    def progress(lines: Sequence[BulkLine]) -> Iterator[Any]:
+        if not sys.stderr.isatty():
+            yield lines
+            return
+        label = out.text("bulk.progress")
+        with typer.progressbar(lines, label=label, file=sys.stderr) as bar:
+            yield bar
+
+    report = bulk_unlock(store, source, reason, dry_run=dry_run, progress=progress)
+    summary = _summary(report)
+    table = _summary_table(report, out)
+    if report.complete:
+        out.ok({"summary": summary}, table)
+        return
+    counts = summary["counts"]
+    error = SesameError(
+        Code.BULK_INCOMPLETE,
+        params={
+            "failed": counts["failed"],
+            "not_found": counts["not_found"],
+            "total": len(report.items),
+        },
+    )
+    if out.as_json:
+        message = out.text("bulk_incomplete", **error.params)
+        document = {
+            "ok": False,
+            "error": {"code": error.code, "message": message},
+            "summary": summary,
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False))
+    else:
+        typer.echo(escape(table))
+        out.error(error)
+    raise typer.Exit(exit_code(error.code))
+
+
+def _summary(report: BulkReport) -> dict[str, Any]:
+    from db.support import BULK_OUTCOMES
+
+    return {
+        "dry_run": report.dry_run,
+        "counts": {outcome: report.count(outcome) for outcome in BULK_OUTCOMES},
+        "items": [
+            {
+                "line": item.line,
+                "input": item.text,
+                "nir": item.nir,
+                "result": item.outcome,
+                "error": _error(item.error),
+            }
+            for item in report.items
+        ],
+    }
+
+
+def _error(error: SesameError | None) -> dict[str, str | None] | None:
+    return None if error is None else {"code": error.code, "reason": error.reason}
+
+
+def _why(error: SesameError | None) -> str:
+    if error is None:
+        return "-"
+    return error.code if error.reason is None else f"{error.code}: {error.reason}"
+
+
+def _summary_table(report: BulkReport, out: Output) -> str:
+    """One row per outcome with its lines (ranges), failures with their reason."""
+    from db.support import BULK_OUTCOMES
+
+    rows = []
+    for outcome in BULK_OUTCOMES:
+        items = [item for item in report.items if item.outcome == outcome]
+        if outcome == "failed":
+            where = ", ".join(f"{item.line or item.text} ({_why(item.error)})" for item in items)
+        else:
+            where = _ranges([item.line for item in items if item.line is not None])
+        rows.append([out.text(f"bulk.{outcome}"), len(items), where or "-"])
+    table = terminal_table(["result", "count", "lines"], rows)
+    return f"{out.text('bulk.dry_run')}\n{table}" if report.dry_run else table
+
+
+def _ranges(numbers: list[int]) -> str:
+    """2, 3, 4, 7 → "2-4, 7"."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)

@@ -1,0 +1,123 @@
+"""`sesame audit`: read the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.app import CsvOption, JsonOption, open_store, output
+from cli.lazy import command_group
+from cli.output import Output, escape
+from cli.views import EVENT_HEADERS, csv_text, event_cells, event_payload, terminal_table
+from engine.errors import invalid
+
+if TYPE_CHECKING:
+    from db.audit_log import AuditEvent
+
+
+commands = command_group()
+
+
+@commands.command()
+def audit(
+    ctx: typer.Context,
+    ident: Annotated[
+        str | None, typer.Argument(metavar="ID", help="Only this account (NIR or email).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From: 30m, 2h, 7d, 2026-11-20, ISO time.")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Before: same forms.")] = None,
+    event: Annotated[
+        list[str] | None, typer.Option("--event", help="Only this event (repeatable).")
+    ] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100000, help="The newest N events.")] = 50,
+    follow: Annotated[
+        bool, typer.Option("--follow", help="Keep printing new events until Ctrl-C.")
+    ] = False,
+    csv_output: CsvOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Read the audit log.
+
+    The newest events, shown oldest first; --follow keeps printing new ones until
+    Ctrl-C (with --json: one JSON object per line).
+    """
+    from cli.parsing import parse_moment
+    from db.audit_log import AuditFilter, audit_log, follow_audit
+    from engine.identity import parse_identifier
+
+    out = output(ctx, json_output)
+    if csv_output and (json_output or follow):
+        raise invalid(
+            "options_conflict", options="--csv, --json" if json_output else "--csv, --follow"
+        )
+    store = open_store(ctx)
+    now = store.now()
+    filters = AuditFilter(
+        ident=parse_identifier(ident) if ident is not None else None,
+        since=parse_moment(since, now) if since is not None else None,
+        until=parse_moment(until, now) if until is not None else None,
+        events=tuple(event or ()),
+        actor=actor,
+    )
+    page = audit_log(store, filters, limit)
+    if csv_output:
+        rows = [_csv_cells(e) for e in page.events]
+        typer.echo(csv_text(AUDIT_CSV_HEADERS, rows), nl=False)
+        return
+    if not follow:
+
+        def human() -> str:
+            if not page.events:
+                return out.text("audit.none")
+            return terminal_table(EVENT_HEADERS, [event_cells(e, out.lang) for e in page.events])
+
+        out.ok({"events": [event_payload(e) for e in page.events]}, human)
+        return
+    _print_events(out, page.events, headers=True)
+    try:
+        for batch in follow_audit(store, filters, page.last_id):
+            _print_events(out, batch, headers=False)
+    except KeyboardInterrupt:
+        return
+
+
+AUDIT_CSV_HEADERS = [
+    "id",
+    "at",
+    "actor",
+    "os_user",
+    "sudo_user",
+    "db_role",
+    "nir",
+    "flow",
+    "event",
+    "state_before",
+    "state_after",
+    "detail",
+]
+
+
+def _csv_cells(event: AuditEvent) -> list[object]:
+    payload = event_payload(event)
+    payload["detail"] = json.dumps(event.detail, ensure_ascii=False, sort_keys=True)
+    return [payload[name] for name in AUDIT_CSV_HEADERS]
+
+
+def _print_events(out: Output, events: list[AuditEvent], *, headers: bool) -> None:
+    """--follow: JSON Lines with --json, else table rows as they come."""
+    from tabulate import tabulate
+
+    if out.as_json:
+        for event in events:
+            typer.echo(json.dumps(event_payload(event), ensure_ascii=False))
+        return
+    if not events:
+        return
+    rows = [event_cells(e, out.lang) for e in events]
+    text = tabulate(rows, headers=EVENT_HEADERS) if headers else tabulate(rows, tablefmt="plain")
+    typer.echo(escape(text))

@@ -1,0 +1,91 @@
+"""`sesame status`: one account, or without ID the dashboard."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.app import JsonOption, open_store, output
+from cli.lazy import command_group
+from cli.output import Output, iso_utc, local_time
+from cli.views import account_payload, account_text
+
+commands = command_group()
+
+
+@commands.command()
+def status(
+    ctx: typer.Context,
+    ident: Annotated[
+        str | None,
+        typer.Argument(metavar="ID", help="NIR or registered email; none: the dashboard."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show an account, or without ID the dashboard.
+
+    An account: its state, failures, lock, masked channels and open flow. The
+    dashboard: accounts by state, recent locks, open flows, the outbox."""
+    from db.account_view import account_status
+    from engine.identity import parse_identifier
+
+    out = output(ctx, json_output)
+    if ident is None:
+        _dashboard(ctx, out)
+        return
+    view = account_status(open_store(ctx), parse_identifier(ident))
+    out.ok({"account": account_payload(view)}, lambda: account_text(view, out))
+
+
+def _dashboard(ctx: typer.Context, out: Output) -> None:
+    from tabulate import tabulate
+
+    from db.listing import dashboard
+
+    board = dashboard(open_store(ctx))
+    oldest = None
+    age = None
+    if board.oldest_queued_at is not None:
+        age = max(0, int((board.now - board.oldest_queued_at).total_seconds()))
+        oldest = {"created_at": iso_utc(board.oldest_queued_at), "age_seconds": age}
+    flows = [{"state": f.state, "channel": f.channel, "count": f.count} for f in board.open_flows]
+    by_state = {**board.accounts, "total": sum(board.accounts.values())}
+    payload = {
+        "at": iso_utc(board.now),
+        "accounts": by_state,
+        "locks_last_24h": board.locks_last_24h,
+        "open_flows": flows,
+        "outbox": board.outbox,
+        "oldest_queued": oldest,
+    }
+    flow_rows = [[f.state, f.channel or "-", f.count] for f in board.open_flows]
+    parts = [
+        out.text("dashboard.accounts"),
+        tabulate(list(by_state.items()), tablefmt="plain"),
+        "",
+        out.text("dashboard.locks", count=board.locks_last_24h),
+        "",
+        out.text("dashboard.flows"),
+        tabulate(flow_rows, headers=["state", "channel", "count"]) if flow_rows else "-",
+        "",
+        out.text("dashboard.outbox"),
+        tabulate(list(board.outbox.items()), tablefmt="plain"),
+        "",
+    ]
+    if age is None:
+        parts.append(out.text("dashboard.no_queue"))
+    else:
+        created = local_time(board.oldest_queued_at, out.lang)
+        parts.append(out.text("dashboard.oldest_queued", age=_age(age), created=created))
+    out.ok({"dashboard": payload}, "\n".join(parts))
+
+
+def _age(seconds: int) -> str:
+    """A short age for people: 45s, 12m, 3h05m, 2d04h."""
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if days:
+        return f"{days}d{hours % 24:02d}h"
+    if hours:
+        return f"{hours}h{minutes % 60:02d}m"
+    return f"{minutes}m" if minutes else f"{seconds}s"
