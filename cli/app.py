@@ -128,7 +128,9 @@ def output(ctx: typer.Context, as_json: bool) -> Output:
 def open_store(ctx: typer.Context) -> Store:
     from db.store import Store
 
-    return Store(_settings(ctx))
+    store = Store(_settings(ctx))
+    ctx.call_on_close(store.close)
+    return store
 
 
 def _settings(ctx: ClickContext) -> Settings:

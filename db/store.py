@@ -52,10 +52,22 @@ class Store:
     def engine(self) -> Engine:
         if self._engine is None:
             engine = _create_engine(self.settings.db_url)
-            with translate_errors():
-                ensure_schema(engine)
+            try:
+                with translate_errors():
+                    ensure_schema(engine)
+            except BaseException:
+                engine.dispose()
+                raise
             self._engine = engine
         return self._engine
+
+    def close(self) -> None:
+        """Close the pooled connections now, not when the garbage collector
+        gets to them: a long-lived process (the test suite, a console) would
+        otherwise exhaust PostgreSQL's connection slots."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
     @property
     def is_postgres(self) -> bool:
@@ -250,15 +262,21 @@ def upgrade(engine: Engine) -> str:
 def current_revision_of(url: str) -> str | None:
     """The stored revision, without creating or checking anything."""
     engine = _create_engine(url)
-    with translate_errors(), engine.connect() as conn, conn.begin():
-        return current_revision(conn)
+    try:
+        with translate_errors(), engine.connect() as conn, conn.begin():
+            return current_revision(conn)
+    finally:
+        engine.dispose()
 
 
 def upgrade_url(url: str) -> str:
     engine = _create_engine(url)
-    with translate_errors():
-        with engine.connect() as conn, conn.begin():
-            revision = current_revision(conn)
-        if revision is not None and revision not in KNOWN_REVISIONS:
-            raise storage_error("schema_newer", current=revision, head=HEAD_REVISION)
-        return upgrade(engine)
+    try:
+        with translate_errors():
+            with engine.connect() as conn, conn.begin():
+                revision = current_revision(conn)
+            if revision is not None and revision not in KNOWN_REVISIONS:
+                raise storage_error("schema_newer", current=revision, head=HEAD_REVISION)
+            return upgrade(engine)
+    finally:
+        engine.dispose()

@@ -43,6 +43,18 @@ OVERRIDE_DENIED = {
 }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def nobody_reaches_the_installed_sesame() -> None:
+    """`nobody` must be able to traverse to the installed executable and its
+    virtual environment: a checkout made with `mktemp -d` is 0700. Only the
+    search (x) bit is added, to directories that lack it; nothing becomes readable."""
+    assert SESAME is not None
+    for directory in Path(SESAME).resolve().parents:
+        mode = directory.stat().st_mode
+        if not mode & 0o001:
+            directory.chmod(mode | 0o001)
+
+
 @pytest.fixture(scope="session")
 def support_gid() -> int:
     """The support group of these tests, created once (nobody is not a member)."""
