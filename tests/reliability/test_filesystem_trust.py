@@ -201,13 +201,22 @@ def test_a_pre_created_world_readable_database_becomes_0600(sesame, member, home
     for name in ("sesame.db", "sesame.db-wal", "sesame.db-shm"):
         (home.path / name).touch()
         (home.path / name).chmod(0o644)
-    assert sesame("status", NIR).exit_code == 0
-    assert {name: _mode(home.path / name) for name in ("sesame.db", "sesame.db-wal")} == {
-        "sesame.db": 0o600,
-        "sesame.db-wal": 0o600,
-    }
-    if (home.path / "sesame.db-shm").exists():
-        assert _mode(home.path / "sesame.db-shm") == 0o600
+    # Another process holds the database open, so the -wal and -shm outlive the
+    # command (SQLite removes them when the last connection closes).
+    import sqlite3
+
+    holder = sqlite3.connect(database)
+    try:
+        holder.execute("SELECT count(*) FROM accounts").fetchone()
+        assert sesame("status", NIR).exit_code == 0
+        assert {name: _mode(home.path / name) for name in ("sesame.db", "sesame.db-wal")} == {
+            "sesame.db": 0o600,
+            "sesame.db-wal": 0o600,
+        }
+        if (home.path / "sesame.db-shm").exists():
+            assert _mode(home.path / "sesame.db-shm") == 0o600
+    finally:
+        holder.close()
 
 
 # --- a file already at a message's name --------------------------------------------
