@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from db.decisions import audit_row
+from db.decisions import record_audit
 from db.effective_state import effective_state_is
-from db.schema import accounts, audit_events
+from db.schema import accounts
 from db.store import Store
 from engine.events import Audit
 from engine.model import AccountState
@@ -47,7 +47,7 @@ def export_accounts(
         detail = {"state": state.value if state else "all"}
         event = Audit("accounts_exported_with_hashes", None, None, detail)
         with store.write() as conn:
-            conn.execute(insert(audit_events), [audit_row(event, None, now, store.settings.actor)])
+            record_audit(conn, [event], None, now, store.settings.actor)
     with store.read() as conn:
         for row in conn.execution_options(yield_per=1000).execute(query):
             yield ExportedAccount(
