@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from db.decisions import audit_row
 from db.schema import accounts, audit_events
@@ -45,8 +45,9 @@ def save_created(
     """
     if not decisions:
         return {}
+    before = conn.execute(select(func.coalesce(func.max(accounts.c.id), 0))).scalar_one()
     _insert_many(conn, accounts, _ACCOUNT_COLUMNS, [_row(d.account) for d in decisions])
-    ids = _ids_by_nir(conn, [decision.account.nir for decision in decisions])
+    ids = _ids_after(conn, before)
     audits = [
         audit_row(effect, ids[decision.account.nir], now, actor)
         for decision in decisions
@@ -64,27 +65,24 @@ def _insert_many(
     SQLAlchemy would, but without its per-row work (half an import's write time)."""
     dialect = conn.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
-    order = compiled.positiontup if compiled.positional else None
-    processors = {name: table.c[name].type.bind_processor(dialect) for name in names}
+    order = list(compiled.positiontup or ()) if compiled.positional else list(names)
+    processors = [(name, table.c[name].type.bind_processor(dialect)) for name in order]
     bound = [
-        {name: process(row[name]) if process else row[name] for name, process in processors.items()}
+        tuple(process(row[name]) if process else row[name] for name, process in processors)
         for row in rows
     ]
-    if order is None:
+    if compiled.positional:
         conn.exec_driver_sql(compiled.string, bound)
     else:
-        conn.exec_driver_sql(compiled.string, [tuple(row[name] for name in order) for row in bound])
+        conn.exec_driver_sql(compiled.string, [dict(zip(order, row, strict=True)) for row in bound])
 
 
-def _ids_by_nir(conn: Connection, nirs: list[str]) -> dict[str, int]:
-    """The ids the database gave the accounts just inserted."""
-    ids: dict[str, int] = {}
-    for start in range(0, len(nirs), 500):
-        query = select(accounts.c.nir, accounts.c.id).where(
-            accounts.c.nir.in_(nirs[start : start + 500])
-        )
-        ids.update((nir, account_id) for nir, account_id in conn.execute(query))
-    return ids
+def _ids_after(conn: Connection, before: int) -> dict[str, int]:
+    """The ids the database gave the accounts just inserted, by NIR: every id
+    after the largest one before the insert (ids only grow; a row another
+    transaction added meanwhile is harmless, its NIR is not asked for)."""
+    query = select(accounts.c.nir, accounts.c.id).where(accounts.c.id > before)
+    return {nir: account_id for nir, account_id in conn.execute(query)}
 
 
 def _row(account: Account) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -588,3 +589,68 @@ def test_identifier_holds_exactly_one_value() -> None:
         Identifier(nir=None, email=None)
     with pytest.raises(ValueError, match="exactly one"):
         Identifier(nir=Nir("253072B07300470"), email="a@b.fr")
+
+
+def _parse_mobile_with_phonenumbers(raw: str) -> Phone:
+    """The reference: phonenumbers' parse() for every number, as sesame did before
+    reading the common ten-digit French form itself."""
+    import phonenumbers
+
+    text = raw.strip()
+    number = phonenumbers.parse(text, "FR", keep_raw_input=True)
+    if not phonenumbers.is_valid_number(number):
+        for region in ("GP", "MQ", "GF", "RE", "YT", "PM"):
+            overseas = phonenumbers.parse(text, region)
+            if phonenumbers.is_valid_number(overseas):
+                number = overseas
+                break
+    if not phonenumbers.is_possible_number(number):
+        raise SesameError("invalid_input", reason="phone_invalid")
+    sms_capable = (
+        phonenumbers.region_code_for_number(number) == "FR"
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    )
+    return Phone(
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), sms_capable
+    )
+
+
+def _outcome(parse: Callable[[str], Phone], raw: str) -> Phone | str:
+    try:
+        return parse(raw)
+    except SesameError as exc:
+        return exc.reason or exc.code
+
+
+@quiet
+@given(
+    digits=st.text("0123456789", min_size=9, max_size=9),
+    separators=st.lists(st.sampled_from(["", " ", ".", "-"]), min_size=9, max_size=9),
+)
+def test_ten_digit_french_numbers_read_as_phonenumbers_parses_them(
+    digits: str, separators: list[str]
+) -> None:
+    """Every ten-digit number with a leading 0 (the form most imported rows have,
+    read without phonenumbers' parse()) gets the answer parse() would give:
+    landlines, mobiles, overseas numbers, invalid ranges."""
+    raw = "0" + "".join(sep + digit for sep, digit in zip(separators, digits, strict=True))
+    assert _outcome(parse_mobile, raw) == _outcome(_parse_mobile_with_phonenumbers, raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "06 12 34 56 78",
+        "07 81 23 45 67",
+        "01 45 67 89 10",
+        "09 70 12 34 56",
+        "0690 12 34 56",
+        "0692 12 34 56",
+        "0639 01 23 45",
+        "08 00 12 34 56",
+        "05 12 34 56 78",
+        "0612345678",
+    ],
+)
+def test_common_french_numbers_read_as_phonenumbers_parses_them(raw: str) -> None:
+    assert _outcome(parse_mobile, raw) == _outcome(_parse_mobile_with_phonenumbers, raw)
