@@ -3,6 +3,7 @@ written in the caller's transaction, a whole batch with one statement each."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,24 +37,46 @@ def decide(events: list[AccountCreated], ctx: Context) -> list[Decision]:
     return [step(None, event, ctx) for event in events]
 
 
-def save_created(
-    conn: Connection, decisions: list[Decision], now: datetime, actor: str
-) -> dict[str, int]:
-    """Insert the accounts and their audit events; return each new account's id by NIR.
+@dataclass(frozen=True)
+class Created:
+    """New accounts as the rows to insert; each audit row waits for its account's id
+    (plain values: an import prepares them in its worker processes)."""
+
+    accounts: list[dict[str, Any]]
+    audits: list[tuple[str, dict[str, Any]]]  # (NIR, audit row without account_id)
+
+
+def prepare(decisions: list[Decision], now: datetime, actor: str) -> Created:
+    """The rows of the accounts the machine created, and of their audit events.
 
     A creation's only effects are audit events (the rule sends no message).
     """
-    if not decisions:
+    return Created(
+        accounts=[_row(decision.account) for decision in decisions],
+        audits=[
+            (decision.account.nir, audit_row(effect, None, now, actor))
+            for decision in decisions
+            for effect in decision.effects
+            if isinstance(effect, Audit)
+        ],
+    )
+
+
+def save_created(
+    conn: Connection, decisions: list[Decision], now: datetime, actor: str
+) -> dict[str, int]:
+    """Insert the accounts and their audit events; return each new account's id by NIR."""
+    return save_prepared(conn, prepare(decisions, now, actor))
+
+
+def save_prepared(conn: Connection, created: Created) -> dict[str, int]:
+    """Insert prepared accounts and audit events; return each new account's id by NIR."""
+    if not created.accounts:
         return {}
     before = conn.execute(select(func.coalesce(func.max(accounts.c.id), 0))).scalar_one()
-    _insert_many(conn, accounts, _ACCOUNT_COLUMNS, [_row(d.account) for d in decisions])
+    _insert_many(conn, accounts, _ACCOUNT_COLUMNS, created.accounts)
     ids = _ids_after(conn, before)
-    audits = [
-        audit_row(effect, ids[decision.account.nir], now, actor)
-        for decision in decisions
-        for effect in decision.effects
-        if isinstance(effect, Audit)
-    ]
+    audits = [{**row, "account_id": ids[nir]} for nir, row in created.audits]
     _insert_many(conn, audit_events, tuple(audits[0]), audits)
     return ids
 

@@ -20,13 +20,21 @@ from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from db.creation import Created, save_prepared
 from db.store import Store
 from db.transfer.first_lines import FirstLines
 from db.transfer.pool import map_in_order
 from db.transfer.reading import count_lines, header, open_file, raw_batches
 from db.transfer.rows import Checked, NewAccount, Refusal, check_batch
 from db.transfer.spool import spool, unspool
-from db.transfer.writing import insert_accounts, lock_accounts, split_existing
+from db.transfer.writing import (
+    CreationContext,
+    creation_context,
+    decide_rows,
+    insert_accounts,
+    lock_accounts,
+    split_existing,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -182,22 +190,34 @@ def import_spooled(
     stop: _StopOnInterrupt,
     progress: Progress | None,
 ) -> None:
-    """Write the checked rows; stop at a batch whose row someone created meanwhile."""
+    """Write the checked rows; stop at a batch whose row someone created meanwhile.
+
+    The machine decides each batch in a worker process while this one writes
+    the batch before it.
+    """
     tick = _tick(progress, "import", report.valid)
-    for batch in stop.between(unspool(spooled)):
+    context = creation_context(store)
+    decided = map_in_order(partial(_decided, context, source), unspool(spooled))
+    for batch, created in stop.between(decided):
         try:
             with store.write() as conn:
                 lock_accounts(conn)
-                fresh, taken = split_existing(conn, batch)
+                _, taken = split_existing(conn, batch)
                 if taken:
                     raise _Taken(taken)
-                insert_accounts(store, conn, fresh, source)
+                save_prepared(conn, created)
         except _Taken as stopped:
             report.refused.extend(stopped.refused)
             report.valid -= len(stopped.refused)
             return
-        report.imported += len(fresh)
+        report.imported += len(batch)
         tick(report.imported)
+
+
+def _decided(
+    context: CreationContext, source: str, batch: list[NewAccount]
+) -> tuple[list[NewAccount], Created]:
+    return batch, decide_rows(context, source, batch)
 
 
 def _tick(progress: Progress | None, phase: str, total: int) -> Tick:

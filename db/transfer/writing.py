@@ -3,11 +3,12 @@ row an `AccountCreated` event of the machine, a batch in one transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
-from db.creation import decide, save_created
+from db.creation import Created, decide, prepare, save_prepared
 from db.schema import accounts
 from db.store import Store
 from db.transfer.rows import NewAccount, Refusal
@@ -59,10 +60,24 @@ def split_existing(
 def insert_accounts(store: Store, conn: Connection, rows: list[NewAccount], source: str) -> None:
     """The accounts and one `account_imported` audit event each, in the caller's
     transaction: the machine decides every row, then one insert per table."""
-    if not rows:
-        return
-    now = store.now()
+    save_prepared(conn, decide_rows(creation_context(store), source, rows))
+
+
+def creation_context(store: Store) -> CreationContext:
+    """What deciding new accounts needs from the store (plain values, for workers)."""
     settings = store.settings
+    return CreationContext(Context(store.now(), settings.policy, settings.lang), settings.actor)
+
+
+@dataclass(frozen=True)
+class CreationContext:
+    machine: Context
+    actor: str
+
+
+def decide_rows(context: CreationContext, source: str, rows: list[NewAccount]) -> Created:
+    """Each checked row an `AccountCreated` event of the machine; the rows of its
+    decisions, ready to insert (pure: runs in a worker process for an import)."""
     events = [
         AccountCreated(
             nir=row.nir,
@@ -75,5 +90,5 @@ def insert_accounts(store: Store, conn: Connection, rows: list[NewAccount], sour
         )
         for row in rows
     ]
-    decisions = decide(events, Context(now, settings.policy, settings.lang))
-    save_created(conn, decisions, now, settings.actor)
+    decisions = decide(events, context.machine)
+    return prepare(decisions, context.machine.now, context.actor)

@@ -624,16 +624,18 @@ def _outcome(parse: Callable[[str], Phone], raw: str) -> Phone | str:
 
 @quiet
 @given(
-    digits=st.text("0123456789", min_size=9, max_size=9),
-    separators=st.lists(st.sampled_from(["", " ", ".", "-"]), min_size=9, max_size=9),
+    prefix=st.sampled_from(["0", "+33", "+33 ", "+330", "0033"]),
+    digits=st.text("0123456789", min_size=8, max_size=10),
+    separators=st.lists(st.sampled_from(["", " ", ".", "-"]), min_size=10, max_size=10),
 )
-def test_ten_digit_french_numbers_read_as_phonenumbers_parses_them(
-    digits: str, separators: list[str]
+def test_french_numbers_read_as_phonenumbers_parses_them(
+    prefix: str, digits: str, separators: list[str]
 ) -> None:
-    """Every ten-digit number with a leading 0 (the form most imported rows have,
-    read without phonenumbers' parse()) gets the answer parse() would give:
-    landlines, mobiles, overseas numbers, invalid ranges."""
-    raw = "0" + "".join(sep + digit for sep, digit in zip(separators, digits, strict=True))
+    """Every number typed as 0 or +33 and nine digits (the forms most imported
+    rows have, read without phonenumbers' parse()), and their near misses, get
+    the answer parse() would give: landlines, mobiles, overseas numbers, invalid
+    ranges, wrong lengths."""
+    raw = prefix + "".join(sep + digit for sep, digit in zip(separators, digits, strict=False))
     assert _outcome(parse_mobile, raw) == _outcome(_parse_mobile_with_phonenumbers, raw)
 
 
@@ -650,6 +652,11 @@ def test_ten_digit_french_numbers_read_as_phonenumbers_parses_them(
         "08 00 12 34 56",
         "05 12 34 56 78",
         "0612345678",
+        "+33 6 12 34 56 78",
+        "+33612345678",
+        "+33 1 45 67 89 10",
+        "+33 690 12 34 56",
+        "+33 06 12 34 56 78",
     ],
 )
 def test_common_french_numbers_read_as_phonenumbers_parses_them(raw: str) -> None:
