@@ -15,8 +15,9 @@ INTRO = """\
 
 Printed by `sesame spec` from `engine/machine.py`; a test keeps this file equal
 to that output. Each row is one transition: in a state, on an event, its rule
-decides, and the row declares everything the decision may do (a test holds
-every decision to its row).
+decides, and the row declares exactly what the decision may do: a test holds
+every decision to its row, and another wants every state, outcome and effect
+a row declares produced by at least one of the hand-written cases.
 
 `step()` first applies what time has done (a lock past its end becomes
 `active`, an open flow past its expiry `expired`), then looks up the row:

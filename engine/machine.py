@@ -9,8 +9,10 @@ A missing entry raises IllegalTransition and changes nothing.
 Each row declares what it may do: its rule (in `engine.rules_*`), the states it
 may move the account or a flow into (`to`: a record that keeps its state is
 not listed), the outcome codes it may answer and the effect types it may emit.
-A property test holds every decision to its row; `sesame spec` prints the
-table, and docs/spec.md is that print.
+A property test holds every decision to its row, and hand-written cases
+produce every state, outcome and effect type each row declares (so a row
+declares exactly what it does); `sesame spec` prints the table, and
+docs/spec.md is that print.
 """
 
 from __future__ import annotations

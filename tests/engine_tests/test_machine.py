@@ -4,7 +4,9 @@ One parametrized table per area of the machine (login, identity, channel,
 secret, new password, support staff). Each case states the whole expected
 decision: the outcome, the account and flows the rule writes, the audit
 events in order and the messages sent. `test_every_table_entry_is_exercised`
-keeps the tables in step with TRANSITIONS.
+keeps the tables in step with TRANSITIONS, `check_declaration` holds each
+decision to its row, and `test_every_declaration_is_produced_by_a_case` wants
+everything a row declares produced by a case: the declarations are exact.
 """
 
 from __future__ import annotations
@@ -357,9 +359,12 @@ class Case:
             recent_refused_logins=self.refused_logins,
         )
 
-    def decide(self) -> Decision:
+    def context(self) -> Context:
         policy = replace(Policy(), **self.policy)  # type: ignore[arg-type]
-        return step(self.snapshot(), self.event, Context(NOW, policy, "fr"))
+        return Context(NOW, policy, "fr")
+
+    def decide(self) -> Decision:
+        return step(self.snapshot(), self.event, self.context())
 
     def table_key(self) -> tuple[State, type]:
         """The TRANSITIONS entry this case exercises (after time-based expiry)."""
@@ -969,6 +974,12 @@ IDENTITY_CASES = table(
         outcome=refused("no_channel"),
     ),
     Case(
+        id="forgot-active-no-channel",
+        account=account(**no_email(**no_mobile())),
+        event=identity(FORGOT),
+        outcome=refused("no_channel"),
+    ),
+    Case(
         id="unlock-sms-on-overseas-mobile",
         account=locked(**overseas()),
         event=identity(channel=SMS),
@@ -1039,6 +1050,15 @@ IDENTITY_CASES = table(
         flows=(sent_email(new_flow(FORGOT)),),
         audits=("flow_started", "code_sent"),
         sent=(EMAIL_NEW,),
+    ),
+    Case(
+        id="forgot-active-chosen-sms",
+        account=account(),
+        event=identity(FORGOT, channel=SMS),
+        outcome=CODE_SENT,
+        flows=(sent_sms(new_flow(FORGOT)),),
+        audits=("flow_started", "code_sent"),
+        sent=(SMS_NEW,),
     ),
     Case(
         id="unlock-supersedes-open-flow",
@@ -1214,6 +1234,31 @@ CHANNEL_CASES = table(
         flows=(sent_sms(flow(code_attempts=1)),),
         audits=("code_sent",),
         sent=(SMS_RESENT,),
+    ),
+    Case(
+        id="resend-from-verified-by-email",
+        account=account(),
+        flow=flow(kind=FORGOT, state=F.VERIFIED),
+        event=choose(EMAIL),
+        outcome=CODE_SENT,
+        flows=(sent_email(flow(kind=FORGOT)),),
+        audits=("code_sent",),
+        sent=(EMAIL_RESENT,),
+    ),
+    Case(
+        id="resend-from-verified-to-an-unusable-channel",
+        account=locked(**overseas()),
+        flow=email_flow(state=F.VERIFIED),
+        event=choose(SMS),
+        outcome=refused("channel_unavailable"),
+    ),
+    Case(
+        id="resend-from-verified-cooldown",
+        account=locked(),
+        flow=flow(state=F.VERIFIED),
+        event=choose(SMS),
+        sends=(ago(seconds=59),),
+        outcome=refused("rate_limited", retry_after=1),
     ),
     Case(
         id="send-on-expired-flow",
@@ -1413,6 +1458,15 @@ CODE_CASES = table(
         audits=("code_rejected",),
     ),
     Case(
+        id="verified-code-wrong-at-max-cancels",
+        account=locked(),
+        flow=flow(state=F.VERIFIED, code_attempts=4),
+        event=submit("WrongCode2"),
+        outcome=refused("code_invalid"),
+        flows=(flow(state=F.CANCELLED, code_attempts=5),),
+        audits=("flow_cancelled",),
+    ),
+    Case(
         id="right-code-on-wrong-channel",
         account=locked(),
         flow=flow(),
@@ -1577,6 +1631,24 @@ NEW_PASSWORD_CASES = table(
         audits=("flow_cancelled",),
     ),
     Case(
+        id="new-password-wrong-secret-from-code-sent",
+        account=locked(),
+        flow=email_flow(),
+        event=new_password("other-token", EMAIL),
+        outcome=refused("code_invalid"),
+        flows=(email_flow(code_attempts=1),),
+        audits=("code_rejected",),
+    ),
+    Case(
+        id="new-password-wrong-secret-from-code-sent-at-max-cancels",
+        account=account(),
+        flow=email_flow(kind=FORGOT, code_attempts=4),
+        event=new_password("other-token", EMAIL),
+        outcome=refused("code_invalid"),
+        flows=(email_flow(kind=FORGOT, state=F.CANCELLED, code_attempts=5),),
+        audits=("flow_cancelled",),
+    ),
+    Case(
         id="new-password-right-secret-on-wrong-channel",
         account=locked(),
         flow=flow(state=F.VERIFIED),
@@ -1598,6 +1670,20 @@ NEW_PASSWORD_CASES = table(
         flow=email_flow(state=F.EXPIRED),
         event=new_password(TOKEN, EMAIL),
         outcome=refused("code_expired"),
+    ),
+    Case(
+        id="new-password-other-secret-on-expired-flow-is-not-told-expired",
+        account=locked(),
+        flow=email_flow(state=F.EXPIRED),
+        event=new_password("other-token", EMAIL),
+        outcome=refused("code_invalid"),
+    ),
+    Case(
+        id="new-password-own-secret-of-flow-cancelled-for-too-many-attempts-is-told-why",
+        account=locked(),
+        flow=email_flow(state=F.CANCELLED, code_attempts=5),
+        event=new_password(TOKEN, EMAIL),
+        outcome=refused("too_many_attempts"),
     ),
     Case(
         id="new-password-secret-already-used",
@@ -1761,6 +1847,25 @@ SUPPORT_CASES = table(
         sent=(EMAIL_NEW,),
     ),
     Case(
+        id="support-unlock-send-reset-sms-to-active-account",
+        account=account(),
+        event=support_unlock(SMS),
+        outcome=NOT_LOCKED,
+        flows=(sent_sms(new_flow()),),
+        audits=("flow_started", "code_sent"),
+        sent=(SMS_NEW,),
+    ),
+    Case(
+        id="support-unlock-send-reset-email-to-locked-account",
+        account=locked(),
+        event=support_unlock(EMAIL),
+        outcome=UNLOCKED,
+        becomes=account(),
+        flows=(sent_email(new_flow()),),
+        audits=("account_unlocked", "flow_started", "code_sent"),
+        sent=(EMAIL_NEW,),
+    ),
+    Case(
         id="support-unlock-send-reset-sms-to-overseas-mobile",
         account=locked(**overseas()),
         flow=flow(),
@@ -1793,6 +1898,13 @@ SUPPORT_CASES = table(
         event=support_unlock(EMAIL),
         sends=FIVE_IN_A_DAY,
         outcome=refused("rate_limited", retry_after=3600),
+    ),
+    Case(
+        id="support-unlock-active-send-reset-cooldown",
+        account=account(failed_attempts=2),
+        event=support_unlock(EMAIL),
+        sends=(ago(seconds=20),),
+        outcome=refused("rate_limited", retry_after=40),
     ),
     Case(
         id="support-unlock-without-reset-ignores-send-limits",
@@ -2081,6 +2193,13 @@ SUPPORT_CASES = table(
         outcome=refused("account_disabled"),
     ),
     Case(
+        id="disabled-new-password-other-secret-not-told",
+        account=account(state=A.DISABLED),
+        flow=email_flow(state=F.VERIFIED),
+        event=new_password("other-token", EMAIL),
+        outcome=refused("code_invalid"),
+    ),
+    Case(
         id="disabled-new-password-on-expired-flow",
         account=account(state=A.DISABLED),
         flow=flow(state=F.VERIFIED, expires_at=ago(seconds=1)),
@@ -2164,7 +2283,7 @@ def test_dispatch_state(snapshot: Snapshot, event: Event, state: State) -> None:
 def test_every_table_entry_is_exercised() -> None:
     exercised = {case.table_key() for case in ALL_CASES}
     # Creation has no snapshot to build a Case from: the creation tests below exercise it.
-    exercised.add((None, AccountCreated))
+    exercised |= {(None, type(event)) for event in CREATIONS}
     assert set(TRANSITIONS) - exercised == set()
 
 
@@ -2205,8 +2324,56 @@ def check_declaration(snapshot: Snapshot, event: Event, ctx: Context) -> None:
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in ALL_CASES])
 def test_every_case_stays_inside_its_row(case: Case) -> None:
-    policy = replace(Policy(), **case.policy)  # type: ignore[arg-type]
-    check_declaration(case.snapshot(), case.event, Context(NOW, policy, "fr"))
+    check_declaration(case.snapshot(), case.event, case.context())
+
+
+# What a row declares, or a decision shows of its row: (row key, "outcome", code),
+# (row key, "to", state), (row key, "effect", effect type).
+Shown = tuple[tuple[State, type], str, object]
+
+
+def declared(row: machine.Row[object]) -> set[Shown]:
+    key = (row.state, row.event)
+    return {
+        *((key, "outcome", code) for code in row.outcomes),
+        *((key, "to", state) for state in row.to),
+        *((key, "effect", kind) for kind in row.effects),
+    }
+
+
+def shown(snapshot: Snapshot | None, event: Event, ctx: Context) -> set[Shown]:
+    """What one decision shows of its row: its outcome, the states it moves
+    records into and its effect types (time-based expiry apart)."""
+    if snapshot is None:  # creation: the new account and its flows all move
+        key: tuple[State, type] = (None, type(event))
+        decision = step(None, event, ctx)
+        moved = {decision.account.state, *(f.state for f in decision.flows)}
+    else:
+        row, decision = row_decision(snapshot, event, ctx)
+        key, moved = (row.state, row.event), moved_to(expire(snapshot, ctx.now)[0], decision)
+    return {
+        (key, "outcome", decision.outcome.code),
+        *((key, "to", state) for state in moved),
+        *((key, "effect", type(effect)) for effect in decision.effects),
+    }
+
+
+def test_every_declaration_is_produced_by_a_case() -> None:
+    """The converse of `check_declaration`: every outcome, next state and effect
+    type a row declares is produced by at least one hand-written case (creation
+    by its own events, there being no snapshot), so a row cannot over-declare."""
+    produced = set().union(
+        *(shown(case.snapshot(), case.event, case.context()) for case in ALL_CASES),
+        *(shown(None, event, CTX) for event in CREATIONS),
+    )
+    missing = set().union(*(declared(row) for row in TRANSITIONS.values())) - produced
+    assert (
+        sorted(
+            f"{state} on {event.__name__}: {what} {getattr(value, '__name__', value)}"
+            for (state, event), what, value in missing
+        )
+        == []
+    )
 
 
 def test_case_ids_are_unique() -> None:
@@ -2733,8 +2900,12 @@ def test_account_add_creates_an_active_account_with_its_audit_event() -> None:
     assert decision.outcome == Outcome("account_created", True)
 
 
+IMPORTED = replace(NEW, password_hash=None, imported_from=("members.csv", 7))
+CREATIONS = (NEW, IMPORTED)
+
+
 def test_an_imported_row_is_audited_with_its_file_and_line() -> None:
-    event = replace(NEW, password_hash=None, imported_from=("members.csv", 7))
+    event = IMPORTED
     decision = step(None, event, CTX)
     assert decision.account.password_changed_at is None
     detail = {"file": "members.csv", "line": "7", "password": "none"}
