@@ -2367,13 +2367,11 @@ def test_every_declaration_is_produced_by_a_case() -> None:
         *(shown(None, event, CTX) for event in CREATIONS),
     )
     missing = set().union(*(declared(row) for row in TRANSITIONS.values())) - produced
-    assert (
-        sorted(
-            f"{state} on {event.__name__}: {what} {getattr(value, '__name__', value)}"
-            for (state, event), what, value in missing
-        )
-        == []
+    lines = sorted(
+        f"{state} on {event.__name__}: {what} {getattr(value, '__name__', value)}"
+        for (state, event), what, value in missing
     )
+    assert not lines, "declared, but produced by no case:\n" + "\n".join(lines)
 
 
 def test_case_ids_are_unique() -> None:
