@@ -72,8 +72,9 @@ def insert_accounts(store: Store, conn: Connection, rows: list[NewAccount], sour
             sms_capable=row.sms_capable,
             password_hash=row.password_hash,
             imported_from=(source, row.line),
+            language=row.language or settings.policy.default_language,
         )
         for row in rows
     ]
-    decisions = decide(events, Context(now, settings.policy, settings.lang))
+    decisions = decide(events, Context(now, settings.policy))
     save_created(conn, decisions, now, settings.actor)
