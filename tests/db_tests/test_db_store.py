@@ -146,7 +146,8 @@ def test_email_is_rfc5322_with_the_link_alone_on_its_line(sesame, member, home):
     [mail] = home.mail_files()
     message = message_from_bytes(mail.read_bytes(), policy=policy.default)
     assert message["To"] == EMAIL
-    assert message["Subject"] == "Espace personnel: change your password"
+    # The member's language (French by default), not the operator's --lang en.
+    assert message["Subject"] == "Espace personnel : changez votre mot de passe"
     assert message["Message-ID"] == f"<{mail.stem}@sesame.invalid>"
     body = message.get_body().get_content()
     [link_line] = [line for line in body.splitlines() if "token=" in line]
