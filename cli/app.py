@@ -11,6 +11,7 @@ import typer
 from cli.exits import exit_code
 from cli.lazy import LazyGroup
 from engine.errors import SesameError
+from engine.languages import normalise_language, parse_language
 from engine.outcomes import Code
 
 if TYPE_CHECKING:
@@ -36,11 +37,13 @@ class Globals:
     debug: bool = False
     as_json: bool = False
     settings: Settings | None = None  # loaded once, by the access check or open_store
+    member: bool = False  # a member's own command (`cli.registry` MEMBER): audited as such
 
     def language(self) -> str:
+        """What the operator reads: `--lang`/`SESAME_LANG` in any case, else the locale."""
         from db.settings import default_lang
 
-        return self.lang if self.lang in ("fr", "en") else default_lang()
+        return (normalise_language(self.lang) if self.lang else None) or default_lang()
 
 
 class SesameGroup(LazyGroup):
@@ -108,6 +111,11 @@ def _globals(ctx: ClickContext) -> Globals:
     return root.obj
 
 
+def operator_language(ctx: ClickContext) -> str:
+    """The language the person at the terminal reads (`--lang`, `SESAME_LANG`, locale)."""
+    return _globals(ctx).language()
+
+
 def _output(ctx: ClickContext) -> Output:
     from cli.output import Output  # not at import time: `--help` prints no result
 
@@ -128,7 +136,8 @@ def output(ctx: typer.Context, as_json: bool) -> Output:
 def open_store(ctx: typer.Context) -> Store:
     from db.store import Store
 
-    store = Store(_settings(ctx))
+    settings = _settings(ctx)
+    store = Store(settings.as_member() if _globals(ctx).member else settings)
     ctx.call_on_close(store.close)
     return store
 
@@ -173,7 +182,9 @@ def _caller_may_support(settings: Settings) -> bool:
 
 def authorize(ctx: ClickContext, *, support: bool) -> None:
     """Refuse (exit 13) a caller outside `[access] support_group` who picks the
-    configuration, outbox or database, or runs a `support` command."""
+    configuration, outbox or database, or runs a `support` command. A member's
+    command opens its store as the member (`Settings.as_member`)."""
+    _globals(ctx).member = not support
     _refuse_locations(ctx)
     if support and not _caller_may_support(_settings(ctx)):
         _denied(_settings(ctx))
@@ -277,7 +288,7 @@ def main_options(
     from cli.hardening import protect_secrets
 
     protect_secrets()
-    if lang is not None and lang not in ("fr", "en"):
-        raise SesameError(Code.INVALID_INPUT, reason="lang", params={"lang": lang})
+    if lang is not None:
+        lang = parse_language(lang)
     if not isinstance(ctx.obj, Globals):  # else built when the command was resolved
         ctx.obj = Globals(home, db, outbox, config, lang, actor, debug)

@@ -141,10 +141,10 @@ def _procedure(demo: Demo, titles: list[str]) -> int:
         typer.echo(f"\n== {number}. {text} ==")
 
     title()
+    # The demo's member reads the demo's language: their SMS and email are shown.
+    member = ["--nir", NIR, "--dob", BIRTH_DATE, "--email", EMAIL, "--mobile", MOBILE]
     demo.run(
-        ["account", "add", "--nir", NIR, "--dob", BIRTH_DATE, "--email", EMAIL, "--mobile", MOBILE],
-        0,
-        [FIRST_PASSWORD, FIRST_PASSWORD],
+        ["account", "add", *member, "--language", demo.lang], 0, [FIRST_PASSWORD, FIRST_PASSWORD]
     )
     title()
     for expect in (3, 3, 4):

@@ -80,6 +80,8 @@ class LazyGroup(TyperGroup):
             from cli.app import authorize  # cli.app imports this module
 
             authorize(ctx, support=entry.audience != registry.MEMBER)
+            if command is not None:
+                localise_help(command, ctx)
         return name, command, rest
 
     def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
@@ -102,6 +104,29 @@ def _command(module: str, attribute: str, name: str) -> ClickCommand:
                 rich_markup_mode=commands.rich_markup_mode,
             )
     raise LookupError(f"{module}.{attribute} registers no command {name!r}")
+
+
+# An option's help given as a catalogue key (`help.…`) is written in the
+# operator's language when the command is resolved; the key is kept here.
+_HELP_PREFIX = "help."
+
+
+def localise_help(command: ClickCommand, ctx: ClickContext) -> None:
+    """Fill in the options' help from the catalogue, in the operator's language."""
+    keys = [
+        (param, getattr(param, "help_key", None) or getattr(param, "help", None))
+        for param in command.params
+    ]
+    keyed = [(param, key) for param, key in keys if key and key.startswith(_HELP_PREFIX)]
+    if not keyed:
+        return
+    from cli.app import operator_language
+    from engine import messages
+
+    lang = operator_language(ctx)
+    for param, key in keyed:
+        param.help_key = key  # type: ignore[attr-defined]
+        param.help = messages.text(key, lang)  # type: ignore[attr-defined]  # an Option
 
 
 def command_name(info: CommandInfo) -> str:

@@ -13,6 +13,7 @@ from cli.lazy import command_group
 from cli.output import Output, escape, iso_utc, local_time
 from cli.parsing import parse_moment
 from cli.prompts import read_secret
+from engine import messages
 from engine.errors import SesameError, invalid
 from engine.outcomes import Code
 
@@ -47,7 +48,16 @@ def _masked(message: Message) -> str:
     return mask_destination(message.channel, message.recipient)
 
 
-def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:
+def _shown_body(message: Message, lang: str) -> str:
+    """The redacted copy, the secret's place said in the operator's language (the
+    rest is the member's message, in the member's language)."""
+    return message.redacted_body.replace(
+        messages.REDACTED, messages.text("outbox.secret_removed", lang)
+    )
+
+
+def _payload(message: Message, *, body_lang: str | None = None) -> dict[str, Any]:
+    """A message's fields; with `body_lang`, its redacted body too."""
     payload: dict[str, Any] = {
         "id": message.id,
         "nir": message.account_nir,
@@ -61,8 +71,8 @@ def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:
         "next_attempt_at": iso_utc(message.next_attempt_at),
         "last_error": message.last_error,
     }
-    if with_body:
-        payload["body"] = message.redacted_body
+    if body_lang is not None:
+        payload["body"] = _shown_body(message, body_lang)
     return payload
 
 
@@ -174,7 +184,8 @@ def outbox_show(
     message = show_message(open_store(ctx), message_id, ident)
     if message is None:
         raise SesameError(Code.MESSAGE_NOT_FOUND)
-    out.ok({"message": _payload(message, with_body=True)}, _text(message, out))
+    payload = _payload(message, body_lang=out.lang)
+    out.ok({"message": payload}, _text(message, out))
 
 
 def _text(message: Message, out: Output) -> str:
@@ -194,7 +205,7 @@ def _text(message: Message, out: Output) -> str:
         lines.append(f"Last error: {message.last_error}")
     if message.subject:
         lines.append(f"Subject: {message.subject}")
-    return "\n".join(lines) + "\n\n" + message.redacted_body
+    return "\n".join(lines) + "\n\n" + _shown_body(message, out.lang)
 
 
 @outbox_app.command("flush")

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 commands = command_group()
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
-DobOption = Annotated[str, typer.Option("--dob", help="Date of birth, jj/mm/aaaa.")]
+DobOption = Annotated[str, typer.Option("--dob", help="help.dob")]
 ChannelOption = Annotated[
     Channel | None, typer.Option("--channel", help="sms or email.", case_sensitive=False)
 ]

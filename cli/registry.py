@@ -92,7 +92,10 @@ COMMANDS: Table = {
             "show": Command(
                 "cli.account.show", "Inspect an account: status, last events, messages."
             ),
-            "edit": Command("cli.account.edit", "Change the email or mobile."),
+            "edit": Command(
+                "cli.account.edit",
+                "Change the email or mobile, or the language of the member's messages.",
+            ),
             "disable": Command("cli.account.disable", "Disable an account."),
             "enable": Command("cli.account.enable", "Enable a disabled account again."),
             "unlock": Command("cli.account.unlock", "Unlock one account, or many."),

@@ -57,6 +57,7 @@ def account_payload(view: AccountView) -> dict[str, Any]:
         "locked_until": iso_utc(account.locked_until),
         "last_login_at": iso_utc(account.last_login_at),
         "password_changed_at": iso_utc(account.password_changed_at),
+        "language": account.language,
         "channels": channels,
         "flow": flow_payload(view.flow) if view.flow else None,
     }
@@ -92,6 +93,7 @@ def account_text(view: AccountView, out: Output) -> str:
             local_time(account.password_changed_at, out.lang),
         ),
         ("Canaux" if fr else "Channels", "\n".join(channel_lines) or "-"),
+        (out.text("label.language"), account.language),
         ("Demande en cours" if fr else "Open flow", flow_text),
     ]
     return tabulate(rows, tablefmt="plain")

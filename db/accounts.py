@@ -27,8 +27,10 @@ def add_account(
     email: str | None,
     phone: Phone | None,
     password: tuple[str, str] | None,
+    language: str | None = None,
 ) -> AccountView:
-    """Create an account; `password` is (new, confirmation) or None for none yet."""
+    """Create an account; `password` is (new, confirmation) or None for none yet;
+    `language` (fr | en) None for `[policy] default_language`."""
     check_birth_date_matches_nir(nir, birth_date)
     policy = store.settings.policy
     password_hash = None
@@ -50,8 +52,9 @@ def add_account(
         mobile=phone.e164 if phone else None,
         sms_capable=bool(phone and phone.sms_capable),
         password_hash=password_hash,
+        language=language or policy.default_language,
     )
-    decisions = decide([event], Context(now, settings.policy, settings.lang))
+    decisions = decide([event], Context(now, settings.policy))
     try:
         with store.write() as conn:
             save_created(conn, decisions, now, settings.actor)

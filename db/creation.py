@@ -29,6 +29,7 @@ _ACCOUNT_COLUMNS = (
     "failed_attempts",
     "password_changed_at",
     "created_at",
+    "language",
 )
 
 

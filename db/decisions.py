@@ -68,6 +68,7 @@ def save(
                 "locked_until",
                 "last_login_at",
                 "password_changed_at",
+                "language",
             )
         }
         conn.execute(

@@ -39,6 +39,7 @@ def account_from_row(row: Row[Any]) -> Account:
         last_login_at=row.last_login_at,
         password_changed_at=row.password_changed_at,
         created_at=row.created_at,
+        language=row.language,
     )
 
 

@@ -24,9 +24,9 @@ from sqlalchemy.types import TypeDecorator
 
 # The revision the code expects; checked without importing Alembic
 # (tests/db_tests checks it equals the migration scripts' head).
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -68,6 +68,8 @@ accounts = Table(
     Column("last_login_at", UtcDateTime),
     Column("password_changed_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
+    # What the member's messages are written in (fr | en), whatever the operator reads.
+    Column("language", String(2), nullable=False, server_default="fr"),
     Index("ix_accounts_state", "state"),
     Index("ix_accounts_state_locked_at", "state", "locked_at"),
     Index("ix_accounts_state_locked_until", "state", "locked_until"),

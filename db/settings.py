@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from db.trust import read_trusted, require_trusted
 from engine.errors import invalid
+from engine.languages import parse_language
 from engine.policy import Policy, policy_from_toml
+
+# The audit actor of every event a member's own command writes.
+MEMBER_ACTOR = "member"
 
 
 @dataclass(frozen=True)
@@ -18,9 +22,15 @@ class Settings:
     db_url: str
     outbox_dir: Path
     policy: Policy
-    lang: str
+    lang: str  # what the operator reads; a member's messages use the account's language
     actor: str
     debug: bool = False
+
+    def as_member(self) -> Settings:
+        """The settings of a member's own command (`login`, `unlock`, `forgot`,
+        `send-code`, `reset`): its audit events name the member, not the
+        declared `--actor`/`SESAME_ACTOR`, which is for support commands."""
+        return replace(self, actor=MEMBER_ACTOR)
 
 
 def default_lang(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
@@ -43,8 +53,8 @@ def load_settings(
     debug: bool = False,
 ) -> Settings:
     """Resolve every location; explicit values win over the defaults under home."""
-    if lang is not None and lang not in ("fr", "en"):
-        raise invalid("lang", lang=lang)
+    if lang is not None:
+        lang = parse_language(lang)  # `EN`, `Fr`: any case
     if home:
         home_path = Path(home).expanduser()
     else:

@@ -54,15 +54,17 @@ class ChannelEdit:
     email: str | None = None
     change_mobile: bool = False
     phone: Phone | None = None
+    language: str | None = None  # None: unchanged
 
     def event(self, account: Account, reason: str) -> ChannelsChanged:
         email = self.email if self.change_email else account.email
         if not self.change_mobile:
-            return ChannelsChanged(email, account.mobile, account.sms_capable, reason)
+            return ChannelsChanged(
+                email, account.mobile, account.sms_capable, reason, self.language
+            )
         phone = self.phone
-        return ChannelsChanged(
-            email, phone.e164 if phone else None, bool(phone and phone.sms_capable), reason
-        )
+        mobile, sms_capable = phone.e164 if phone else None, bool(phone and phone.sms_capable)
+        return ChannelsChanged(email, mobile, sms_capable, reason, self.language)
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,7 @@ def _step(
         stepped = event(account) if callable(event) else event
     now = store.now()
     before = subject.snapshot(conn, now, settings.policy)
-    decision = step(before, stepped, Context(now, settings.policy, settings.lang))
+    decision = step(before, stepped, Context(now, settings.policy))
     check_buildable(decision.effects, settings.policy.mail_from, now)
     message_ids = subject.save(conn, before, decision, now, settings.actor)
     decisions.record_audit(conn, attempt, None, now, settings.actor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from engine.languages import DEFAULT_LANGUAGE
 from engine.model import Account, Flow
 from engine.outcomes import Code
 from engine.states import Channel, FlowKind
@@ -52,6 +53,7 @@ class AccountCreated:
     sms_capable: bool
     password_hash: str | None
     imported_from: tuple[str, int] | None = None
+    language: str = DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -120,12 +122,14 @@ class EnabledBySupport:
 
 @dataclass(frozen=True)
 class ChannelsChanged:
-    """Support replaced the contact channels (already validated)."""
+    """Support replaced the contact channels (already validated), or the
+    language the member's messages are written in (None: unchanged)."""
 
     email: str | None
     mobile: str | None
     sms_capable: bool
     reason: str
+    language: str | None = None
 
 
 Event = (

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 # The states live in engine.states (cheap to import); re-exported here.
+from engine.languages import DEFAULT_LANGUAGE
 from engine.states import OPEN_FLOW_STATES as OPEN_FLOW_STATES
 from engine.states import AccountState as AccountState
 from engine.states import Channel as Channel
@@ -32,6 +33,8 @@ class Account:
     last_login_at: datetime | None
     password_changed_at: datetime | None
     created_at: datetime
+    # What every message to the member is written in, whatever the operator reads.
+    language: str = DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import SesameError, invalid
+from engine.languages import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from engine.unsafe_text import is_unsafe
 
 
@@ -64,6 +65,8 @@ class Policy:
     reset_url: str = "https://espace-personnel.example/reinitialiser"
     organization: str = "Espace personnel"
     mail_from: str = "Espace personnel <ne-pas-repondre@espace-personnel.example>"
+    # A new member's language when `account add`/`import` does not say (fr | en).
+    default_language: str = DEFAULT_LANGUAGE
     argon2: Argon2Params = field(default_factory=Argon2Params)
     outbox: OutboxParams = field(default_factory=OutboxParams)
     access: AccessParams = field(default_factory=AccessParams)
@@ -124,6 +127,12 @@ def policy_from_toml(document: Mapping[str, Any]) -> Policy:
     if outbox_values.get("transport", "files") not in TRANSPORTS:
         raise invalid("config_choice", key="outbox.transport", choices=" | ".join(TRANSPORTS))
     _check_backoff(policy_values)
+    if "default_language" in policy_values:
+        language = normalise_language(policy_values["default_language"])
+        if language is None:
+            choices = " | ".join(LANGUAGES)
+            raise invalid("config_choice", key="policy.default_language", choices=choices)
+        policy_values["default_language"] = language
     group = access_values.get("support_group")
     if group is not None and not _GROUP_NAME.fullmatch(group):
         raise invalid("config_type", key="access.support_group", expected="group name")

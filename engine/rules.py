@@ -30,11 +30,13 @@ A, F = AccountState, FlowState
 
 @dataclass(frozen=True)
 class Context:
-    """What every rule may need besides the snapshot: the clock and the settings."""
+    """What every rule may need besides the snapshot: the clock and the settings.
+
+    No language: what a member receives is written in the member's own
+    (`Account.language`), never in the operator's (`--lang`)."""
 
     now: datetime
     policy: Policy
-    lang: str
 
 
 State = AccountState | FlowState | None
@@ -117,12 +119,15 @@ def noop(code: Code) -> Callable[[Snapshot, object, Context], Decision]:
 # --- helpers -------------------------------------------------------------------
 
 
-def notification(to: str, key: str, params: dict[str, object], ctx: Context) -> SendEmail:
+def notification(
+    account: Account, to: str, key: str, params: dict[str, object], ctx: Context
+) -> SendEmail:
+    """An email to `to` about `account`, in the account's language."""
     values = {"organization": ctx.policy.organization, **params}
-    body = messages.text(f"{key}.body", ctx.lang, values)
+    body = messages.text(f"{key}.body", account.language, values)
     return SendEmail(
         to=to,
-        subject=messages.text(f"{key}.subject", ctx.lang, values),
+        subject=messages.text(f"{key}.subject", account.language, values),
         body=body,
         redacted_body=body,
     )

@@ -142,10 +142,12 @@ def _send(
         params = {"organization": policy.organization, "minutes": minutes(ttl)}
         message: Effect = SendSms(
             to=account.mobile,
-            body=messages.text("sms.temporary_password", ctx.lang, {**params, "code": secret}),
+            body=messages.text(
+                "sms.temporary_password", account.language, {**params, "code": secret}
+            ),
             redacted_body=messages.text(
                 "sms.temporary_password",
-                ctx.lang,
+                account.language,
                 {**params, "code": messages.REDACTED},
             ),
             flow_id=flow.id,
@@ -157,12 +159,12 @@ def _send(
         params = {"organization": policy.organization, "minutes": minutes(ttl)}
         body = messages.text(
             "email.reset.body",
-            ctx.lang,
+            account.language,
             {**params, "link": f"{policy.reset_url}{separator}token={secret}"},
         )
         redacted = messages.text(
             "email.reset.body",
-            ctx.lang,
+            account.language,
             {
                 **params,
                 "link": f"{policy.reset_url}{separator}token={messages.REDACTED}",
@@ -170,7 +172,7 @@ def _send(
         )
         message = SendEmail(
             to=account.email,
-            subject=messages.text("email.reset.subject", ctx.lang, params),
+            subject=messages.text("email.reset.subject", account.language, params),
             body=body,
             redacted_body=redacted,
             flow_id=flow.id,

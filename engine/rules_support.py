@@ -50,6 +50,7 @@ def account_created(snap: Snapshot | None, ev: AccountCreated, ctx: Context) -> 
         last_login_at=None,
         password_changed_at=ctx.now if ev.password_hash and not imported else None,
         created_at=ctx.now,
+        language=ev.language,
     )
     if ev.imported_from is None:
         detail = {"password": "set" if ev.password_hash else "none"}
@@ -135,23 +136,33 @@ def enabled_by_support(snap: Snapshot, ev: EnabledBySupport, ctx: Context) -> De
 
 
 def channels_changed(snap: Snapshot, ev: ChannelsChanged, ctx: Context) -> Decision:
-    """New contact channels: no secret may go to the old ones, so the open flow ends."""
+    """New contact channels: no secret may go to the old ones, so the open flow ends.
+    A new language alone changes what the member's next messages are written in."""
     account = snap.account
     changes: dict[str, str] = {}
     for name in ("email", "mobile"):
         change = _change(getattr(account, name), getattr(ev, name))
         if change:
             changes[name] = change
+    language = ev.language or account.language
+    moved = bool(changes)
+    if language != account.language:
+        changes["language"] = language
     if not changes:
         return decide(snap, Code.UNCHANGED, True)
-    changed = replace(account, email=ev.email, mobile=ev.mobile, sms_capable=ev.sms_capable)
+    changed = replace(
+        account, email=ev.email, mobile=ev.mobile, sms_capable=ev.sms_capable, language=language
+    )
     audit = Audit(
         "channels_changed", account.state, account.state, {"reason": ev.reason, **changes}
     )
+    if not moved:
+        return decide(snap, Code.CHANNELS_CHANGED, True, audit, account=changed)
     cancelled = _cancel_open_flow(snap, "channels_changed")
     effects: list[Effect] = [audit, *cancelled.effects]
     if ctx.policy.notify_on_channel_change and account.email:
-        effects.append(notification(account.email, "email.channels_changed", {}, ctx))
+        notice = notification(changed, account.email, "email.channels_changed", {}, ctx)
+        effects.append(notice)
     return decide(
         snap, Code.CHANNELS_CHANGED, True, *effects, account=changed, flows=cancelled.flows
     )

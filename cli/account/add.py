@@ -21,9 +21,10 @@ account_app = command_group()
 def account_add(
     ctx: typer.Context,
     nir: Annotated[str, typer.Option("--nir", help="Social-security number (15 characters).")],
-    dob: Annotated[str, typer.Option("--dob", help="Date of birth, jj/mm/aaaa.")],
+    dob: Annotated[str, typer.Option("--dob", help="help.dob")],
     email: Annotated[str | None, typer.Option("--email", help="Contact email address.")] = None,
     mobile: Annotated[str | None, typer.Option("--mobile", help="Mobile phone number.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="help.language")] = None,
     no_password: Annotated[
         bool,
         typer.Option("--no-password", help="No password yet: set through `sesame forgot`."),
@@ -33,12 +34,14 @@ def account_add(
     """Create an account (the password and its confirmation are prompted)."""
     from db.accounts import add_account
     from engine.identity import parse_birth_date, parse_email, parse_mobile, parse_nir
+    from engine.languages import parse_language
 
     out = output(ctx, json_output)
     parsed_nir = parse_nir(nir)
     birth_date = parse_birth_date(dob, date.today())
     parsed_email = parse_email(email) if email is not None else None
     phone = parse_mobile(mobile) if mobile is not None else None
+    member_language = parse_language(language) if language is not None else None
     store = open_store(ctx)
     password = None
     if not no_password:
@@ -54,6 +57,7 @@ def account_add(
         email=parsed_email,
         phone=phone,
         password=password,
+        language=member_language,
     )
     human = out.text("account_created", nir=view.account.nir) + "\n" + account_text(view, out)
     out.ok({"account": account_payload(view)}, human)

@@ -23,28 +23,32 @@ def account_edit(
     no_email: Annotated[bool, typer.Option("--no-email", help="Remove the email.")] = False,
     mobile: Annotated[str | None, typer.Option("--mobile", help="New mobile number.")] = None,
     no_mobile: Annotated[bool, typer.Option("--no-mobile", help="Remove the mobile.")] = False,
+    language: Annotated[str | None, typer.Option("--language", help="help.language_edit")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Change the email or mobile.
+    """Change the email or mobile, or the language of the member's messages.
 
-    Validated like `account add`. Any open recovery flow is cancelled, and the old
-    email address is told (when notify_on_channel_change is on).
+    Validated like `account add`. A new email or mobile cancels any open recovery
+    flow, and the old email address is told (when notify_on_channel_change is on).
     """
     from db.support import ChannelEdit, edit_channels
     from engine.identity import parse_email, parse_identifier, parse_mobile
+    from engine.languages import parse_language
 
     out = output(ctx, json_output)
     if email is not None and no_email:
         raise invalid("options_conflict", options="--email, --no-email")
     if mobile is not None and no_mobile:
         raise invalid("options_conflict", options="--mobile, --no-mobile")
-    if email is None and mobile is None and not (no_email or no_mobile):
-        raise invalid("options_missing", options="--email, --no-email, --mobile, --no-mobile")
+    if email is None and mobile is None and language is None and not (no_email or no_mobile):
+        options = "--email, --no-email, --mobile, --no-mobile, --language"
+        raise invalid("options_missing", options=options)
     identifier = parse_identifier(ident)
     edit = ChannelEdit(
         change_email=email is not None or no_email,
         email=parse_email(email) if email is not None else None,
         change_mobile=mobile is not None or no_mobile,
         phone=parse_mobile(mobile) if mobile is not None else None,
+        language=parse_language(language) if language is not None else None,
     )
     report(out, edit_channels(open_store(ctx), identifier, edit, reason))

@@ -37,7 +37,8 @@ def account_export(
 ) -> None:
     """Write accounts in the import format.
 
-    Columns nir,birth_date,email,mobile (and password_hash with --with-hashes).
+    Columns nir,birth_date,email,mobile (and password_hash with --with-hashes),
+    then language.
     """
     from db.transfer.export import export_accounts
     from db.transfer.rows import columns
@@ -70,6 +71,7 @@ def _record(account: ExportedAccount, names: list[str]) -> dict[str, str | None]
         "email": account.email,
         "mobile": account.mobile,
         "password_hash": account.password_hash,
+        "language": account.language,
     }
     return {name: values[name] for name in names}
 

@@ -23,6 +23,7 @@ class ExportedAccount:
     email: str | None
     mobile: str | None
     password_hash: str | None
+    language: str
 
 
 def export_accounts(
@@ -40,6 +41,7 @@ def export_accounts(
         accounts.c.email,
         accounts.c.mobile,
         accounts.c.password_hash,
+        accounts.c.language,
     ).order_by(accounts.c.id)
     if state is not None:
         query = query.where(effective_state_is(state, now))
@@ -56,4 +58,5 @@ def export_accounts(
                 email=row.email,
                 mobile=row.mobile,
                 password_hash=row.password_hash if with_hashes else None,
+                language=row.language,
             )

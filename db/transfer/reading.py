@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from db.transfer.rows import HASH_COLUMN, REQUIRED_COLUMNS, RawRow
+from db.transfer.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RawRow
 from engine.errors import invalid
 from engine.spreadsheet import restore_cell
 
@@ -44,7 +44,7 @@ def header(handle: IO[str], path: Path) -> tuple[dict[str, int], str]:
     delimiter = ";" if ";" in header_line and "," not in header_line else ","
     fields = next(csv.reader([header_line], delimiter=delimiter), [])
     names = [name.strip().lower() for name in fields]
-    unknown = [name for name in names if name not in (*REQUIRED_COLUMNS, HASH_COLUMN)]
+    unknown = [name for name in names if name not in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
     if unknown:
         raise invalid("import_unknown_column", column=unknown[0])
     missing = [name for name in REQUIRED_COLUMNS if name not in names]

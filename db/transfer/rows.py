@@ -18,10 +18,14 @@ from engine.identity import (
     parse_mobile,
     parse_nir,
 )
+from engine.languages import parse_language
 from engine.policy import ARGON2_MAXIMUM
 
 REQUIRED_COLUMNS = ("nir", "birth_date", "email", "mobile")
 HASH_COLUMN = "password_hash"
+# Optional: a file without it (an export before it existed) takes the default.
+LANGUAGE_COLUMN = "language"
+OPTIONAL_COLUMNS = (HASH_COLUMN, LANGUAGE_COLUMN)
 
 _ISO_DATE = re.compile(r"\A\s*([0-9]{4})-([0-9]{2})-([0-9]{2})\s*\Z")
 # The PHC string's salt and hash: standard base64 without padding.
@@ -43,6 +47,8 @@ class NewAccount:
     mobile: str | None
     sms_capable: bool
     password_hash: str | None
+    # None: the row did not say, `[policy] default_language` applies.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,10 @@ Checked = NewAccount | Refusal
 
 
 def columns(with_hashes: bool) -> list[str]:
-    """The CSV columns import reads and export writes."""
-    return [*REQUIRED_COLUMNS, HASH_COLUMN] if with_hashes else list(REQUIRED_COLUMNS)
+    """The CSV columns export writes (and import reads): the language last, so
+    that the columns of an older export keep their places."""
+    hashes = [HASH_COLUMN] if with_hashes else []
+    return [*REQUIRED_COLUMNS, *hashes, LANGUAGE_COLUMN]
 
 
 def check_batch(columns: dict[str, int], today: date, batch: list[RawRow]) -> list[Checked]:
@@ -92,6 +100,7 @@ def check_row(values: dict[str, str], line: int, today: date) -> NewAccount:
     email = parse_email(values["email"]) if values["email"].strip() else None
     phone = parse_mobile(values["mobile"]) if values["mobile"].strip() else None
     raw_hash = values.get(HASH_COLUMN, "").strip()
+    raw_language = values.get(LANGUAGE_COLUMN, "").strip()
     return NewAccount(
         line=line,
         nir=nir.value,
@@ -100,6 +109,7 @@ def check_row(values: dict[str, str], line: int, today: date) -> NewAccount:
         mobile=phone.e164 if phone else None,
         sms_capable=bool(phone and phone.sms_capable),
         password_hash=check_password_hash(raw_hash) if raw_hash else None,
+        language=parse_language(raw_language) if raw_language else None,
     )
 
 

@@ -25,6 +25,7 @@ def spool(handle: IO[str], rows: list[NewAccount]) -> None:
                 row.mobile or "",
                 int(row.sms_capable),
                 row.password_hash or "",
+                row.language or "",
             )
         )
 
@@ -32,7 +33,8 @@ def spool(handle: IO[str], rows: list[NewAccount]) -> None:
 def unspool(handle: IO[str]) -> Iterator[list[NewAccount]]:
     """The spooled rows again, BATCH_ROWS at a time."""
     batch: list[NewAccount] = []
-    for line, nir, birth_date, email, mobile, sms_capable, password_hash in csv.reader(handle):
+    for fields in csv.reader(handle):
+        line, nir, birth_date, email, mobile, sms_capable, password_hash, language = fields
         batch.append(
             NewAccount(
                 line=int(line),
@@ -42,6 +44,7 @@ def unspool(handle: IO[str]) -> Iterator[list[NewAccount]]:
                 mobile=mobile or None,
                 sms_capable=sms_capable == "1",
                 password_hash=password_hash or None,
+                language=language or None,
             )
         )
         if len(batch) == BATCH_ROWS:

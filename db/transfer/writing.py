@@ -66,7 +66,7 @@ def insert_accounts(store: Store, conn: Connection, rows: list[NewAccount], sour
 def creation_context(store: Store) -> CreationContext:
     """What deciding new accounts needs from the store (plain values, for workers)."""
     settings = store.settings
-    return CreationContext(Context(store.now(), settings.policy, settings.lang), settings.actor)
+    return CreationContext(Context(store.now(), settings.policy), settings.actor)
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,7 @@ def decide_rows(context: CreationContext, source: str, rows: list[NewAccount]) -
             sms_capable=row.sms_capable,
             password_hash=row.password_hash,
             imported_from=(source, row.line),
+            language=row.language or context.machine.policy.default_language,
         )
         for row in rows
     ]

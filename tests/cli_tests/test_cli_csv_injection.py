@@ -57,7 +57,13 @@ def test_export_and_list_neutralise_formulas_and_json_keeps_them(sesame, home):
     )  # fmt: skip
     assert added.exit_code == 0, added.stderr
     exported = sesame("account", "export")
-    assert cells(exported.stdout)[1] == [NIR_COMPACT, DOB, "'" + FORMULA_EMAIL, "'+33612344208"]
+    assert cells(exported.stdout)[1] == [
+        NIR_COMPACT,
+        DOB,
+        "'" + FORMULA_EMAIL,
+        "'+33612344208",
+        "fr",
+    ]
     assert_no_formula(exported.stdout)
     raw = sesame("account", "export", "--json").json()["accounts"][0]
     assert (raw["email"], raw["mobile"]) == (FORMULA_EMAIL, "+33612344208")

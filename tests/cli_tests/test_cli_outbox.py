@@ -209,10 +209,16 @@ def test_show_never_shows_the_secret(sesame, member, home):
     code = body.splitlines()[1]
     shown = sesame("outbox", "show", "--last", "--json", lang="en").json()["message"]
     assert shown["status"] == "queued"
+    # The member's message, in the member's language (French by default); where
+    # the secret was, said in the operator's.
     assert shown["body"] == (
-        "Espace personnel - your temporary password:\n[secret retiré après envoi]\n"
-        "Valid for 10 min. Use it with your social-security number. Never share it."
+        "Espace personnel - votre mot de passe temporaire :\n[secret removed after sending]\n"
+        "Valable 10 min. Utilisez-le avec votre n° de sécurité sociale. "
+        "Ne le communiquez à personne."
     )
+    english = sesame("outbox", "show", shown["id"], lang="en").stdout
+    assert code not in english and "[secret removed after sending]" in english
+    assert "secret retiré" not in english
     text = sesame("outbox", "show", shown["id"]).stdout
     assert code not in text and "[secret retiré après envoi]" in text
     assert text.startswith(f"Id: {shown['id']}\nChannel: sms\nTo: *** ** 42 08\nStatus: queued\n")

@@ -494,6 +494,7 @@ def test_status_json_shape(sesame, member):
         "locked_until",
         "last_login_at",
         "password_changed_at",
+        "language",
         "channels",
         "flow",
     }

@@ -129,6 +129,7 @@ def test_list_json_shape_and_row(sesame, member):
         "failed_attempts": 3,
         "locked_until": None,
         "last_login_at": None,
+        "language": "fr",
         "channels": [
             {"channel": "sms", "destination": "*** ** 42 08", "sms_possible": True},
             {"channel": "email", "destination": "*****@orange.fr"},
@@ -435,7 +436,7 @@ def test_edit_refusals(sesame, member):
     nothing = sesame("account", "edit", NIR, "--reason", "x", lang="en")
     assert (nothing.exit_code, nothing.stderr) == (
         2,
-        "Give one of these options: --email, --no-email, --mobile, --no-mobile.\n",
+        "Give one of these options: --email, --no-email, --mobile, --no-mobile, --language.\n",
     )
     bad_email = sesame("account", "edit", NIR, "--email", "marie@", "--reason", "x", "--json")
     assert (bad_email.exit_code, bad_email.json()["error"]["reason"]) == (2, "email_invalid")

@@ -12,6 +12,8 @@ import pytest
 from helpers import DOB, EMAIL, NIR, NIR_COMPACT, PASSWORD, Home, clean_environment, lines
 
 HEADER = "nir,birth_date,email,mobile"
+# What export writes: the member's language last, after the columns an import needs.
+EXPORTED = f"{HEADER},language"
 MARIE = f"{NIR},{DOB},{EMAIL},06 12 34 42 08"
 PAUL = "1 85 05 78 006 084 91,03/05/1985,,01 45 67 89 10"
 PAUL_COMPACT = "185057800608491"
@@ -141,7 +143,7 @@ def test_import_accepts_semicolons_bom_iso_dates_and_blank_lines(sesame, tmp_pat
     assert (result.exit_code, result.json()["imported"]) == (0, 2)
     exported = sesame("account", "export").stdout
     assert exported == (
-        f"{HEADER}\n{NIR_COMPACT},{DOB},{EMAIL},'+33612344208\n{PAUL_COMPACT},03/05/1985,,\n"
+        f"{EXPORTED}\n{NIR_COMPACT},{DOB},{EMAIL},'+33612344208,fr\n{PAUL_COMPACT},03/05/1985,,,fr\n"
     )
 
 
@@ -506,7 +508,7 @@ def _normalised(rows: list[str]) -> list[str]:
     for row in rows:
         nir, birth_date, email, mobile = row.split(",")
         e164 = "'+33" + mobile.replace(" ", "")[1:] if mobile else ""
-        out.append(f"{nir},{birth_date},{email},{e164}")
+        out.append(f"{nir},{birth_date},{email},{e164},fr")
     return out
 
 
@@ -521,7 +523,8 @@ def test_export_csv_json_state_and_hashes(sesame, member, home, tmp_path):
     csv_out = sesame("account", "export")
     assert (csv_out.exit_code, csv_out.stdout, csv_out.stderr) == (
         0,
-        f"{HEADER}\n{NIR_COMPACT},{DOB},{EMAIL},'+33612344208\n{PAUL_COMPACT},03/05/1985,,'+33145678910\n",
+        f"{EXPORTED}\n{NIR_COMPACT},{DOB},{EMAIL},'+33612344208,fr\n"
+        f"{PAUL_COMPACT},03/05/1985,,'+33145678910,fr\n",
         "",
     )
     assert sesame("account", "export", "--csv").stdout == csv_out.stdout
@@ -530,7 +533,7 @@ def test_export_csv_json_state_and_hashes(sesame, member, home, tmp_path):
         "ok": True,
         "accounts": [
             {"nir": PAUL_COMPACT, "birth_date": "03/05/1985", "email": None,
-             "mobile": "+33145678910"}
+             "mobile": "+33145678910", "language": "fr"}
         ],
     }  # fmt: skip
     active = sesame("account", "export", "--state", "active", "--json").json()
@@ -538,7 +541,14 @@ def test_export_csv_json_state_and_hashes(sesame, member, home, tmp_path):
     assert "password_hash" not in csv_out.stdout
     hashes = sesame("--actor", "auditor", "account", "export", "--with-hashes")
     parsed = list(csv.DictReader(io.StringIO(hashes.stdout)))
-    assert list(parsed[0]) == ["nir", "birth_date", "email", "mobile", "password_hash"]
+    assert list(parsed[0]) == [
+        "nir",
+        "birth_date",
+        "email",
+        "mobile",
+        "password_hash",
+        "language",
+    ]
     assert parsed[0]["password_hash"].startswith("$argon2id$v=19$m=8,t=1,p=1$")
     assert parsed[1]["password_hash"] == ""
     audited = home.query(
@@ -549,7 +559,7 @@ def test_export_csv_json_state_and_hashes(sesame, member, home, tmp_path):
 
 
 def test_export_of_an_empty_home_and_format_conflict(sesame):
-    assert sesame("account", "export").stdout == f"{HEADER}\n"
+    assert sesame("account", "export").stdout == f"{EXPORTED}\n"
     assert sesame("account", "export", "--json").json() == {"ok": True, "accounts": []}
     both = sesame("account", "export", "--csv", "--json", lang="en")
     assert (both.exit_code, both.json()["error"]["message"]) == (

@@ -148,7 +148,8 @@ def test_email_reaches_the_server_with_the_link_alone_on_its_line(
     assert recipients == [EMAIL]
     message = message_from_bytes(content, policy=email_policy.default)
     assert message["To"] == EMAIL
-    assert message["Subject"] == "Espace personnel: change your password"
+    # The member's language (French by default), not the operator's --lang en.
+    assert message["Subject"] == "Espace personnel : changez votre mot de passe"
     assert message["Message-ID"] == f"<{queued['id']}@sesame.invalid>"
     body = message.get_body().get_content()
     [link_line] = [line for line in body.splitlines() if "token=" in line]

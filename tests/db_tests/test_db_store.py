@@ -146,7 +146,8 @@ def test_email_is_rfc5322_with_the_link_alone_on_its_line(sesame, member, home):
     [mail] = home.mail_files()
     message = message_from_bytes(mail.read_bytes(), policy=policy.default)
     assert message["To"] == EMAIL
-    assert message["Subject"] == "Espace personnel: change your password"
+    # The member's language (French by default), not the operator's --lang en.
+    assert message["Subject"] == "Espace personnel : changez votre mot de passe"
     assert message["Message-ID"] == f"<{mail.stem}@sesame.invalid>"
     body = message.get_body().get_content()
     [link_line] = [line for line in body.splitlines() if "token=" in line]
@@ -180,6 +181,48 @@ def test_an_older_schema_is_exit_11_naming_the_upgrade_command(sesame, home):
     assert sesame("db", "upgrade").exit_code == 0
     status = sesame("status", NIR, "--json").json()["account"]
     assert (status["state"], status["failed_attempts"]) == ("locked", 3)
+
+
+def test_migration_0006_gives_existing_members_french(sesame, home):
+    """Members created before the language existed were written to in French: they
+    keep it, whatever the operator's language."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(home.url, poolclass=NullPool)
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(__import__("db").__file__).parent / "migrations")
+    )
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005")
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (nir, birth_date, mobile, state, failed_attempts,"
+            " sms_capable, created_at) VALUES ('295109912611193', '1995-10-15',"
+            " '+33612344208', 'active', 0, TRUE, '2026-01-01 00:00:00')"
+        )
+    engine.dispose()
+    assert sesame("db", "upgrade", lang="en").exit_code == 0
+    assert home.query("SELECT language FROM accounts") == [("fr",)]
+    sent = sesame("forgot", NIR, "--dob", DOB, "--channel", "sms", lang="en")
+    assert sent.exit_code == 0, sent.stderr
+    body = json.loads(home.sms_files()[-1].read_text())["body"]
+    assert body.startswith("Espace personnel - votre mot de passe temporaire :\n")
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+    engine.dispose()
+    columns = [name for (name,) in home.query(_COLUMNS[home.is_sqlite])]
+    assert "language" not in columns and "nir" in columns
+
+
+_COLUMNS = {
+    True: "SELECT name FROM pragma_table_info('accounts')",
+    False: "SELECT column_name FROM information_schema.columns WHERE table_name = 'accounts'",
+}
 
 
 def test_a_queued_secret_never_reaches_a_replaced_channel(sesame, member, home):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -53,7 +53,7 @@ SMS, EMAIL = Channel.SMS, Channel.EMAIL
 UNLOCK, FORGOT = FlowKind.UNLOCK, FlowKind.FORGOT
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-CTX = Context(NOW, Policy(), "fr")
+CTX = Context(NOW, Policy())
 
 
 def ago(**delta: float) -> datetime:
@@ -361,7 +361,7 @@ class Case:
 
     def context(self) -> Context:
         policy = replace(Policy(), **self.policy)  # type: ignore[arg-type]
-        return Context(NOW, policy, "fr")
+        return Context(NOW, policy)
 
     def decide(self) -> Decision:
         return step(self.snapshot(), self.event, self.context())
@@ -2401,10 +2401,9 @@ def decide(
     acct: Account,
     event: Event,
     fl: Flow | None = None,
-    lang: str = "fr",
     **policy: object,
 ) -> Decision:
-    return step(Snapshot(acct, fl), event, Context(NOW, replace(Policy(), **policy), lang))  # type: ignore[arg-type]
+    return step(Snapshot(acct, fl), event, Context(NOW, replace(Policy(), **policy)))  # type: ignore[arg-type]
 
 
 AUDITS = [
@@ -2630,20 +2629,58 @@ def test_message_minutes_round_up() -> None:
     assert decision.flow.expires_at == later(seconds=90)
 
 
-def test_messages_follow_the_language() -> None:
-    decision = decide(locked(), choose(SMS), choosing(), lang="en")
+def test_messages_follow_the_members_language() -> None:
+    """What a member receives is written in the account's language: the step has
+    no other (the operator's `--lang` never reaches the rules)."""
+    assert "lang" not in {f.name for f in fields(Context)}
+    decision = decide(locked(language="en"), choose(SMS), choosing())
     (sms,) = sent_of(decision)
     assert sms.body.splitlines()[:2] == [
         "Espace personnel - your temporary password:",
         FRESH.sms_code,
     ]
-    (lock,) = sent_of(decide(account(failed_attempts=2), WRONG, lang="en"))
+    assert sms.redacted_body.splitlines()[:2] == [
+        "Espace personnel - your temporary password:",
+        messages.REDACTED,
+    ]
+    (mail,) = sent_of(decide(locked(language="en"), choose(EMAIL), choosing()))
+    assert isinstance(mail, SendEmail)
+    assert mail.subject == "Espace personnel: change your password"
+    (lock,) = sent_of(decide(account(failed_attempts=2, language="en"), WRONG))
     assert isinstance(lock, SendEmail)
     assert lock.subject == "Espace personnel: your credentials are locked"
-    (notice,) = sent_of(decide(account(), channels(email=NEW_ADDRESS), lang="en"))
+    (notice,) = sent_of(decide(account(language="en"), channels(email=NEW_ADDRESS)))
     assert isinstance(notice, SendEmail)
     assert notice.to == ADDRESS
     assert notice.subject == "Espace personnel: your contact details were changed"
+    (french,) = sent_of(decide(locked(), choose(SMS), choosing()))
+    assert french.body.startswith("Espace personnel - votre mot de passe temporaire :\n")
+
+
+def test_password_changed_notice_in_the_members_language() -> None:
+    verified = flow(state=F.VERIFIED)
+    changed = decide(locked(language="en"), new_password(), verified)
+    notices = [m for m in sent_of(changed) if isinstance(m, SendEmail)]
+    assert [m.subject for m in notices] == ["Espace personnel: your password was changed"]
+
+
+def test_created_account_keeps_the_language_it_is_given() -> None:
+    created = step(None, replace(NEW, language="en"), CTX)
+    assert created.account.language == "en"
+    assert step(None, NEW, CTX).account.language == "fr"
+
+
+def test_a_new_language_alone_keeps_the_open_flow_and_tells_nobody() -> None:
+    event = ChannelsChanged(ADDRESS, MOBILE, True, "appel", language="en")
+    decision = decide(locked(), event, flow())
+    assert decision.outcome == Outcome("channels_changed", True)
+    assert decision.account.language == "en"
+    assert decision.flows == ()
+    assert audits_of(decision) == (
+        Audit("channels_changed", A.LOCKED, A.LOCKED, {"reason": "appel", "language": "en"}),
+    )
+    same = decide(account(language="en"), event)
+    assert same.outcome == Outcome("unchanged", True)
 
 
 def test_organization_names_the_messages() -> None:
@@ -2840,9 +2877,9 @@ def test_invariants_hold_over_random_sequences(data: st.DataObject) -> None:
         secrets += [fresh.sms_code, fresh.link_token]
         snapshot = Snapshot(acct, current, tuple(sends), tuple(identity_failures))
         event = build_event(spec, current, fresh)
-        decision = step(snapshot, event, Context(now, policy, "fr"))
+        decision = step(snapshot, event, Context(now, policy))
 
-        check_declaration(snapshot, event, Context(now, policy, "fr"))
+        check_declaration(snapshot, event, Context(now, policy))
         check_invariants(acct, event, decision, policy, secrets)
         acct = decision.account
         stored.update({f.id: f for f in decision.flows})

@@ -43,6 +43,7 @@ def test_defaults_are_the_documented_ones() -> None:
         "reset_url": "https://espace-personnel.example/reinitialiser",
         "organization": "Espace personnel",
         "mail_from": "Espace personnel <ne-pas-repondre@espace-personnel.example>",
+        "default_language": "fr",
         "argon2": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
         "outbox": {"transport": "files", "max_delivery_attempts": 5, "retry_base_seconds": 30},
         "access": {"support_group": ""},
@@ -65,6 +66,24 @@ def test_outbox_transport_is_a_choice() -> None:
     assert (excinfo.value.reason, excinfo.value.params["key"]) == (
         "config_choice",
         "outbox.transport",
+    )
+
+
+def test_default_language_is_fr_or_en_in_any_case() -> None:
+    assert Policy().default_language == "fr"
+    for given, kept in (("en", "en"), ("EN", "en"), ("Fr", "fr")):
+        chosen = policy_from_toml({"policy": {"default_language": given}})
+        assert chosen.default_language == kept
+    for bad in ("de", "english", "e n"):
+        error = refusal({"policy": {"default_language": bad}})
+        assert (error.reason, error.params["key"]) == ("config_choice", "policy.default_language")
+    assert error_message(error.code, error.reason, error.params, "fr") == (
+        "Configuration : « policy.default_language » doit valoir fr | en."
+    )
+    wrong_type = refusal({"policy": {"default_language": 1}})
+    assert (wrong_type.reason, wrong_type.params["key"]) == (
+        "config_type",
+        "policy.default_language",
     )
 
 
