@@ -48,6 +48,9 @@ class SesameGroup(LazyGroup):
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         ctx.meta["sesame_args"] = list(args)
+        from cli import help_texts
+
+        help_texts.translate(self, (), help_texts.language(ctx))  # before --help is processed
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: ClickContext) -> Any:
@@ -230,17 +233,14 @@ def _version(value: bool) -> None:
 app = typer.Typer(
     cls=SesameGroup,
     name="sesame",
-    help="Account lockout and self-service recovery (Débloquez votre compte).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")
-]
-CsvOption = Annotated[bool, typer.Option("--csv", help="CSV with a header row.")]
+JsonOption = Annotated[bool, typer.Option("--json")]
+CsvOption = Annotated[bool, typer.Option("--csv")]
 
 
 @app.callback()
@@ -248,29 +248,16 @@ def main_options(
     ctx: typer.Context,
     home: Annotated[
         str | None,
-        typer.Option(envvar="SESAME_HOME", help="Holds sesame.db, outbox/, sesame.toml."),
+        typer.Option(envvar="SESAME_HOME"),
     ] = None,
-    db: Annotated[
-        str | None, typer.Option(envvar="SESAME_DB", help="A SQLite file path or a SQLAlchemy URL.")
-    ] = None,
-    outbox: Annotated[
-        str | None, typer.Option(envvar="SESAME_OUTBOX", help="Where messages are written.")
-    ] = None,
-    config: Annotated[
-        str | None, typer.Option(envvar="SESAME_CONFIG", help="Path of sesame.toml.")
-    ] = None,
-    lang: Annotated[
-        str | None, typer.Option(envvar="SESAME_LANG", help="fr or en (default: from the locale).")
-    ] = None,
-    actor: Annotated[
-        str | None, typer.Option(envvar="SESAME_ACTOR", help="Who acts, for the audit log.")
-    ] = None,
-    debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
+    db: Annotated[str | None, typer.Option(envvar="SESAME_DB")] = None,
+    outbox: Annotated[str | None, typer.Option(envvar="SESAME_OUTBOX")] = None,
+    config: Annotated[str | None, typer.Option(envvar="SESAME_CONFIG")] = None,
+    lang: Annotated[str | None, typer.Option(envvar="SESAME_LANG")] = None,
+    actor: Annotated[str | None, typer.Option(envvar="SESAME_ACTOR")] = None,
+    debug: Annotated[bool, typer.Option()] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
-    """Account lockout and self-service recovery (Débloquez votre compte)."""
     # Every command may come to hold a secret (a password, a code, a message
     # being delivered, hashes being copied): no core dump from the start.
     # `--help` and `--version` end before this callback and pay nothing.

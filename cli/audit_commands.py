@@ -23,29 +23,16 @@ commands = command_group()
 @commands.command()
 def audit(
     ctx: typer.Context,
-    ident: Annotated[
-        str | None, typer.Argument(metavar="ID", help="Only this account (NIR or email).")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="From: 30m, 2h, 7d, 2026-11-20, ISO time.")
-    ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Before: same forms.")] = None,
-    event: Annotated[
-        list[str] | None, typer.Option("--event", help="Only this event (repeatable).")
-    ] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100000, help="The newest N events.")] = 50,
-    follow: Annotated[
-        bool, typer.Option("--follow", help="Keep printing new events until Ctrl-C.")
-    ] = False,
+    ident: Annotated[str | None, typer.Argument(metavar="ID")] = None,
+    since: Annotated[str | None, typer.Option("--since")] = None,
+    until: Annotated[str | None, typer.Option("--until")] = None,
+    event: Annotated[list[str] | None, typer.Option("--event")] = None,
+    actor: Annotated[str | None, typer.Option("--actor")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    follow: Annotated[bool, typer.Option("--follow")] = False,
     csv_output: CsvOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Read the audit log.
-
-    The newest events, shown oldest first; --follow keeps printing new ones until
-    Ctrl-C (with --json: one JSON object per line).
-    """
     from cli.parsing import parse_moment
     from db.audit_log import AuditFilter, audit_log, follow_audit
     from engine.identity import parse_identifier

@@ -110,11 +110,8 @@ def _quote(arg: str) -> str:
 @commands.command()
 def demo(
     ctx: typer.Context,
-    keep: Annotated[
-        bool, typer.Option(help="Keep the throw-away home and print its path.")
-    ] = False,
+    keep: Annotated[bool, typer.Option()] = False,
 ) -> None:
-    """Run the whole procedure on a throw-away home, step by step (exit 0 if all is right)."""
     options = ctx.find_root().obj
     lang = options.language() if options else "fr"
     with tempfile.TemporaryDirectory(prefix="sesame-demo-") as tmp:

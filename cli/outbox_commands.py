@@ -75,24 +75,17 @@ def _choice(value: str | None, choices: tuple[str, ...], name: str) -> str | Non
 @outbox_app.command("list")
 def outbox_list(
     ctx: typer.Context,
-    status: Annotated[
-        str | None, typer.Option(metavar="|".join(STATUSES), help="Only this status.")
-    ] = None,
-    channel: Annotated[
-        str | None, typer.Option(metavar="sms|email", help="Only this channel.")
-    ] = None,
-    to: Annotated[
-        str | None, typer.Option("--to", metavar="ID", help="Only to this member (NIR or email).")
-    ] = None,
+    status: Annotated[str | None, typer.Option(metavar="|".join(STATUSES))] = None,
+    channel: Annotated[str | None, typer.Option(metavar="sms|email")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="ID")] = None,
     since: Annotated[
         str | None,
-        typer.Option(metavar="DATE|DURATION", help="Created since (2026-01-31, 45m, 2h, 7d)."),
+        typer.Option(metavar="DATE|DURATION"),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10000, help="How many, newest first.")] = 50,
-    csv_output: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    csv_output: Annotated[bool, typer.Option("--csv")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """The newest messages first (destinations masked, secrets never shown)."""
     from db.outbox import MessageFilter, list_messages
     from engine.identity import parse_identifier
 
@@ -157,13 +150,10 @@ def _csv(payloads: list[dict[str, Any]]) -> str:
 def outbox_show(
     ctx: typer.Context,
     message_id: Annotated[str | None, typer.Argument(metavar="[MESSAGE_ID]")] = None,
-    last: Annotated[bool, typer.Option("--last", help="The newest message.")] = False,
-    to: Annotated[
-        str | None, typer.Option("--to", metavar="ID", help="To this member (NIR or email).")
-    ] = None,
+    last: Annotated[bool, typer.Option("--last")] = False,
+    to: Annotated[str | None, typer.Option("--to", metavar="ID")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """One message, its secret always replaced (the redacted copy)."""
     from db.outbox import show_message
     from engine.identity import parse_identifier
 
@@ -199,10 +189,6 @@ def _text(message: Message, out: Output) -> str:
 
 @outbox_app.command("flush")
 def outbox_flush(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """Write every message still queued to files (after a crash, or a full disk).
-
-    Only with the files transport; with transport = "queue", `outbox deliver` sends them.
-    """
     from db.outbox import flush
 
     out = output(ctx, json_output)
@@ -214,15 +200,9 @@ def outbox_flush(ctx: typer.Context, json_output: JsonOption = False) -> None:
 def outbox_retry(
     ctx: typer.Context,
     message_id: Annotated[str | None, typer.Argument(metavar="[MESSAGE_ID]")] = None,
-    failed: Annotated[
-        bool, typer.Option("--failed", help="Every failed or abandoned message.")
-    ] = False,
+    failed: Annotated[bool, typer.Option("--failed")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Queue a failed or abandoned message again, its attempts reset.
-
-    An abandoned message whose secret was erased is refused: the member starts again.
-    """
     from db.delivery_retry import retry
 
     out = output(ctx, json_output)
@@ -238,30 +218,19 @@ def outbox_retry(
 @outbox_app.command("deliver")
 def outbox_deliver(
     ctx: typer.Context,
-    smtp: Annotated[
-        str | None, typer.Option(metavar="HOST:PORT", help="Send email through this server.")
-    ] = None,
-    starttls: Annotated[
-        bool, typer.Option("--starttls", help="Require STARTTLS before sending.")
-    ] = False,
+    smtp: Annotated[str | None, typer.Option(metavar="HOST:PORT")] = None,
+    starttls: Annotated[bool, typer.Option("--starttls")] = False,
     smtp_user: Annotated[
         str | None,
-        typer.Option(help=f"Log in as this user; password from {PASSWORD_VARIABLE} or a prompt."),
+        typer.Option(),
     ] = None,
     sms_command: Annotated[
         str | None,
-        typer.Option(metavar="CMD", help="Run CMD per SMS, the JSON message on stdin (no shell)."),
+        typer.Option(metavar="CMD"),
     ] = None,
-    watch: Annotated[
-        bool, typer.Option("--watch", help="Keep delivering (every second) until Ctrl-C.")
-    ] = False,
+    watch: Annotated[bool, typer.Option("--watch")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Send queued messages onward: email over SMTP, SMS through a gateway command.
-
-    Failures are retried with exponential backoff, then abandoned. A channel
-    without a transport is left queued. Several deliver processes may run at once.
-    """
     import shlex
 
     from db.delivery import deliver_pass

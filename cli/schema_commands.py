@@ -17,7 +17,6 @@ db_app = command_group()
 
 @db_app.command("current")
 def db_current(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """The schema revision of the database and the one this sesame expects."""
     from db.schema import HEAD_REVISION
     from db.store import current_revision_of
 
@@ -31,7 +30,6 @@ def db_current(ctx: typer.Context, json_output: JsonOption = False) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """Apply the migrations up to the revision this sesame expects."""
     from db.store import upgrade_url
 
     out = output(ctx, json_output)
@@ -44,19 +42,14 @@ def db_copy(
     ctx: typer.Context,
     source: Annotated[
         str,
-        typer.Option("--from", help="The database to read: a SQLite file path or a URL."),
+        typer.Option("--from"),
     ],
     target: Annotated[
         str,
-        typer.Option("--to", help="The empty database to fill: a SQLite file path or a URL."),
+        typer.Option("--to"),
     ],
     json_output: JsonOption = False,
 ) -> None:
-    """Copy a whole installation to another database (SQLite ⇄ PostgreSQL), ids kept.
-
-    The target gets the schema if it has none; exit 5 when it already holds
-    rows, 11 when a database is unreachable, outdated, or the counts differ.
-    """
     from db.copy import copy_database
 
     out = output(ctx, json_output)

@@ -19,14 +19,10 @@ def status(
     ctx: typer.Context,
     ident: Annotated[
         str | None,
-        typer.Argument(metavar="ID", help="NIR or registered email; none: the dashboard."),
+        typer.Argument(metavar="ID"),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Show an account, or without ID the dashboard.
-
-    An account: its state, failures, lock, masked channels and open flow. The
-    dashboard: accounts by state, recent locks, open flows, the outbox."""
     from db.account_view import account_status
     from engine.identity import parse_identifier
 

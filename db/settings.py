@@ -9,6 +9,7 @@ from pathlib import Path
 
 from db.trust import read_trusted, require_trusted
 from engine.errors import invalid
+from engine.languages import lang_from_locale
 from engine.policy import Policy, policy_from_toml
 
 
@@ -25,11 +26,7 @@ class Settings:
 
 def default_lang(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
     """French when the locale says so (LC_ALL, then LC_MESSAGES, then LANG)."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name)
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
+    return lang_from_locale(environ)
 
 
 def load_settings(

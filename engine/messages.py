@@ -7,14 +7,13 @@ from collections.abc import Mapping
 
 from engine import (
     messages_delivery,
+    messages_help,
     messages_input,
     messages_member,
     messages_operations,
     messages_storage,
     messages_support,
 )
-
-LANGS = ("fr", "en")
 
 _T: dict[str, tuple[str, str]] = {
     # --- refusals (keyed by SesameError.code) ------------------------------
@@ -216,6 +215,7 @@ _T.update(messages_member.TEXTS)
 _T.update(messages_support.TEXTS)
 _T.update(messages_delivery.TEXTS)
 _T.update(messages_operations.TEXTS)
+_T.update(messages_help.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

@@ -19,17 +19,12 @@ def account_edit(
     ctx: typer.Context,
     ident: IdArgument,
     reason: ReasonOption,
-    email: Annotated[str | None, typer.Option("--email", help="New email address.")] = None,
-    no_email: Annotated[bool, typer.Option("--no-email", help="Remove the email.")] = False,
-    mobile: Annotated[str | None, typer.Option("--mobile", help="New mobile number.")] = None,
-    no_mobile: Annotated[bool, typer.Option("--no-mobile", help="Remove the mobile.")] = False,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    no_email: Annotated[bool, typer.Option("--no-email")] = False,
+    mobile: Annotated[str | None, typer.Option("--mobile")] = None,
+    no_mobile: Annotated[bool, typer.Option("--no-mobile")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Change the email or mobile.
-
-    Validated like `account add`. Any open recovery flow is cancelled, and the old
-    email address is told (when notify_on_channel_change is on).
-    """
     from db.support import ChannelEdit, edit_channels
     from engine.identity import parse_email, parse_identifier, parse_mobile
 

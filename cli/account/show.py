@@ -28,14 +28,9 @@ account_app = command_group()
 @account_app.command("show")
 def account_show(
     ctx: typer.Context,
-    ident: Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")],
+    ident: Annotated[str, typer.Argument(metavar="ID")],
     json_output: JsonOption = False,
 ) -> None:
-    """Inspect an account: status, last events, messages.
-
-    Everything `status` shows, plus the last 10 audit events and the messages sent
-    to the account (masked destinations, never a secret).
-    """
     from db.audit_log import account_detail
     from engine.identity import mask_destination, parse_identifier
 
