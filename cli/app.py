@@ -11,6 +11,7 @@ import typer
 from cli.exits import exit_code
 from cli.lazy import LazyGroup
 from engine.errors import SesameError
+from engine.languages import LANGS
 from engine.outcomes import Code
 
 if TYPE_CHECKING:
@@ -38,9 +39,11 @@ class Globals:
     settings: Settings | None = None  # loaded once, by the access check or open_store
 
     def language(self) -> str:
-        from db.settings import default_lang
+        import os
 
-        return self.lang if self.lang in ("fr", "en") else default_lang()
+        from engine.languages import chosen_lang
+
+        return chosen_lang(self.lang, os.environ)
 
 
 class SesameGroup(LazyGroup):
@@ -109,6 +112,11 @@ def _globals(ctx: ClickContext) -> Globals:
             debug=bool(params.get("debug")),
         )
     return root.obj
+
+
+def language(ctx: ClickContext) -> str:
+    """The language of the command's texts: --lang, SESAME_LANG, then the locale."""
+    return _globals(ctx).language()
 
 
 def _output(ctx: ClickContext) -> Output:
@@ -264,7 +272,7 @@ def main_options(
     from cli.hardening import protect_secrets
 
     protect_secrets()
-    if lang is not None and lang not in ("fr", "en"):
+    if lang is not None and lang not in LANGS:
         raise SesameError(Code.INVALID_INPUT, reason="lang", params={"lang": lang})
     if not isinstance(ctx.obj, Globals):  # else built when the command was resolved
         ctx.obj = Globals(home, db, outbox, config, lang, actor, debug)

@@ -10,7 +10,7 @@ import typer
 from cli.app import CsvOption, JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, escape
-from cli.views import EVENT_HEADERS, csv_text, event_cells, event_payload, terminal_table
+from cli.views import EVENT_COLUMNS, csv_text, event_cells, event_payload, terminal_table
 from engine.errors import invalid
 
 if TYPE_CHECKING:
@@ -61,7 +61,8 @@ def audit(
         def human() -> str:
             if not page.events:
                 return out.text("audit.none")
-            return terminal_table(EVENT_HEADERS, [event_cells(e, out.lang) for e in page.events])
+            cells = [event_cells(e, out.lang) for e in page.events]
+            return terminal_table(out.columns(*EVENT_COLUMNS), cells)
 
         out.ok({"events": [event_payload(e) for e in page.events]}, human)
         return
@@ -106,5 +107,9 @@ def _print_events(out: Output, events: list[AuditEvent], *, headers: bool) -> No
     if not events:
         return
     rows = [event_cells(e, out.lang) for e in events]
-    text = tabulate(rows, headers=EVENT_HEADERS) if headers else tabulate(rows, tablefmt="plain")
+    text = (
+        tabulate(rows, headers=out.columns(*EVENT_COLUMNS))
+        if headers
+        else tabulate(rows, tablefmt="plain")
+    )
     typer.echo(escape(text))

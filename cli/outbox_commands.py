@@ -66,9 +66,10 @@ def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:
     return payload
 
 
-def _choice(value: str | None, choices: tuple[str, ...], name: str) -> str | None:
+def _choice(out: Output, value: str | None, choices: tuple[str, ...], name: str) -> str | None:
     if value is not None and value not in choices:
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=name)
+        message = out.text("usage.not_one_of", value=value, choices=", ".join(choices))
+        raise typer.BadParameter(message, param_hint=name)
     return value
 
 
@@ -94,8 +95,8 @@ def outbox_list(
         raise invalid("delivery_csv_json")
     store = open_store(ctx)
     wanted = MessageFilter(
-        status=_choice(status, STATUSES, "--status"),
-        channel=_choice(channel, CHANNELS, "--channel"),
+        status=_choice(out, status, STATUSES, "--status"),
+        channel=_choice(out, channel, CHANNELS, "--channel"),
         to=parse_identifier(to) if to is not None else None,
         since=parse_moment(since, store.now()) if since is not None else None,
         limit=limit,
@@ -112,7 +113,9 @@ def _table(found: list[Message], out: Output) -> str:
 
     if not found:
         return out.text("no_messages")
-    headers = ["id", "created", "channel", "nir", "to", "status", "attempts", "last error"]
+    headers = out.columns(
+        "id", "created", "channel", "nir", "to", "status", "attempts", "last_error"
+    )
     table = [
         [
             m.id,
@@ -168,22 +171,23 @@ def outbox_show(
 
 
 def _text(message: Message, out: Output) -> str:
-    lines = [
-        f"Id: {message.id}",
-        f"Channel: {message.channel}",
-        f"To: {_masked(message)}",
-        f"Status: {message.status}",
-        f"Created: {local_time(message.created_at, out.lang)}",
-        f"Attempts: {message.attempts}",
+    fields: list[tuple[str, object]] = [
+        ("id", message.id),
+        ("channel", message.channel),
+        ("to", _masked(message)),
+        ("status", message.status),
+        ("created", local_time(message.created_at, out.lang)),
+        ("attempts", message.attempts),
     ]
     if message.delivered_at:
-        lines.append(f"Delivered: {local_time(message.delivered_at, out.lang)}")
+        fields.append(("delivered", local_time(message.delivered_at, out.lang)))
     if message.next_attempt_at:
-        lines.append(f"Next attempt: {local_time(message.next_attempt_at, out.lang)}")
+        fields.append(("next_attempt", local_time(message.next_attempt_at, out.lang)))
     if message.last_error:
-        lines.append(f"Last error: {message.last_error}")
+        fields.append(("last_error", message.last_error))
     if message.subject:
-        lines.append(f"Subject: {message.subject}")
+        fields.append(("subject", message.subject))
+    lines = [out.text(f"label.message.{name}", value=value) for name, value in fields]
     return "\n".join(lines) + "\n\n" + message.redacted_body
 
 

@@ -93,12 +93,7 @@ def _policy_text(payload: Mapping[str, Any], out: Output) -> str:
 
     findings = payload["findings"]
     if findings:
-        fr = out.lang == "fr"
-        headers = (
-            ("Gravité", "Réglage", "Valeur", "Attendu", "Référence", "Constat")
-            if fr
-            else ("Severity", "Setting", "Value", "Expected", "Reference", "Finding")
-        )
+        headers = out.columns("severity", "setting", "value", "expected", "reference", "finding")
         table = tabulate(
             [[_cell(finding[key]) for key in _COLUMNS] for finding in findings],
             headers=headers,

@@ -198,7 +198,7 @@ def reset(
 
     out = output(ctx, json_output)
     if (ident is None) == (token is None):
-        raise typer.BadParameter("give either ID (after an SMS) or --token (after an email)")
+        raise typer.BadParameter(out.text("usage.reset_id_or_token"))
     if token not in (None, "-"):
         raise invalid("token_argument")  # any local user can read argv while we wait
     target: Target

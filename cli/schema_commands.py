@@ -24,7 +24,9 @@ def db_current(ctx: typer.Context, json_output: JsonOption = False) -> None:
     revision = current_revision_of(open_store(ctx).settings.db_url)
     out.ok(
         {"revision": revision, "head": HEAD_REVISION},
-        f"revision: {revision or '-'}\nhead: {HEAD_REVISION}",
+        out.text("label.revision", revision=revision or "-")
+        + "\n"
+        + out.text("label.head", head=HEAD_REVISION),
     )
 
 
@@ -66,6 +68,6 @@ def db_copy(
 def _copied_table(out: Output, copied: dict[str, int]) -> str:
     from tabulate import tabulate
 
-    headers = ("Table", "Lignes") if out.lang == "fr" else ("Table", "Rows")
+    headers = out.columns("table", "rows")
     table = tabulate(list(copied.items()), headers=headers, colalign=("left", "right"))
     return table + "\n" + out.text("copy.done", rows=sum(copied.values()))

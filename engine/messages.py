@@ -9,11 +9,13 @@ from engine import (
     messages_delivery,
     messages_help,
     messages_input,
+    messages_labels,
     messages_member,
     messages_operations,
     messages_storage,
     messages_support,
 )
+from engine.languages import LANGS as LANGS  # the catalogue's languages, re-exported
 
 _T: dict[str, tuple[str, str]] = {
     # --- refusals (keyed by SesameError.code) ------------------------------
@@ -216,6 +218,7 @@ _T.update(messages_support.TEXTS)
 _T.update(messages_delivery.TEXTS)
 _T.update(messages_operations.TEXTS)
 _T.update(messages_help.TEXTS)
+_T.update(messages_labels.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

@@ -92,7 +92,7 @@ def _render_import(out: Output, report: ImportReport) -> None:
     if refused:
         from tabulate import tabulate
 
-        headers = ("Ligne", "Motif") if out.lang == "fr" else ("Line", "Reason")
+        headers = out.columns("line", "reason")
         table = tabulate([(row["line"], row["message"]) for row in refused], headers=headers)
         human += "\n" + out.text("import.refused_rows") + "\n" + table
     if report.interrupted:  # Ctrl-C: say what is committed, then exit 130

@@ -55,7 +55,7 @@ def account_list(
         typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)
         return
     table = terminal_table(
-        ["nir", "state", "failures", "locked since", "flow", "channels"],
+        out.columns("nir", "state", "failures", "locked_since", "flow", "channels"),
         [_list_row(view, out) for view in page.views],
     )
     total = out.text("list.total", shown=len(page.views), total=page.total)

@@ -197,7 +197,7 @@ def _summary_table(report: BulkReport, out: Output) -> str:
         else:
             where = _ranges([item.line for item in items if item.line is not None])
         rows.append([out.text(f"bulk.{outcome}"), len(items), where or "-"])
-    table = terminal_table(["result", "count", "lines"], rows)
+    table = terminal_table(out.columns("result", "count", "lines"), rows)
     return f"{out.text('bulk.dry_run')}\n{table}" if report.dry_run else table
 
 
