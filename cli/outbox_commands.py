@@ -68,8 +68,10 @@ def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:
 
 def _choice(out: Output, value: str | None, choices: tuple[str, ...], name: str) -> str | None:
     if value is not None and value not in choices:
-        message = out.text("usage.not_one_of", value=value, choices=", ".join(choices))
-        raise typer.BadParameter(message, param_hint=name)
+        from typer._click.exceptions import UsageError
+
+        shown = ", ".join(choices)
+        raise UsageError(out.text("usage.not_one_of", option=name, value=value, choices=shown))
     return value
 
 

@@ -198,7 +198,9 @@ def reset(
 
     out = output(ctx, json_output)
     if (ident is None) == (token is None):
-        raise typer.BadParameter(out.text("usage.reset_id_or_token"))
+        from typer._click.exceptions import UsageError
+
+        raise UsageError(out.text("usage.reset_id_or_token"))
     if token not in (None, "-"):
         raise invalid("token_argument")  # any local user can read argv while we wait
     target: Target
@@ -227,8 +229,8 @@ def _new_password_asker(
         new = read_secret(out.text("prompt.new_password"))
         confirmation = None if new is None else read_secret(out.text("prompt.confirm_password"))
         if new is None or confirmation is None:
-            ident = identifier.nir.value if identifier and identifier.nir else "<identifiant>"
-            raise SesameError(Code.PASSWORD_CHANGE_REQUIRED, params={"ident": ident})
+            params = {"ident": identifier.nir.value} if identifier and identifier.nir else {}
+            raise SesameError(Code.PASSWORD_CHANGE_REQUIRED, params=params)
         return new, confirmation
 
     return ask

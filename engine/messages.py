@@ -247,7 +247,7 @@ def error_message(code: str, reason: str | None, params: Mapping[str, object], l
     if not has(key):
         key = "internal_error"
         params = {"detail": code if reason is None else f"{code}: {reason}"}
-    message = text(key, lang, _with_defaults(params))
+    message = text(key, lang, _with_defaults(params, lang))
     if code == "weak_password":
         reasons = params.get("reasons", ())
         assert isinstance(reasons, tuple)
@@ -256,7 +256,8 @@ def error_message(code: str, reason: str | None, params: Mapping[str, object], l
     return message
 
 
-def _with_defaults(params: Mapping[str, object]) -> dict[str, object]:
-    values: dict[str, object] = {"ident": "<identifiant>", "detail": "", "what": ""}
+def _with_defaults(params: Mapping[str, object], lang: str) -> dict[str, object]:
+    """An identifier the member did not give is shown as a placeholder to fill in."""
+    values: dict[str, object] = {"ident": text("placeholder.ident", lang), "detail": "", "what": ""}
     values.update(params)
     return values

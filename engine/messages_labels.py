@@ -66,14 +66,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "label.message.next_attempt": ("Prochain essai : {value}", "Next attempt: {value}"),
     "label.message.last_error": ("Dernière erreur : {value}", "Last error: {value}"),
     "label.message.subject": ("Objet : {value}", "Subject: {value}"),
+    # --- what the member fills in, where the command line shows it ------------------------
+    "placeholder.ident": ("<identifiant>", "<identifier>"),
     # --- usage errors raised by our own options ------------------------------------------
     "usage.not_one_of": (
-        "'{value}' ne fait pas partie de : {choices}",
-        "'{value}' is not one of {choices}",
+        "Valeur invalide pour {option} : « {value} » n'est pas parmi {choices}",
+        "Invalid value for {option}: '{value}' is not one of {choices}",
     ),
     "usage.reset_id_or_token": (
-        "donnez soit ID (après un SMS), soit --token (après un email)",
-        "give either ID (after an SMS) or --token (after an email)",
+        "Donnez soit ID (après un SMS), soit --token (après un email).",
+        "Give either ID (after an SMS) or --token (after an email).",
     ),
     # --- sesame demo ----------------------------------------------------------------------
     "demo.title.1": ("Création du compte (support)", "Account creation (support)"),

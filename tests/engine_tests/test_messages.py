@@ -82,7 +82,7 @@ def test_account_locked_names_the_identifier_or_a_placeholder() -> None:
     )
     assert error_message("account_locked", None, {"max_failed_attempts": 3}, "en") == (
         "After 3 failed attempts your credentials are locked.\n"
-        "Unlock your account: sesame unlock <identifiant> --dob dd/mm/yyyy"
+        "Unlock your account: sesame unlock <identifier> --dob dd/mm/yyyy"
     )
 
 
