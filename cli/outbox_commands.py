@@ -253,7 +253,7 @@ def outbox_deliver(
     except ValueError as exc:
         raise invalid("sms_command", detail=str(exc)) from None
     if command == ():
-        raise invalid("sms_command", detail="empty")
+        raise invalid("sms_command", detail_key="empty")
     config = _smtp_config(smtp, starttls, smtp_user, out) if smtp is not None else None
     store = open_store(ctx)
     transports = Transports(smtp=config, sms_command=command)

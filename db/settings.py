@@ -81,7 +81,7 @@ def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None]:
         raw = read_trusted(path)
     except FileNotFoundError:
         if required:
-            raise invalid("config_syntax", path=str(path), detail="file not found") from None
+            raise invalid("config_syntax", path=str(path), detail_key="file_not_found") from None
         return Policy(), None
     except OSError as exc:
         raise invalid("config_syntax", path=str(path), detail=exc.strerror or "") from None

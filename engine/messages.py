@@ -257,7 +257,11 @@ def error_message(code: str, reason: str | None, params: Mapping[str, object], l
 
 
 def _with_defaults(params: Mapping[str, object], lang: str) -> dict[str, object]:
-    """An identifier the member did not give is shown as a placeholder to fill in."""
+    """An identifier the member did not give is shown as a placeholder to fill in; a
+    `detail_key` names a `detail.<key>` text of the catalogue, filled with the params."""
     values: dict[str, object] = {"ident": text("placeholder.ident", lang), "detail": "", "what": ""}
     values.update(params)
+    detail_key = params.get("detail_key")
+    if isinstance(detail_key, str):
+        values["detail"] = text(f"detail.{detail_key}", lang, values)
     return values

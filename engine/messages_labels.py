@@ -68,6 +68,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "label.message.subject": ("Objet : {value}", "Subject: {value}"),
     # --- what the member fills in, where the command line shows it ------------------------
     "placeholder.ident": ("<identifiant>", "<identifier>"),
+    # --- the detail of a refusal, named by `detail_key` (engine.messages.error_message) -----
+    "detail.empty": ("vide", "empty"),
+    "detail.file_not_found": ("fichier introuvable", "file not found"),
+    "detail.no_such_file": ("{path} : fichier introuvable", "{path}: no such file"),
+    "detail.not_a_regular_file": (
+        "{path} : ce n'est pas un fichier ordinaire",
+        "{path}: not a regular file",
+    ),
+    "detail.not_owner_only": (
+        "accessible à d'autres que son propriétaire (0600 attendu)",
+        "not owner-only (0600)",
+    ),
+    "detail.not_a_key": ("ce n'est pas une clé", "not a key"),
+    "detail.no_schema_revision": (
+        "aucune révision de schéma sesame",
+        "no sesame schema revision",
+    ),
+    "detail.invalid_url": ("URL de base invalide : {url}", "invalid database URL: {url}"),
+    "detail.invalid_port": (
+        "URL de base invalide : le port n'est pas un nombre",
+        "invalid database URL: the port is not a number",
+    ),
+    "detail.one_address": ("une seule adresse attendue", "one address expected"),
+    "detail.ambiguous_address": ("adresse ambiguë", "ambiguous address"),
+    "detail.not_text": ("ce n'est pas du texte", "not text"),
     # --- usage errors raised by our own options ------------------------------------------
     "usage.not_one_of": (
         "Valeur invalide pour {option} : « {value} » n'est pas parmi {choices}",

@@ -212,10 +212,10 @@ def _check_mail_from(qualified: str, value: str) -> None:
     assert isinstance(header, AddressHeader)  # what the registry makes of "From"
     groups = header.groups
     if header.defects or len(groups) != 1 or groups[0].display_name or len(header.addresses) != 1:
-        raise invalid("config_mail_from", key=qualified, detail="one address expected")
+        raise invalid("config_mail_from", key=qualified, detail_key="one_address")
     address = header.addresses[0].addr_spec
     if parseaddr(value)[1] != address:
-        raise invalid("config_mail_from", key=qualified, detail="ambiguous address")
+        raise invalid("config_mail_from", key=qualified, detail_key="ambiguous_address")
     try:
         validate_email(address, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
