@@ -32,7 +32,7 @@ class Command:
 
     __slots__ = ("audience", "module")
 
-    def __init__(self, module: str, audience: str = SUPPORT) -> None:
+    def __init__(self, module: str, *, audience: str = SUPPORT) -> None:
         self.module = module
         self.audience = audience
 
