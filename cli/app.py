@@ -11,7 +11,7 @@ import typer
 from cli.exits import exit_code
 from cli.lazy import LazyGroup
 from engine.errors import SesameError
-from engine.languages import normalise_language, parse_language
+from engine.languages import parse_language
 from engine.outcomes import Code
 
 if TYPE_CHECKING:
@@ -41,9 +41,11 @@ class Globals:
 
     def language(self) -> str:
         """What the operator reads: `--lang`/`SESAME_LANG` in any case, else the locale."""
-        from db.settings import default_lang
+        import os
 
-        return (normalise_language(self.lang) if self.lang else None) or default_lang()
+        from engine.languages import chosen_lang
+
+        return chosen_lang(self.lang, os.environ)
 
 
 class SesameGroup(LazyGroup):
@@ -51,6 +53,9 @@ class SesameGroup(LazyGroup):
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         ctx.meta["sesame_args"] = list(args)
+        from cli import help_texts
+
+        help_texts.translate(self, (), help_texts.language(ctx))  # before --help is processed
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: ClickContext) -> Any:
@@ -111,8 +116,8 @@ def _globals(ctx: ClickContext) -> Globals:
     return root.obj
 
 
-def operator_language(ctx: ClickContext) -> str:
-    """The language the person at the terminal reads (`--lang`, `SESAME_LANG`, locale)."""
+def language(ctx: ClickContext) -> str:
+    """The language the person at the terminal reads: --lang, SESAME_LANG, then the locale."""
     return _globals(ctx).language()
 
 
@@ -241,17 +246,14 @@ def _version(value: bool) -> None:
 app = typer.Typer(
     cls=SesameGroup,
     name="sesame",
-    help="Account lockout and self-service recovery (Débloquez votre compte).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")
-]
-CsvOption = Annotated[bool, typer.Option("--csv", help="CSV with a header row.")]
+JsonOption = Annotated[bool, typer.Option("--json")]
+CsvOption = Annotated[bool, typer.Option("--csv")]
 
 
 @app.callback()
@@ -259,29 +261,16 @@ def main_options(
     ctx: typer.Context,
     home: Annotated[
         str | None,
-        typer.Option(envvar="SESAME_HOME", help="Holds sesame.db, outbox/, sesame.toml."),
+        typer.Option(envvar="SESAME_HOME"),
     ] = None,
-    db: Annotated[
-        str | None, typer.Option(envvar="SESAME_DB", help="A SQLite file path or a SQLAlchemy URL.")
-    ] = None,
-    outbox: Annotated[
-        str | None, typer.Option(envvar="SESAME_OUTBOX", help="Where messages are written.")
-    ] = None,
-    config: Annotated[
-        str | None, typer.Option(envvar="SESAME_CONFIG", help="Path of sesame.toml.")
-    ] = None,
-    lang: Annotated[
-        str | None, typer.Option(envvar="SESAME_LANG", help="fr or en (default: from the locale).")
-    ] = None,
-    actor: Annotated[
-        str | None, typer.Option(envvar="SESAME_ACTOR", help="Who acts, for the audit log.")
-    ] = None,
-    debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
+    db: Annotated[str | None, typer.Option(envvar="SESAME_DB")] = None,
+    outbox: Annotated[str | None, typer.Option(envvar="SESAME_OUTBOX")] = None,
+    config: Annotated[str | None, typer.Option(envvar="SESAME_CONFIG")] = None,
+    lang: Annotated[str | None, typer.Option(envvar="SESAME_LANG")] = None,
+    actor: Annotated[str | None, typer.Option(envvar="SESAME_ACTOR")] = None,
+    debug: Annotated[bool, typer.Option()] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
-    """Account lockout and self-service recovery (Débloquez votre compte)."""
     # Every command may come to hold a secret (a password, a code, a message
     # being delivered, hashes being copied): no core dump from the start.
     # `--help` and `--version` end before this callback and pay nothing.

@@ -10,7 +10,7 @@ import typer
 from cli.app import CsvOption, JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, escape
-from cli.views import EVENT_HEADERS, csv_text, event_cells, event_payload, terminal_table
+from cli.views import EVENT_COLUMNS, csv_text, event_cells, event_payload, terminal_table
 from engine.errors import invalid
 
 if TYPE_CHECKING:
@@ -23,29 +23,16 @@ commands = command_group()
 @commands.command()
 def audit(
     ctx: typer.Context,
-    ident: Annotated[
-        str | None, typer.Argument(metavar="ID", help="Only this account (NIR or email).")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="From: 30m, 2h, 7d, 2026-11-20, ISO time.")
-    ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Before: same forms.")] = None,
-    event: Annotated[
-        list[str] | None, typer.Option("--event", help="Only this event (repeatable).")
-    ] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100000, help="The newest N events.")] = 50,
-    follow: Annotated[
-        bool, typer.Option("--follow", help="Keep printing new events until Ctrl-C.")
-    ] = False,
+    ident: Annotated[str | None, typer.Argument(metavar="ID")] = None,
+    since: Annotated[str | None, typer.Option("--since")] = None,
+    until: Annotated[str | None, typer.Option("--until")] = None,
+    event: Annotated[list[str] | None, typer.Option("--event")] = None,
+    actor: Annotated[str | None, typer.Option("--actor")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    follow: Annotated[bool, typer.Option("--follow")] = False,
     csv_output: CsvOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Read the audit log.
-
-    The newest events, shown oldest first; --follow keeps printing new ones until
-    Ctrl-C (with --json: one JSON object per line).
-    """
     from cli.parsing import parse_moment
     from db.audit_log import AuditFilter, audit_log, follow_audit
     from engine.identity import parse_identifier
@@ -74,7 +61,8 @@ def audit(
         def human() -> str:
             if not page.events:
                 return out.text("audit.none")
-            return terminal_table(EVENT_HEADERS, [event_cells(e, out.lang) for e in page.events])
+            cells = [event_cells(e, out.lang) for e in page.events]
+            return terminal_table(out.columns(*EVENT_COLUMNS), cells)
 
         out.ok({"events": [event_payload(e) for e in page.events]}, human)
         return
@@ -119,5 +107,9 @@ def _print_events(out: Output, events: list[AuditEvent], *, headers: bool) -> No
     if not events:
         return
     rows = [event_cells(e, out.lang) for e in events]
-    text = tabulate(rows, headers=EVENT_HEADERS) if headers else tabulate(rows, tablefmt="plain")
+    text = (
+        tabulate(rows, headers=out.columns(*EVENT_COLUMNS))
+        if headers
+        else tabulate(rows, tablefmt="plain")
+    )
     typer.echo(escape(text))

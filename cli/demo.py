@@ -28,24 +28,7 @@ FIRST_PASSWORD = "Ma phrase de passe 2024"
 NEW_PASSWORD = "Un nouveau départ, bien long"
 OTHER_PASSWORD = "Encore une autre phrase"
 
-TITLES = {
-    "fr": [
-        "Création du compte (support)",
-        "Trois mots de passe erronés : les identifiants sont bloqués",
-        "Débloquez votre compte : mauvaise date de naissance, puis la bonne",
-        "Choix du canal : SMS",
-        "Connexion avec le mot de passe temporaire, puis nouveau mot de passe",
-        "Mot de passe oublié : lien par email",
-    ],
-    "en": [
-        "Account creation (support)",
-        "Three wrong passwords: the credentials are locked",
-        "Unlock your account: wrong date of birth, then the right one",
-        "Channel choice: SMS",
-        "Log in with the temporary password, then a new password",
-        "Forgotten password: link by email",
-    ],
-}
+STEPS = 6  # their titles are `demo.title.<n>` in the catalogue
 
 commands = command_group()
 
@@ -56,11 +39,16 @@ class Demo:
     lang: str
     failures: int = 0
 
+    def text(self, key: str, **params: object) -> str:
+        from engine import messages
+
+        return messages.text(key, self.lang, params)
+
     def run(self, args: list[str], expect: int, typed: list[str] | None = None) -> str:
         """One command, shown as typed; secrets are shown as stars."""
         typer.echo(f"\n$ sesame {' '.join(_quote(a) for a in args)}")
         for line in typed or []:
-            typer.echo(f"  ({'saisi' if self.lang == 'fr' else 'typed'}) {'*' * len(line)}")
+            typer.echo(f"  {self.text('demo.typed')} {'*' * len(line)}")
         completed = subprocess.run(
             [sys.executable, "-m", "cli", "--home", str(self.home), "--lang", self.lang, *args],
             input="".join(f"{line}\n" for line in typed or []),
@@ -73,8 +61,9 @@ class Demo:
         for stream in (completed.stderr, completed.stdout):
             for line in stream.rstrip("\n").splitlines():
                 typer.echo(f"  {line}")
-        verdict = "ok" if completed.returncode == expect else f"UNEXPECTED, wanted {expect}"
-        typer.echo(f"  [exit {completed.returncode}: {verdict}]")
+        code = completed.returncode
+        verdict = "demo.exit_ok" if code == expect else "demo.exit_unexpected"
+        typer.echo(f"  {self.text(verdict, code=code, expected=expect)}")
         if completed.returncode != expect:
             self.failures += 1
         return completed.stdout
@@ -110,35 +99,34 @@ def _quote(arg: str) -> str:
 @commands.command()
 def demo(
     ctx: typer.Context,
-    keep: Annotated[
-        bool, typer.Option(help="Keep the throw-away home and print its path.")
-    ] = False,
+    keep: Annotated[bool, typer.Option()] = False,
 ) -> None:
-    """Run the whole procedure on a throw-away home, step by step (exit 0 if all is right)."""
-    options = ctx.find_root().obj
-    lang = options.language() if options else "fr"
+    from cli.app import language
+
+    lang = language(ctx)
     with tempfile.TemporaryDirectory(prefix="sesame-demo-") as tmp:
         home = Path(tmp)
         # A resend must not wait out the cooldown in a demo.
         (home / "sesame.toml").write_text("[policy]\nresend_cooldown_seconds = 0\n")
-        failures = _procedure(Demo(home, lang), TITLES[lang])
+        demo = Demo(home, lang)
+        failures = _procedure(demo)
         if keep:
             kept = Path(tempfile.mkdtemp(prefix="sesame-demo-kept-"))
             subprocess.run(["cp", "-a", f"{home}/.", str(kept)], check=True)
-            typer.echo(f"\nhome: {kept}")
+            typer.echo("\n" + demo.text("demo.kept", path=kept))
     typer.echo("")
     if failures:
-        typer.echo(f"demo: {failures} step(s) did not behave as the procedure says", err=True)
+        typer.echo(demo.text("demo.failed", failures=failures), err=True)
         raise typer.Exit(1)
-    typer.echo("demo: every step behaved as the procedure says")
+    typer.echo(demo.text("demo.passed"))
 
 
-def _procedure(demo: Demo, titles: list[str]) -> int:
-    step = iter(enumerate(titles, start=1))
+def _procedure(demo: Demo) -> int:
+    step = iter(range(1, STEPS + 1))
 
     def title() -> None:
-        number, text = next(step)
-        typer.echo(f"\n== {number}. {text} ==")
+        number = next(step)
+        typer.echo(f"\n== {number}. {demo.text(f'demo.title.{number}')} ==")
 
     title()
     # The demo's member reads the demo's language: their SMS and email are shown.

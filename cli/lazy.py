@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 from typer.main import get_command_from_info, get_command_name
 
-from cli import registry
+from cli import help_texts, registry
 
 if TYPE_CHECKING:
     from typer._click.core import Command as ClickCommand
@@ -26,46 +26,65 @@ if TYPE_CHECKING:
 
 
 class LazyCommands(Mapping[str, "ClickCommand"]):
-    """A group's commands by name, each built from its module on first use."""
+    """A group's commands by name, each built from its module on first use (in the
+    language of the environment: a group's `get_command` passes its context's)."""
 
-    def __init__(self, table: registry.Table, group: str | None) -> None:
-        self.table = table
+    def __init__(self, group: LazyGroup) -> None:
         self.group = group
 
     def __getitem__(self, name: str) -> ClickCommand:
-        entry = self.table[name]
-        if isinstance(entry, registry.Group):
-            return LazyGroup(
-                name=name,
-                help=entry.summary,
-                no_args_is_help=True,
-                rich_markup_mode=None,
-                table=entry.commands,
-                group=name,
-            )
-        return _command(entry.module, registry.typer_attribute(self.group), name)
+        command = self.group.get_command(None, name)
+        if command is None:
+            raise KeyError(name)
+        return command
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.table)
+        return iter(self.group.table)
 
     def __len__(self) -> int:
-        return len(self.table)
+        return len(self.group.table)
 
 
 class LazyGroup(TyperGroup):
     """A group whose commands come from `cli.registry`, each module imported only
-    when one of its commands is used."""
+    when one of its commands is used; `path` is the group's own (`("account",)`)."""
 
     def __init__(
-        self, *, table: registry.Table = registry.COMMANDS, group: str | None = None, **attrs: Any
+        self,
+        *,
+        table: registry.Table = registry.COMMANDS,
+        path: help_texts.Path = (),
+        **attrs: Any,
     ) -> None:
         super().__init__(**attrs)
-        # Read-only: the commands come from the table (no add_command).
-        self.commands = LazyCommands(table, group)  # type: ignore[assignment]
         self.table = table
+        self.path = path
+        # Read-only: the commands come from the table (no add_command).
+        self.commands = LazyCommands(self)  # type: ignore[assignment]
 
     def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(self.table)
+
+    def get_command(self, ctx: ClickContext | None, name: str) -> ClickCommand | None:
+        """Command `name`, its help in the language of `ctx` (`cli.help_texts`)."""
+        entry = self.table.get(name)
+        if entry is None:
+            return None
+        path = (*self.path, name)
+        lang = help_texts.language(ctx)
+        if isinstance(entry, registry.Group):
+            group = LazyGroup(
+                name=name,
+                no_args_is_help=True,
+                rich_markup_mode=None,
+                table=entry.commands,
+                path=path,
+            )
+            help_texts.translate(group, path, lang)
+            return group
+        return _command(
+            entry.module, registry.typer_attribute(self.path[-1] if self.path else None), path, lang
+        )
 
     def resolve_command(
         self, ctx: ClickContext, args: list[str]
@@ -80,20 +99,27 @@ class LazyGroup(TyperGroup):
             from cli.app import authorize  # cli.app imports this module
 
             authorize(ctx, support=entry.audience != registry.MEMBER)
-            if command is not None:
-                localise_help(command, ctx)
         return name, command, rest
 
     def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         """The summaries from the table: `--help` imports no command module."""
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, entry.summary) for name, entry in self.table.items()])
+        lang = help_texts.language(ctx)
+        with formatter.section(help_texts.lookup("heading.commands", lang) or "Commands"):
+            rows = [(name, help_texts.summary((*self.path, name), lang)) for name in self.table]
+            formatter.write_dl(rows)
 
 
 @cache
-def _command(module: str, attribute: str, name: str) -> ClickCommand:
+def _command(module: str, attribute: str, path: help_texts.Path, lang: str) -> ClickCommand:
+    """A command, its help in `lang` (built once per language)."""
+    command = build_command(module, attribute, path[-1])
+    help_texts.translate(command, path, lang)
+    return command
+
+
+def build_command(module: str, attribute: str, name: str) -> ClickCommand:
     """Import a command's module and build that one command (not its neighbours:
-    Typer reads every parameter of every command it builds)."""
+    Typer reads every parameter of every command it builds), as the code gives it."""
     __import__(module)  # not importlib.import_module: -X importtime sees this one
     commands: typer.Typer = getattr(sys.modules[module], attribute)
     for info in commands.registered_commands:
@@ -104,29 +130,6 @@ def _command(module: str, attribute: str, name: str) -> ClickCommand:
                 rich_markup_mode=commands.rich_markup_mode,
             )
     raise LookupError(f"{module}.{attribute} registers no command {name!r}")
-
-
-# An option's help given as a catalogue key (`help.…`) is written in the
-# operator's language when the command is resolved; the key is kept here.
-_HELP_PREFIX = "help."
-
-
-def localise_help(command: ClickCommand, ctx: ClickContext) -> None:
-    """Fill in the options' help from the catalogue, in the operator's language."""
-    keys = [
-        (param, getattr(param, "help_key", None) or getattr(param, "help", None))
-        for param in command.params
-    ]
-    keyed = [(param, key) for param, key in keys if key and key.startswith(_HELP_PREFIX)]
-    if not keyed:
-        return
-    from cli.app import operator_language
-    from engine import messages
-
-    lang = operator_language(ctx)
-    for param, key in keyed:
-        param.help_key = key  # type: ignore[attr-defined]
-        param.help = messages.text(key, lang)  # type: ignore[attr-defined]  # an Option
 
 
 def command_name(info: CommandInfo) -> str:

@@ -76,33 +76,29 @@ def _payload(message: Message, *, body_lang: str | None = None) -> dict[str, Any
     return payload
 
 
-def _choice(value: str | None, choices: tuple[str, ...], name: str) -> str | None:
+def _choice(out: Output, value: str | None, choices: tuple[str, ...], name: str) -> str | None:
     if value is not None and value not in choices:
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=name)
+        from typer._click.exceptions import UsageError
+
+        shown = ", ".join(choices)
+        raise UsageError(out.text("usage.not_one_of", option=name, value=value, choices=shown))
     return value
 
 
 @outbox_app.command("list")
 def outbox_list(
     ctx: typer.Context,
-    status: Annotated[
-        str | None, typer.Option(metavar="|".join(STATUSES), help="Only this status.")
-    ] = None,
-    channel: Annotated[
-        str | None, typer.Option(metavar="sms|email", help="Only this channel.")
-    ] = None,
-    to: Annotated[
-        str | None, typer.Option("--to", metavar="ID", help="Only to this member (NIR or email).")
-    ] = None,
+    status: Annotated[str | None, typer.Option(metavar="|".join(STATUSES))] = None,
+    channel: Annotated[str | None, typer.Option(metavar="sms|email")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="ID")] = None,
     since: Annotated[
         str | None,
-        typer.Option(metavar="DATE|DURATION", help="Created since (2026-01-31, 45m, 2h, 7d)."),
+        typer.Option(metavar="DATE|DURATION"),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10000, help="How many, newest first.")] = 50,
-    csv_output: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    csv_output: Annotated[bool, typer.Option("--csv")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """The newest messages first (destinations masked, secrets never shown)."""
     from db.outbox import MessageFilter, list_messages
     from engine.identity import parse_identifier
 
@@ -111,8 +107,8 @@ def outbox_list(
         raise invalid("delivery_csv_json")
     store = open_store(ctx)
     wanted = MessageFilter(
-        status=_choice(status, STATUSES, "--status"),
-        channel=_choice(channel, CHANNELS, "--channel"),
+        status=_choice(out, status, STATUSES, "--status"),
+        channel=_choice(out, channel, CHANNELS, "--channel"),
         to=parse_identifier(to) if to is not None else None,
         since=parse_moment(since, store.now()) if since is not None else None,
         limit=limit,
@@ -129,7 +125,9 @@ def _table(found: list[Message], out: Output) -> str:
 
     if not found:
         return out.text("no_messages")
-    headers = ["id", "created", "channel", "nir", "to", "status", "attempts", "last error"]
+    headers = out.columns(
+        "id", "created", "channel", "nir", "to", "status", "attempts", "last_error"
+    )
     table = [
         [
             m.id,
@@ -167,13 +165,10 @@ def _csv(payloads: list[dict[str, Any]]) -> str:
 def outbox_show(
     ctx: typer.Context,
     message_id: Annotated[str | None, typer.Argument(metavar="[MESSAGE_ID]")] = None,
-    last: Annotated[bool, typer.Option("--last", help="The newest message.")] = False,
-    to: Annotated[
-        str | None, typer.Option("--to", metavar="ID", help="To this member (NIR or email).")
-    ] = None,
+    last: Annotated[bool, typer.Option("--last")] = False,
+    to: Annotated[str | None, typer.Option("--to", metavar="ID")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """One message, its secret always replaced (the redacted copy)."""
     from db.outbox import show_message
     from engine.identity import parse_identifier
 
@@ -189,31 +184,28 @@ def outbox_show(
 
 
 def _text(message: Message, out: Output) -> str:
-    lines = [
-        f"Id: {message.id}",
-        f"Channel: {message.channel}",
-        f"To: {_masked(message)}",
-        f"Status: {message.status}",
-        f"Created: {local_time(message.created_at, out.lang)}",
-        f"Attempts: {message.attempts}",
+    fields: list[tuple[str, object]] = [
+        ("id", message.id),
+        ("channel", message.channel),
+        ("to", _masked(message)),
+        ("status", message.status),
+        ("created", local_time(message.created_at, out.lang)),
+        ("attempts", message.attempts),
     ]
     if message.delivered_at:
-        lines.append(f"Delivered: {local_time(message.delivered_at, out.lang)}")
+        fields.append(("delivered", local_time(message.delivered_at, out.lang)))
     if message.next_attempt_at:
-        lines.append(f"Next attempt: {local_time(message.next_attempt_at, out.lang)}")
+        fields.append(("next_attempt", local_time(message.next_attempt_at, out.lang)))
     if message.last_error:
-        lines.append(f"Last error: {message.last_error}")
+        fields.append(("last_error", message.last_error))
     if message.subject:
-        lines.append(f"Subject: {message.subject}")
+        fields.append(("subject", message.subject))
+    lines = [out.text(f"label.message.{name}", value=value) for name, value in fields]
     return "\n".join(lines) + "\n\n" + _shown_body(message, out.lang)
 
 
 @outbox_app.command("flush")
 def outbox_flush(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """Write every message still queued to files (after a crash, or a full disk).
-
-    Only with the files transport; with transport = "queue", `outbox deliver` sends them.
-    """
     from db.outbox import flush
 
     out = output(ctx, json_output)
@@ -225,15 +217,9 @@ def outbox_flush(ctx: typer.Context, json_output: JsonOption = False) -> None:
 def outbox_retry(
     ctx: typer.Context,
     message_id: Annotated[str | None, typer.Argument(metavar="[MESSAGE_ID]")] = None,
-    failed: Annotated[
-        bool, typer.Option("--failed", help="Every failed or abandoned message.")
-    ] = False,
+    failed: Annotated[bool, typer.Option("--failed")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Queue a failed or abandoned message again, its attempts reset.
-
-    An abandoned message whose secret was erased is refused: the member starts again.
-    """
     from db.delivery_retry import retry
 
     out = output(ctx, json_output)
@@ -249,30 +235,19 @@ def outbox_retry(
 @outbox_app.command("deliver")
 def outbox_deliver(
     ctx: typer.Context,
-    smtp: Annotated[
-        str | None, typer.Option(metavar="HOST:PORT", help="Send email through this server.")
-    ] = None,
-    starttls: Annotated[
-        bool, typer.Option("--starttls", help="Require STARTTLS before sending.")
-    ] = False,
+    smtp: Annotated[str | None, typer.Option(metavar="HOST:PORT")] = None,
+    starttls: Annotated[bool, typer.Option("--starttls")] = False,
     smtp_user: Annotated[
         str | None,
-        typer.Option(help=f"Log in as this user; password from {PASSWORD_VARIABLE} or a prompt."),
+        typer.Option(),
     ] = None,
     sms_command: Annotated[
         str | None,
-        typer.Option(metavar="CMD", help="Run CMD per SMS, the JSON message on stdin (no shell)."),
+        typer.Option(metavar="CMD"),
     ] = None,
-    watch: Annotated[
-        bool, typer.Option("--watch", help="Keep delivering (every second) until Ctrl-C.")
-    ] = False,
+    watch: Annotated[bool, typer.Option("--watch")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Send queued messages onward: email over SMTP, SMS through a gateway command.
-
-    Failures are retried with exponential backoff, then abandoned. A channel
-    without a transport is left queued. Several deliver processes may run at once.
-    """
     import shlex
 
     from db.delivery import deliver_pass
@@ -289,7 +264,7 @@ def outbox_deliver(
     except ValueError as exc:
         raise invalid("sms_command", detail=str(exc)) from None
     if command == ():
-        raise invalid("sms_command", detail="empty")
+        raise invalid("sms_command", detail_key="empty")
     config = _smtp_config(smtp, starttls, smtp_user, out) if smtp is not None else None
     store = open_store(ctx)
     transports = Transports(smtp=config, sms_command=command)

@@ -35,10 +35,13 @@ def iso_utc(moment: datetime | None) -> str | None:
 
 
 def local_time(moment: datetime | None, lang: str) -> str:
-    """Times are shown to people in local time."""
+    """Times are shown to people in local time, written as the catalogue says
+    (`format.datetime`)."""
     if moment is None:
         return "-"
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
+    from engine import messages
+
+    return moment.astimezone().strftime(messages.text("format.datetime", lang))
 
 
 class Output:
@@ -52,6 +55,10 @@ class Output:
         from engine import messages  # the catalogue: only when there is text to show
 
         return messages.text(key, self.lang, params)
+
+    def columns(self, *names: str) -> list[str]:
+        """A table's headers, from the catalogue (`column.<name>`)."""
+        return [self.text(f"column.{name}") for name in names]
 
     def ok(self, payload: Mapping[str, Any], human: str | Callable[[], str]) -> None:
         """The result: JSON, or the human text (a callable is only rendered when shown,

@@ -26,16 +26,9 @@ policy_app = command_group()
 @policy_app.command("check")
 def policy_check(
     ctx: typer.Context,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 2 when any setting is weaker.")
-    ] = False,
+    strict: Annotated[bool, typer.Option("--strict")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Compare the settings with OWASP ASVS 4.0.3 and NIST SP 800-63B.
-
-    Reads sesame.toml only (no database). Exit 2 with --strict when a setting
-    is weaker than its reference.
-    """
     from engine.policy_check import check_policy
 
     out = output(ctx, json_output)
@@ -100,12 +93,7 @@ def _policy_text(payload: Mapping[str, Any], out: Output) -> str:
 
     findings = payload["findings"]
     if findings:
-        fr = out.lang == "fr"
-        headers = (
-            ("Gravité", "Réglage", "Valeur", "Attendu", "Référence", "Constat")
-            if fr
-            else ("Severity", "Setting", "Value", "Expected", "Reference", "Finding")
-        )
+        headers = out.columns("severity", "setting", "value", "expected", "reference", "finding")
         table = tabulate(
             [[_cell(finding[key]) for key in _COLUMNS] for finding in findings],
             headers=headers,

@@ -26,11 +26,9 @@ if TYPE_CHECKING:
 
 commands = command_group()
 
-IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
-DobOption = Annotated[str, typer.Option("--dob", help="help.dob")]
-ChannelOption = Annotated[
-    Channel | None, typer.Option("--channel", help="sms or email.", case_sensitive=False)
-]
+IdArgument = Annotated[str, typer.Argument(metavar="ID")]
+DobOption = Annotated[str, typer.Option("--dob")]
+ChannelOption = Annotated[Channel | None, typer.Option("--channel", case_sensitive=False)]
 
 
 def require_secret(out: Output, prompt_key: str, missing: Code = Code.MISSING_INPUT) -> str:
@@ -47,7 +45,6 @@ _LOGIN_TEXTS = {"logged_in": ("logged_in",), "password_changed": ("password_chan
 
 @commands.command()
 def login(ctx: typer.Context, ident: IdArgument, json_output: JsonOption = False) -> None:
-    """Log in with your NIR (or email) and password (prompted)."""
     from db import procedure
     from engine.identity import parse_identifier
 
@@ -68,7 +65,6 @@ def unlock(
     channel: ChannelOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Unlock your account: NIR (or email) and date of birth, then a channel."""
     _recover(ctx, ident, dob, FlowKind.UNLOCK, channel, json_output)
 
 
@@ -80,7 +76,6 @@ def forgot(
     channel: ChannelOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Forgotten password: the same procedure for an account that is not locked."""
     _recover(ctx, ident, dob, FlowKind.FORGOT, channel, json_output)
 
 
@@ -143,15 +138,10 @@ def _ask_channel(out: Output, result: Result) -> Channel:
 @commands.command("send-code")
 def send_code(
     ctx: typer.Context,
-    flow: Annotated[
-        str, typer.Argument(metavar="FLOW", help="The flow id given by unlock/forgot.")
-    ],
-    channel: Annotated[
-        Channel, typer.Option("--channel", help="sms or email.", case_sensitive=False)
-    ],
+    flow: Annotated[str, typer.Argument(metavar="FLOW")],
+    channel: Annotated[Channel, typer.Option("--channel", case_sensitive=False)],
     json_output: JsonOption = False,
 ) -> None:
-    """Send (or send again) the temporary password or link on a channel."""
     from db import procedure
 
     out = output(ctx, json_output)
@@ -193,26 +183,24 @@ _RECOVERY_VIEWS = {"code_sent": _report_sent, "choose_channel": _report_choice}
 @commands.command()
 def reset(
     ctx: typer.Context,
-    ident: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="NIR or email, after an SMS.")
-    ] = None,
+    ident: Annotated[str | None, typer.Argument(metavar="[ID]")] = None,
     token: Annotated[
         str | None,
         typer.Option(
             "--token",
             metavar="-",
-            help="'-': type or pipe the link from the email (never an argument: ps shows it).",
         ),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Set a new password with the SMS temporary password (ID) or the email link (--token)."""
     from db import procedure
     from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
     if (ident is None) == (token is None):
-        raise typer.BadParameter("give either ID (after an SMS) or --token (after an email)")
+        from typer._click.exceptions import UsageError
+
+        raise UsageError(out.text("usage.reset_id_or_token"))
     if token not in (None, "-"):
         raise invalid("token_argument")  # any local user can read argv while we wait
     target: Target
@@ -241,8 +229,8 @@ def _new_password_asker(
         new = read_secret(out.text("prompt.new_password"))
         confirmation = None if new is None else read_secret(out.text("prompt.confirm_password"))
         if new is None or confirmation is None:
-            ident = identifier.nir.value if identifier and identifier.nir else "<identifiant>"
-            raise SesameError(Code.PASSWORD_CHANGE_REQUIRED, params={"ident": ident})
+            params = {"ident": identifier.nir.value} if identifier and identifier.nir else {}
+            raise SesameError(Code.PASSWORD_CHANGE_REQUIRED, params=params)
         return new, confirmation
 
     return ask

@@ -1,9 +1,10 @@
-"""The command table: every command's name, one-line summary and module.
+"""The command table: every command's name, module and audience.
 
 Start-up is most of a command's cost, so `sesame --help` and `--version` import
 no command module and a command imports only its own: the groups read this
 table, and a module is imported when one of its commands is invoked or asked
-for its --help. A test checks each summary against the command's docstring.
+for its --help. The summaries a group lists, like every help text, come from the
+catalogue (`help.<command path>`, see `cli.help_texts`), in the reader's language.
 
 Each command has an audience: `MEMBER` (the member's own procedure, open to
 anyone who can run sesame) or `SUPPORT` (support and operations: any account,
@@ -29,21 +30,19 @@ SUPPORT = "support"
 class Command:
     """A command defined in `module`, for `audience` (MEMBER or SUPPORT)."""
 
-    __slots__ = ("audience", "module", "summary")
+    __slots__ = ("audience", "module")
 
-    def __init__(self, module: str, summary: str, audience: str = SUPPORT) -> None:
+    def __init__(self, module: str, *, audience: str = SUPPORT) -> None:
         self.module = module
-        self.summary = summary
         self.audience = audience
 
 
 class Group:
     """A group of commands (`sesame account …`), itself only a table."""
 
-    __slots__ = ("commands", "summary")
+    __slots__ = ("commands",)
 
-    def __init__(self, summary: str, commands: Table) -> None:
-        self.summary = summary
+    def __init__(self, commands: Table) -> None:
         self.commands = commands
 
 
@@ -55,110 +54,49 @@ _OUTBOX = "cli.outbox_commands"
 _SCHEMA = "cli.schema_commands"
 
 COMMANDS: Table = {
-    "login": Command(
-        _PROCEDURE, "Log in with your NIR (or email) and password (prompted).", audience=MEMBER
-    ),
-    "unlock": Command(
-        _PROCEDURE,
-        "Unlock your account: NIR (or email) and date of birth, then a channel.",
-        audience=MEMBER,
-    ),
-    "forgot": Command(
-        _PROCEDURE,
-        "Forgotten password: the same procedure for an account that is not locked.",
-        audience=MEMBER,
-    ),
-    "send-code": Command(
-        _PROCEDURE,
-        "Send (or send again) the temporary password or link on a channel.",
-        audience=MEMBER,
-    ),
-    "reset": Command(
-        _PROCEDURE,
-        "Set a new password with the SMS temporary password (ID) or the email link (--token).",
-        audience=MEMBER,
-    ),
+    "login": Command(_PROCEDURE, audience=MEMBER),
+    "unlock": Command(_PROCEDURE, audience=MEMBER),
+    "forgot": Command(_PROCEDURE, audience=MEMBER),
+    "send-code": Command(_PROCEDURE, audience=MEMBER),
+    "reset": Command(_PROCEDURE, audience=MEMBER),
     # Support: an account's state, failures and flow answer no secret (and an
     # unknown identifier would say which accounts exist).
-    "status": Command("cli.status_commands", "Show an account, or without ID the dashboard."),
+    "status": Command("cli.status_commands"),
     "account": Group(
-        "Provision, inspect, change and unlock accounts.",
         {
-            "add": Command(
-                "cli.account.add",
-                "Create an account (the password and its confirmation are prompted).",
-            ),
-            "list": Command("cli.account.listing", "List accounts, newest first."),
-            "show": Command(
-                "cli.account.show", "Inspect an account: status, last events, messages."
-            ),
-            "edit": Command(
-                "cli.account.edit",
-                "Change the email or mobile, or the language of the member's messages.",
-            ),
-            "disable": Command("cli.account.disable", "Disable an account."),
-            "enable": Command("cli.account.enable", "Enable a disabled account again."),
-            "unlock": Command("cli.account.unlock", "Unlock one account, or many."),
-            "import": Command("cli.account.importing", "Create accounts from a CSV file."),
-            "export": Command("cli.account.export", "Write accounts in the import format."),
+            "add": Command("cli.account.add"),
+            "list": Command("cli.account.listing"),
+            "show": Command("cli.account.show"),
+            "edit": Command("cli.account.edit"),
+            "disable": Command("cli.account.disable"),
+            "enable": Command("cli.account.enable"),
+            "unlock": Command("cli.account.unlock"),
+            "import": Command("cli.account.importing"),
+            "export": Command("cli.account.export"),
         },
     ),
-    "audit": Command("cli.audit_commands", "Read the audit log."),
+    "audit": Command("cli.audit_commands"),
     "outbox": Group(
-        "Messages sent to members (SMS and email).",
         {
-            "list": Command(
-                _OUTBOX, "The newest messages first (destinations masked, secrets never shown)."
-            ),
-            "show": Command(
-                _OUTBOX, "One message, its secret always replaced (the redacted copy)."
-            ),
-            "flush": Command(
-                _OUTBOX,
-                "Write every message still queued to files (after a crash, or a full disk).",
-            ),
-            "retry": Command(
-                _OUTBOX, "Queue a failed or abandoned message again, its attempts reset."
-            ),
-            "deliver": Command(
-                _OUTBOX,
-                "Send queued messages onward: email over SMTP, SMS through a gateway command.",
-            ),
+            "list": Command(_OUTBOX),
+            "show": Command(_OUTBOX),
+            "flush": Command(_OUTBOX),
+            "retry": Command(_OUTBOX),
+            "deliver": Command(_OUTBOX),
         },
     ),
     "db": Group(
-        "Database schema (Alembic migrations) and copies between databases.",
         {
-            "current": Command(
-                _SCHEMA, "The schema revision of the database and the one this sesame expects."
-            ),
-            "upgrade": Command(
-                _SCHEMA, "Apply the migrations up to the revision this sesame expects."
-            ),
-            "copy": Command(
-                _SCHEMA,
-                "Copy a whole installation to another database (SQLite ⇄ PostgreSQL), ids kept.",
-            ),
+            "current": Command(_SCHEMA),
+            "upgrade": Command(_SCHEMA),
+            "copy": Command(_SCHEMA),
         },
     ),
     "policy": Group(
-        "Check the configuration against the references.",
-        {
-            "check": Command(
-                _POLICY, "Compare the settings with OWASP ASVS 4.0.3 and NIST SP 800-63B."
-            )
-        },
+        {"check": Command(_POLICY)},
     ),
-    "spec": Command(
-        "cli.spec_commands",
-        "Print the transition table as Markdown (states, events, outcomes, effects).",
-        audience=MEMBER,
-    ),
-    "demo": Command(
-        "cli.demo",
-        "Run the whole procedure on a throw-away home, step by step (exit 0 if all is right).",
-        audience=MEMBER,
-    ),
+    "spec": Command("cli.spec_commands", audience=MEMBER),
+    "demo": Command("cli.demo", audience=MEMBER),
 }
 
 

@@ -17,7 +17,6 @@ db_app = command_group()
 
 @db_app.command("current")
 def db_current(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """The schema revision of the database and the one this sesame expects."""
     from db.schema import HEAD_REVISION
     from db.store import current_revision_of
 
@@ -25,13 +24,14 @@ def db_current(ctx: typer.Context, json_output: JsonOption = False) -> None:
     revision = current_revision_of(open_store(ctx).settings.db_url)
     out.ok(
         {"revision": revision, "head": HEAD_REVISION},
-        f"revision: {revision or '-'}\nhead: {HEAD_REVISION}",
+        out.text("label.revision", revision=revision or "-")
+        + "\n"
+        + out.text("label.head", head=HEAD_REVISION),
     )
 
 
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """Apply the migrations up to the revision this sesame expects."""
     from db.store import upgrade_url
 
     out = output(ctx, json_output)
@@ -44,19 +44,14 @@ def db_copy(
     ctx: typer.Context,
     source: Annotated[
         str,
-        typer.Option("--from", help="The database to read: a SQLite file path or a URL."),
+        typer.Option("--from"),
     ],
     target: Annotated[
         str,
-        typer.Option("--to", help="The empty database to fill: a SQLite file path or a URL."),
+        typer.Option("--to"),
     ],
     json_output: JsonOption = False,
 ) -> None:
-    """Copy a whole installation to another database (SQLite ⇄ PostgreSQL), ids kept.
-
-    The target gets the schema if it has none; exit 5 when it already holds
-    rows, 11 when a database is unreachable, outdated, or the counts differ.
-    """
     from db.copy import copy_database
 
     out = output(ctx, json_output)
@@ -73,6 +68,6 @@ def db_copy(
 def _copied_table(out: Output, copied: dict[str, int]) -> str:
     from tabulate import tabulate
 
-    headers = ("Table", "Lignes") if out.lang == "fr" else ("Table", "Rows")
+    headers = out.columns("table", "rows")
     table = tabulate(list(copied.items()), headers=headers, colalign=("left", "right"))
     return table + "\n" + out.text("copy.done", rows=sum(copied.values()))

@@ -42,7 +42,6 @@ SECTIONS = (
 
 @commands.command()
 def spec() -> None:
-    """Print the transition table as Markdown (states, events, outcomes, effects)."""
     typer.echo(markdown(), nl=False)
 
 

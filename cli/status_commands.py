@@ -19,14 +19,10 @@ def status(
     ctx: typer.Context,
     ident: Annotated[
         str | None,
-        typer.Argument(metavar="ID", help="NIR or registered email; none: the dashboard."),
+        typer.Argument(metavar="ID"),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Show an account, or without ID the dashboard.
-
-    An account: its state, failures, lock, masked channels and open flow. The
-    dashboard: accounts by state, recent locks, open flows, the outbox."""
     from db.account_view import account_status
     from engine.identity import parse_identifier
 
@@ -62,12 +58,12 @@ def _dashboard(ctx: typer.Context, out: Output) -> None:
     flow_rows = [[f.state, f.channel or "-", f.count] for f in board.open_flows]
     parts = [
         out.text("dashboard.accounts"),
-        tabulate(list(by_state.items()), tablefmt="plain"),
+        tabulate(_by_state_rows(by_state, out), tablefmt="plain"),
         "",
         out.text("dashboard.locks", count=board.locks_last_24h),
         "",
         out.text("dashboard.flows"),
-        tabulate(flow_rows, headers=["state", "channel", "count"]) if flow_rows else "-",
+        tabulate(flow_rows, headers=out.columns("state", "channel", "count")) if flow_rows else "-",
         "",
         out.text("dashboard.outbox"),
         tabulate(list(board.outbox.items()), tablefmt="plain"),
@@ -89,3 +85,8 @@ def _age(seconds: int) -> str:
     if hours:
         return f"{hours}h{minutes % 60:02d}m"
     return f"{minutes}m" if minutes else f"{seconds}s"
+
+
+def _by_state_rows(by_state: dict[str, int], out: Output) -> list[tuple[str, int]]:
+    """The states are codes (as `--state` takes them); the total is a word."""
+    return [(out.text("label.total") if s == "total" else s, n) for s, n in by_state.items()]

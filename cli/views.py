@@ -67,13 +67,12 @@ def account_text(view: AccountView, out: Output) -> str:
     from tabulate import tabulate
 
     payload = account_payload(view)
-    fr = out.lang == "fr"
     account = view.account
     channel_lines = []
     for channel in payload["channels"]:
         line = f"{channel['channel']}: {channel['destination']}"
         if channel["channel"] == "sms" and not channel["sms_possible"]:
-            line += " (SMS impossible)" if fr else " (no SMS possible)"
+            line = out.text("label.no_sms", line=line)
         channel_lines.append(line)
     flow = view.flow
     flow_text = "-"
@@ -82,21 +81,18 @@ def account_text(view: AccountView, out: Output) -> str:
         expires = local_time(flow.expires_at, out.lang)
         flow_text = f"{flow.id} {flow.kind.value} {flow.state.value} {channel} → {expires}"
     rows = [
-        ("NIR", account.nir),
-        ("État" if fr else "State", payload["state"]),
-        ("Échecs" if fr else "Failed attempts", payload["failed_attempts"]),
-        ("Bloqué le" if fr else "Locked at", local_time(account.locked_at, out.lang)),
-        ("Bloqué jusqu'au" if fr else "Locked until", local_time(account.locked_until, out.lang)),
-        ("Dernière connexion" if fr else "Last login", local_time(account.last_login_at, out.lang)),
-        (
-            "Mot de passe changé le" if fr else "Password changed",
-            local_time(account.password_changed_at, out.lang),
-        ),
-        ("Canaux" if fr else "Channels", "\n".join(channel_lines) or "-"),
-        (out.text("label.language"), account.language),
-        ("Demande en cours" if fr else "Open flow", flow_text),
+        ("nir", account.nir),
+        ("state", payload["state"]),
+        ("failed_attempts", payload["failed_attempts"]),
+        ("locked_at", local_time(account.locked_at, out.lang)),
+        ("locked_until", local_time(account.locked_until, out.lang)),
+        ("last_login", local_time(account.last_login_at, out.lang)),
+        ("password_changed", local_time(account.password_changed_at, out.lang)),
+        ("channels", "\n".join(channel_lines) or "-"),
+        ("language", account.language),
+        ("open_flow", flow_text),
     ]
-    return tabulate(rows, tablefmt="plain")
+    return tabulate([(out.text(f"label.{key}"), value) for key, value in rows], tablefmt="plain")
 
 
 def event_payload(event: AuditEvent) -> dict[str, Any]:
@@ -134,7 +130,7 @@ def event_cells(event: AuditEvent, lang: str) -> list[str]:
     ]
 
 
-EVENT_HEADERS = ["at", "actor", "system", "nir", "event", "change", "flow", "detail"]
+EVENT_COLUMNS = ("at", "actor", "system", "nir", "event", "change", "flow", "detail")
 
 
 def system_cell(event: AuditEvent) -> str:

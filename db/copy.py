@@ -68,10 +68,10 @@ def _open_source(settings: Settings, url: str) -> Store:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if not path.is_file():
-            raise storage_error("database", detail=f"{path}: no such file")
+            raise storage_error("database", detail_key="no_such_file", path=str(path))
     revision = current_revision_of(url)
     if revision is None:
-        raise storage_error("not_sesame", detail="no sesame schema revision")
+        raise storage_error("not_sesame", detail_key="no_schema_revision")
     if revision != HEAD_REVISION:
         reason = "schema_outdated" if revision in KNOWN_REVISIONS else "schema_newer"
         raise storage_error(reason, current=revision, head=HEAD_REVISION)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from db.trust import read_trusted, require_trusted
 from engine.errors import invalid
-from engine.languages import parse_language
+from engine.languages import lang_from_locale, parse_language
 from engine.policy import Policy, policy_from_toml
 
 # The audit actor of every event a member's own command writes.
@@ -35,11 +35,7 @@ class Settings:
 
 def default_lang(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
     """French when the locale says so (LC_ALL, then LC_MESSAGES, then LANG)."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name)
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
+    return lang_from_locale(environ)
 
 
 def load_settings(
@@ -94,7 +90,7 @@ def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None]:
         raw = read_trusted(path)
     except FileNotFoundError:
         if required:
-            raise invalid("config_syntax", path=str(path), detail="file not found") from None
+            raise invalid("config_syntax", path=str(path), detail_key="file_not_found") from None
         return Policy(), None
     except OSError as exc:
         raise invalid("config_syntax", path=str(path), detail=exc.strerror or "") from None

@@ -244,11 +244,11 @@ def _read_key(path: Path) -> bytes:
     finally:
         os.close(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
-        raise storage_error("shadow_key", path=str(path), detail="not owner-only (0600)")
+        raise storage_error("shadow_key", path=str(path), detail_key="not_owner_only")
     try:
         key = bytes.fromhex(raw.decode("ascii").strip())
     except (UnicodeDecodeError, ValueError):
         key = b""
     if len(key) != _KEY_BYTES:
-        raise storage_error("shadow_key", path=str(path), detail="not a key")
+        raise storage_error("shadow_key", path=str(path), detail_key="not_a_key")
     return key

@@ -129,11 +129,9 @@ def _create_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise storage_error("database", detail=f"invalid database URL: {url}") from None
+        raise storage_error("database", detail_key="invalid_url", url=url) from None
     except ValueError:  # SQLAlchemy reads the port with int(); never echo a password
-        raise storage_error(
-            "database", detail="invalid database URL: the port is not a number"
-        ) from None
+        raise storage_error("database", detail_key="invalid_port") from None
     if parsed.get_backend_name() != "sqlite":
         try:
             return create_engine(parsed)
@@ -204,7 +202,7 @@ def _owner_only(path: Path) -> None:
         if status.st_uid != os.geteuid():
             raise storage_error("path_owner", path=str(path), owner=status.st_uid)
         if not stat.S_ISREG(status.st_mode):
-            raise storage_error("database", detail=f"{path}: not a regular file")
+            raise storage_error("database", detail_key="not_a_regular_file", path=str(path))
         mode = stat.S_IMODE(status.st_mode)
         if mode & 0o077:
             os.chmod(path, mode & 0o700)
@@ -231,7 +229,7 @@ def ensure_schema(engine: Engine) -> None:
         if revision == HEAD_REVISION:
             return
         if revision is None and inspect(conn).get_table_names():
-            raise storage_error("not_sesame", detail="no sesame schema revision")
+            raise storage_error("not_sesame", detail_key="no_schema_revision")
     if revision is None:
         upgrade(engine)
     elif revision in KNOWN_REVISIONS:

@@ -296,7 +296,7 @@ def parse_email(raw: str) -> str:
     no mainstream provider has case-sensitive mailboxes.
     """
     if not isinstance(raw, str):
-        raise invalid("email_invalid", detail="not text")
+        raise invalid("email_invalid", detail_key="not_text")
 
     from email_validator import EmailNotValidError, validate_email  # lazy: slow import
 

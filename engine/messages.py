@@ -7,15 +7,16 @@ from collections.abc import Mapping
 
 from engine import (
     messages_delivery,
+    messages_help,
     messages_input,
+    messages_labels,
     messages_language,
     messages_member,
     messages_operations,
     messages_storage,
     messages_support,
 )
-
-LANGS = ("fr", "en")
+from engine.languages import LANGS as LANGS  # the catalogue's languages, re-exported
 
 _T: dict[str, tuple[str, str]] = {
     # --- refusals (keyed by SesameError.code) ------------------------------
@@ -218,6 +219,8 @@ _T.update(messages_support.TEXTS)
 _T.update(messages_delivery.TEXTS)
 _T.update(messages_operations.TEXTS)
 _T.update(messages_language.TEXTS)
+_T.update(messages_help.TEXTS)
+_T.update(messages_labels.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.
@@ -246,7 +249,7 @@ def error_message(code: str, reason: str | None, params: Mapping[str, object], l
     if not has(key):
         key = "internal_error"
         params = {"detail": code if reason is None else f"{code}: {reason}"}
-    message = text(key, lang, _with_defaults(params))
+    message = text(key, lang, _with_defaults(params, lang))
     if code == "weak_password":
         reasons = params.get("reasons", ())
         assert isinstance(reasons, tuple)
@@ -255,7 +258,12 @@ def error_message(code: str, reason: str | None, params: Mapping[str, object], l
     return message
 
 
-def _with_defaults(params: Mapping[str, object]) -> dict[str, object]:
-    values: dict[str, object] = {"ident": "<identifiant>", "detail": "", "what": ""}
+def _with_defaults(params: Mapping[str, object], lang: str) -> dict[str, object]:
+    """An identifier the member did not give is shown as a placeholder to fill in; a
+    `detail_key` names a `detail.<key>` text of the catalogue, filled with the params."""
+    values: dict[str, object] = {"ident": text("placeholder.ident", lang), "detail": "", "what": ""}
     values.update(params)
+    detail_key = params.get("detail_key")
+    if isinstance(detail_key, str):
+        values["detail"] = text(f"detail.{detail_key}", lang, values)
     return values

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import SesameError, invalid
-from engine.languages import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
+from engine.languages import DEFAULT_LANGUAGE, LANGS, normalise_language
 from engine.unsafe_text import is_unsafe
 
 
@@ -130,7 +130,7 @@ def policy_from_toml(document: Mapping[str, Any]) -> Policy:
     if "default_language" in policy_values:
         language = normalise_language(policy_values["default_language"])
         if language is None:
-            choices = " | ".join(LANGUAGES)
+            choices = " | ".join(LANGS)
             raise invalid("config_choice", key="policy.default_language", choices=choices)
         policy_values["default_language"] = language
     group = access_values.get("support_group")
@@ -221,10 +221,10 @@ def _check_mail_from(qualified: str, value: str) -> None:
     assert isinstance(header, AddressHeader)  # what the registry makes of "From"
     groups = header.groups
     if header.defects or len(groups) != 1 or groups[0].display_name or len(header.addresses) != 1:
-        raise invalid("config_mail_from", key=qualified, detail="one address expected")
+        raise invalid("config_mail_from", key=qualified, detail_key="one_address")
     address = header.addresses[0].addr_spec
     if parseaddr(value)[1] != address:
-        raise invalid("config_mail_from", key=qualified, detail="ambiguous address")
+        raise invalid("config_mail_from", key=qualified, detail_key="ambiguous_address")
     try:
         validate_email(address, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:

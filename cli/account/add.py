@@ -20,18 +20,17 @@ account_app = command_group()
 @account_app.command("add")
 def account_add(
     ctx: typer.Context,
-    nir: Annotated[str, typer.Option("--nir", help="Social-security number (15 characters).")],
-    dob: Annotated[str, typer.Option("--dob", help="help.dob")],
-    email: Annotated[str | None, typer.Option("--email", help="Contact email address.")] = None,
-    mobile: Annotated[str | None, typer.Option("--mobile", help="Mobile phone number.")] = None,
-    language: Annotated[str | None, typer.Option("--language", help="help.language")] = None,
+    nir: Annotated[str, typer.Option("--nir")],
+    dob: Annotated[str, typer.Option("--dob")],
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    mobile: Annotated[str | None, typer.Option("--mobile")] = None,
+    language: Annotated[str | None, typer.Option("--language")] = None,
     no_password: Annotated[
         bool,
-        typer.Option("--no-password", help="No password yet: set through `sesame forgot`."),
+        typer.Option("--no-password"),
     ] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Create an account (the password and its confirmation are prompted)."""
     from db.accounts import add_account
     from engine.identity import parse_birth_date, parse_email, parse_mobile, parse_nir
     from engine.languages import parse_language

@@ -14,12 +14,10 @@ if TYPE_CHECKING:
     from db.support import SupportResult
 
 
-IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
+IdArgument = Annotated[str, typer.Argument(metavar="ID")]
 
 
-ReasonOption = Annotated[
-    str, typer.Option("--reason", help="Why (recorded in the audit log with the actor).")
-]
+ReasonOption = Annotated[str, typer.Option("--reason")]
 
 
 def report(out: Output, result: SupportResult, extra: dict[str, Any] | None = None) -> None:

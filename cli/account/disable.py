@@ -15,10 +15,6 @@ account_app = command_group()
 def account_disable(
     ctx: typer.Context, ident: IdArgument, reason: ReasonOption, json_output: JsonOption = False
 ) -> None:
-    """Disable an account.
-
-    Login, unlock and forgot are then refused (exit 5); an open flow is cancelled.
-    """
     from db.support import disable
     from engine.identity import parse_identifier
 

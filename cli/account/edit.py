@@ -19,18 +19,13 @@ def account_edit(
     ctx: typer.Context,
     ident: IdArgument,
     reason: ReasonOption,
-    email: Annotated[str | None, typer.Option("--email", help="New email address.")] = None,
-    no_email: Annotated[bool, typer.Option("--no-email", help="Remove the email.")] = False,
-    mobile: Annotated[str | None, typer.Option("--mobile", help="New mobile number.")] = None,
-    no_mobile: Annotated[bool, typer.Option("--no-mobile", help="Remove the mobile.")] = False,
-    language: Annotated[str | None, typer.Option("--language", help="help.language_edit")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    no_email: Annotated[bool, typer.Option("--no-email")] = False,
+    mobile: Annotated[str | None, typer.Option("--mobile")] = None,
+    no_mobile: Annotated[bool, typer.Option("--no-mobile")] = False,
+    language: Annotated[str | None, typer.Option("--language")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Change the email or mobile, or the language of the member's messages.
-
-    Validated like `account add`. A new email or mobile cancels any open recovery
-    flow, and the old email address is told (when notify_on_channel_change is on).
-    """
     from db.support import ChannelEdit, edit_channels
     from engine.identity import parse_email, parse_identifier, parse_mobile
     from engine.languages import parse_language

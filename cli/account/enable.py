@@ -15,10 +15,6 @@ account_app = command_group()
 def account_enable(
     ctx: typer.Context, ident: IdArgument, reason: ReasonOption, json_output: JsonOption = False
 ) -> None:
-    """Enable a disabled account again.
-
-    It becomes active, with no failures counted.
-    """
     from db.support import enable
     from engine.identity import parse_identifier
 

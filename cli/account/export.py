@@ -26,20 +26,15 @@ def account_export(
     ctx: typer.Context,
     state: Annotated[
         AccountState | None,
-        typer.Option("--state", help="Only accounts in this state.", case_sensitive=False),
+        typer.Option("--state", case_sensitive=False),
     ] = None,
-    as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout (the default).")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv")] = False,
     with_hashes: Annotated[
         bool,
-        typer.Option("--with-hashes", help="Add the password_hash column (audited)."),
+        typer.Option("--with-hashes"),
     ] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Write accounts in the import format.
-
-    Columns nir,birth_date,email,mobile (and password_hash with --with-hashes),
-    then language.
-    """
     from db.transfer.export import export_accounts
     from db.transfer.rows import columns
 

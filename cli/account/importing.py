@@ -36,26 +36,17 @@ def account_import(
         Path,
         typer.Argument(
             metavar="FILE.csv",
-            help="Header nir,birth_date,email,mobile[,password_hash]; UTF-8, ',' or ';'.",
         ),
     ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")
-    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
     on_error: Annotated[
         OnError,
         typer.Option(
             "--on-error",
-            help="stop: import nothing if a row is refused; skip: import the valid rows.",
         ),
     ] = OnError.STOP,
     json_output: JsonOption = False,
 ) -> None:
-    """Create accounts from a CSV file.
-
-    Exit 2 when a row is refused with --on-error stop (nothing imported),
-    5 when rows were skipped with --on-error skip.
-    """
     from db.transfer.importing import import_accounts
 
     out = output(ctx, json_output)
@@ -101,7 +92,7 @@ def _render_import(out: Output, report: ImportReport) -> None:
     if refused:
         from tabulate import tabulate
 
-        headers = ("Ligne", "Motif") if out.lang == "fr" else ("Line", "Reason")
+        headers = out.columns("line", "reason")
         table = tabulate([(row["line"], row["message"]) for row in refused], headers=headers)
         human += "\n" + out.text("import.refused_rows") + "\n" + table
     if report.interrupted:  # Ctrl-C: say what is committed, then exit 130

@@ -29,24 +29,18 @@ def account_list(
     ctx: typer.Context,
     state: Annotated[
         AccountState | None,
-        typer.Option("--state", help="active, locked or disabled.", case_sensitive=False),
+        typer.Option("--state", case_sensitive=False),
     ] = None,
     locked_since: Annotated[
         str | None,
-        typer.Option("--locked-since", help="Locked since: 30m, 2h, 7d, 2026-11-20, ISO time."),
+        typer.Option("--locked-since"),
     ] = None,
-    has_flow: Annotated[
-        bool, typer.Option("--has-flow", help="Only accounts with an open recovery flow.")
-    ] = False,
-    limit: Annotated[int, typer.Option(min=1, max=10000, help="Page size.")] = 50,
-    offset: Annotated[int, typer.Option(min=0, max=MAX_OFFSET, help="Accounts to skip.")] = 0,
+    has_flow: Annotated[bool, typer.Option("--has-flow")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    offset: Annotated[int, typer.Option(min=0, max=MAX_OFFSET)] = 0,
     csv_output: CsvOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """List accounts, newest first.
-
-    Columns: NIR, state, failures, locked since, open flow, masked channels.
-    """
     from cli.parsing import parse_moment
     from db.listing import AccountFilter, list_accounts
 
@@ -61,7 +55,7 @@ def account_list(
         typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)
         return
     table = terminal_table(
-        ["nir", "state", "failures", "locked since", "flow", "channels"],
+        out.columns("nir", "state", "failures", "locked_since", "flow", "channels"),
         [_list_row(view, out) for view in page.views],
     )
     total = out.text("list.total", shown=len(page.views), total=page.total)

@@ -10,7 +10,7 @@ from cli.app import JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
 from cli.views import (
-    EVENT_HEADERS,
+    EVENT_COLUMNS,
     account_payload,
     account_text,
     event_cells,
@@ -28,14 +28,9 @@ account_app = command_group()
 @account_app.command("show")
 def account_show(
     ctx: typer.Context,
-    ident: Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")],
+    ident: Annotated[str, typer.Argument(metavar="ID")],
     json_output: JsonOption = False,
 ) -> None:
-    """Inspect an account: status, last events, messages.
-
-    Everything `status` shows, plus the last 10 audit events and the messages sent
-    to the account (masked destinations, never a secret).
-    """
     from db.audit_log import account_detail
     from engine.identity import mask_destination, parse_identifier
 
@@ -62,12 +57,16 @@ def account_show(
 
 def _show_text(detail: AccountDetail, messages: list[dict[str, str | None]], out: Output) -> str:
     none = out.text("show.none")
-    events = terminal_table(EVENT_HEADERS, [event_cells(e, out.lang) for e in detail.events])
+    events = terminal_table(
+        out.columns(*EVENT_COLUMNS), [event_cells(e, out.lang) for e in detail.events]
+    )
     message_rows = [
         [m["id"], local_time(sent.created_at, out.lang), m["channel"], m["to"], m["status"]]
         for m, sent in zip(messages, detail.messages, strict=True)
     ]
-    sent_table = terminal_table(["id", "created", "channel", "to", "status"], message_rows)
+    sent_table = terminal_table(
+        out.columns("id", "created", "channel", "to", "status"), message_rows
+    )
     human = [
         account_text(detail.view, out),
         "",

@@ -32,43 +32,31 @@ account_app = command_group()
 def account_unlock(
     ctx: typer.Context,
     reason: ReasonOption,
-    ident: Annotated[
-        str | None, typer.Argument(metavar="ID", help="NIR or registered email.")
-    ] = None,
+    ident: Annotated[str | None, typer.Argument(metavar="ID")] = None,
     send_reset: Annotated[
         Channel | None,
         typer.Option(
             "--send-reset",
-            help="Also send the temporary password (sms) or link (email) to the member.",
             case_sensitive=False,
         ),
     ] = None,
-    all_locked: Annotated[bool, typer.Option("--all-locked", help="Every locked account.")] = False,
+    all_locked: Annotated[bool, typer.Option("--all-locked")] = False,
     locked_since: Annotated[
         str | None,
-        typer.Option("--locked-since", help="With --all-locked: locked since 2h, 2026-11-20…"),
+        typer.Option("--locked-since"),
     ] = None,
     from_file: Annotated[
         Path | None,
         typer.Option(
             "--from-file",
-            help="One NIR or email per line, or a CSV with a nir or id column.",
             exists=True,
             dir_okay=False,
             readable=True,
         ),
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Bulk: report what would happen, change nothing.")
-    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Unlock one account, or many.
-
-    Clears the lock and the failures of ID, or in bulk of --all-locked or
-    --from-file. Support never sees the member's password: --send-reset sends the
-    temporary password or link to the member's own channel.
-    """
     out = output(ctx, json_output)
     chosen = [
         name
@@ -209,7 +197,7 @@ def _summary_table(report: BulkReport, out: Output) -> str:
         else:
             where = _ranges([item.line for item in items if item.line is not None])
         rows.append([out.text(f"bulk.{outcome}"), len(items), where or "-"])
-    table = terminal_table(["result", "count", "lines"], rows)
+    table = terminal_table(out.columns("result", "count", "lines"), rows)
     return f"{out.text('bulk.dry_run')}\n{table}" if report.dry_run else table
 
 

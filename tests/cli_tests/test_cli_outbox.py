@@ -191,10 +191,19 @@ def test_list_refusals(sesame, two_messages):
     )
     unknown = sesame("outbox", "list", "--to", OTHER_NIR, "--json")
     assert (unknown.exit_code, unknown.json()["error"]["code"]) == (12, "not_found")
-    status = sesame("outbox", "list", "--status", "lost", "--json")
-    assert status.exit_code == 2
-    assert (
-        "'lost' is not one of queued, sent, failed, abandoned" in status.json()["error"]["message"]
+    status = sesame("outbox", "list", "--status", "lost", "--json", lang="en")
+    assert (status.exit_code, status.json()["error"]) == (
+        2,
+        {
+            "code": "invalid_input",
+            "message": "Invalid value for --status: 'lost' is not one of queued, sent, "
+            "failed, abandoned",
+        },
+    )
+    french = sesame("outbox", "list", "--channel", "fax")
+    assert french.exit_code == 2
+    assert french.stderr.endswith(
+        "Valeur invalide pour --channel : « fax » n'est pas parmi sms, email\n"
     )
 
 
@@ -219,9 +228,15 @@ def test_show_never_shows_the_secret(sesame, member, home):
     english = sesame("outbox", "show", shown["id"], lang="en").stdout
     assert code not in english and "[secret removed after sending]" in english
     assert "secret retiré" not in english
-    text = sesame("outbox", "show", shown["id"]).stdout
-    assert code not in text and "[secret retiré après envoi]" in text
-    assert text.startswith(f"Id: {shown['id']}\nChannel: sms\nTo: *** ** 42 08\nStatus: queued\n")
+    assert english.startswith(
+        f"Id: {shown['id']}\nChannel: sms\nTo: *** ** 42 08\nStatus: queued\n"
+    )
+    french = sesame("outbox", "show", shown["id"]).stdout
+    assert code not in french and "[secret retiré après envoi]" in french
+    assert french.startswith(
+        f"Id : {shown['id']}\nCanal : sms\nDestinataire : *** ** 42 08\nStatut : queued\nCréé : "
+    )
+    assert "\nEssais : 0\n" in french
 
 
 def test_show_last_to_a_member_and_refusals(sesame, member, two_messages):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from typer.main import get_command
 
 from cli import registry
-from cli.app import app
-from cli.lazy import LazyGroup, command_name
+from cli.lazy import command_name
 
 
 def _entries(table: registry.Table, path: tuple[str, ...] = ()):
@@ -18,17 +16,6 @@ def _entries(table: registry.Table, path: tuple[str, ...] = ()):
 
 
 ENTRIES = list(_entries(registry.COMMANDS))
-
-
-@pytest.mark.parametrize(("path", "entry"), ENTRIES, ids=[" ".join(p) for p, _ in ENTRIES])
-def test_every_summary_is_the_first_line_of_its_commands_help(path, entry):
-    command = get_command(app)
-    for name in path:
-        assert isinstance(command, LazyGroup)
-        command = command.get_command(None, name)  # type: ignore[arg-type]
-        assert command is not None, path
-    first_paragraph = " ".join((command.help or "").strip().split("\n\n")[0].split())
-    assert first_paragraph == entry.summary
 
 
 def test_every_registered_command_is_in_the_table():

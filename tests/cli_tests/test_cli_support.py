@@ -882,9 +882,14 @@ def test_audit_human_csv_and_empty(sesame, member, home):
     assert (empty.exit_code, empty.stdout) == (0, "Aucun événement.\n")
     assert sesame("audit", lang="en").stdout == "No events.\n"
     member()
-    table = sesame("audit").stdout.splitlines()
+    table = sesame("audit", lang="en").stdout.splitlines()
     header = ["at", "actor", "system", "nir", "event", "change", "flow", "detail"]
     assert table[0].split() == header
+    french = sesame("audit").stdout.splitlines()[0].split()
+    assert french == [
+        *("date", "auteur", "système", "nir"),
+        *("événement", "changement", "demande", "détail"),
+    ]
     system = [OS_USER, *(["db:" + db_role(home)] if db_role(home) else [])]
     assert table[2].split()[3 : 4 + len(system)] == [*system, NIR_COMPACT]
     assert table[2].split()[-5:] == [

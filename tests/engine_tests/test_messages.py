@@ -82,7 +82,7 @@ def test_account_locked_names_the_identifier_or_a_placeholder() -> None:
     )
     assert error_message("account_locked", None, {"max_failed_attempts": 3}, "en") == (
         "After 3 failed attempts your credentials are locked.\n"
-        "Unlock your account: sesame unlock <identifiant> --dob dd/mm/yyyy"
+        "Unlock your account: sesame unlock <identifier> --dob dd/mm/yyyy"
     )
 
 
@@ -218,3 +218,20 @@ def test_the_redaction_marker_leaves_the_secret_alone_in_the_words_that_differ(
 def _words(message: str) -> list[str]:
     """A message's words as `db.delivery_scrub` splits them."""
     return [word for word in re.split(r"[\s?&=]+", message) if word]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", "Base de données indisponible : /srv/typo.db : fichier introuvable"),
+        ("en", "Database unavailable: /srv/typo.db: no such file"),
+    ],
+)
+def test_a_detail_named_by_key_is_in_the_users_language(lang: str, expected: str) -> None:
+    params = {"detail_key": "no_such_file", "path": "/srv/typo.db"}
+    assert error_message("storage_unavailable", "database", params, lang) == expected
+
+
+def test_the_identifier_placeholder_is_in_the_users_language() -> None:
+    french = error_message("account_locked", None, {"max_failed_attempts": 3}, "fr")
+    assert french.endswith("sesame unlock <identifiant> --dob jj/mm/aaaa")
