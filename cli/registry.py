@@ -92,6 +92,10 @@ COMMANDS: Table = {
             "show": Command(
                 "cli.account.show", "Inspect an account: status, last events, messages."
             ),
+            "explain": Command(
+                "cli.account.explain",
+                "Why an account is in its state: the rule, its failures, what to do next.",
+            ),
             "edit": Command("cli.account.edit", "Change the email or mobile."),
             "disable": Command("cli.account.disable", "Disable an account."),
             "enable": Command("cli.account.enable", "Enable a disabled account again."),

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from itertools import pairwise
 from statistics import median
 
 from engine.counted import Counted
@@ -295,7 +296,7 @@ def regular_interval(times: Sequence[datetime]) -> int | None:
     if len(times) < STALE_MIN_FAILURES:
         return None
     ordered = sorted(times)
-    gaps = [(b - a).total_seconds() for a, b in zip(ordered, ordered[1:], strict=False)]
+    gaps = [(b - a).total_seconds() for a, b in pairwise(ordered)]
     middle = median(gaps)
     if middle < STALE_MIN_INTERVAL_SECONDS:
         return None

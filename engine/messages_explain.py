@@ -141,6 +141,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Clear the failures",
     ),
     "explain.action.support.enable": ("Réactiver le compte", "Enable the account"),
+    "explain.step": ("{label} : {command}", "{label}: {command}"),
     "explain.placeholder.dob": ("jj/mm/aaaa", "dd/mm/yyyy"),
     "explain.placeholder.reason": ('"motif"', '"reason"'),
 }

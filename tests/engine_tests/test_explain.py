@@ -109,8 +109,7 @@ SENTENCES = [
         "a timed lock that has ended",
         facts(replace(TIMED, locked_until=NOW - timedelta(seconds=60)), THREE_IN_15_MIN),
         Policy(lock_seconds=1606),
-        "Actif : le blocage du 10:02:14 a pris fin de lui-même le 10:29:00 "
-        "(lock_seconds=1606).",
+        "Actif : le blocage du 10:02:14 a pris fin de lui-même le 10:29:00 (lock_seconds=1606).",
         "Active: the lock of 10:02:14 ended by itself at 10:29:00 (lock_seconds=1606).",
     ),
     (
@@ -208,7 +207,9 @@ def test_failure_kinds(event: str, detail: dict[str, str], kind: Kind | None) ->
     assert failure_kind(event, detail) is kind
 
 
-def every(seconds: list[float], source: str | None = None, kind: Kind = Kind.PASSWORD) -> list[Failure]:
+def every(
+    seconds: list[float], source: str | None = None, kind: Kind = Kind.PASSWORD
+) -> list[Failure]:
     start = NOW - timedelta(hours=2)
     moments, total = [], 0.0
     for gap in [0.0, *seconds]:
