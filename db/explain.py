@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, bindparam, func, literal, select, union_all
 
 from db import rows
 from db.schema import audit_events, outbox
@@ -77,43 +77,63 @@ def _failure_condition(event: str) -> ColumnElement[bool]:
     return c.event == event
 
 
-def latest_failures(conn: Connection, account_id: int) -> tuple[Failure, ...]:
-    """The latest TIMELINE_LAST failures, oldest first: one indexed, limited query
-    per failure event (an IN over events would read every one of them)."""
+def _latest_query() -> Any:
+    """The latest TIMELINE_LAST events of each failure event, in one statement:
+    a UNION ALL of one indexed, limited arm per event (an IN over the events
+    would read every one of them), built once and compiled once."""
     c = audit_events.c
     columns = [c.id, c.at, c.event, c.detail, *([SOURCE] if SOURCE is not None else [])]
+    arms = [
+        select(*columns)
+        .where(c.account_id == bindparam("account_id"), _failure_condition(event))
+        .order_by(c.at.desc(), c.id.desc())
+        .limit(TIMELINE_LAST)
+        .subquery()
+        for event in (*FAILURE_EVENTS, CANCELLED_EVENT)
+    ]
+    return union_all(*(select(arm) for arm in arms))
+
+
+def _counts_query() -> Any:
+    """Every failure of an account by event: the plain events counted on the index
+    alone, the cancelled flows (whose reason is in the detail) apart, so that
+    only their rows are read."""
+    c = audit_events.c
+    account = c.account_id == bindparam("account_id")
+    plain = (
+        select(c.event, func.count().label("n"))
+        .where(account, c.event.in_(list(FAILURE_EVENTS)))
+        .group_by(c.event)
+    )
+    cancelled = select(
+        literal(CANCELLED_EVENT, String).label("event"), func.count().label("n")
+    ).where(account, _failure_condition(CANCELLED_EVENT))
+    return union_all(select(plain.subquery()), select(cancelled.subquery()))
+
+
+_LATEST = _latest_query()
+_COUNTS = _counts_query()
+
+
+def latest_failures(conn: Connection, account_id: int) -> tuple[Failure, ...]:
+    """The latest TIMELINE_LAST failures, oldest first."""
     found: list[tuple[Any, int, Failure]] = []
-    for event in (*FAILURE_EVENTS, CANCELLED_EVENT):
-        query = (
-            select(*columns)
-            .where(c.account_id == account_id, _failure_condition(event))
-            .order_by(c.at.desc(), c.id.desc())
-            .limit(TIMELINE_LAST)
-        )
-        for row in conn.execute(query):
-            kind = failure_kind(row.event, json.loads(row.detail or "{}"))
-            if kind is not None:
-                source = row.source if SOURCE is not None else None
-                found.append((row.at, row.id, Failure(row.at, kind, source)))
+    for row in conn.execute(_LATEST, {"account_id": account_id}):
+        kind = failure_kind(row.event, json.loads(row.detail or "{}"))
+        if kind is not None:
+            source = row.source if SOURCE is not None else None
+            found.append((row.at, row.id, Failure(row.at, kind, source)))
     found.sort(key=lambda item: (item[0], item[1]))
     return tuple(failure for _, _, failure in found[-TIMELINE_LAST:])
 
 
 def failure_counts(conn: Connection, account_id: int) -> dict[Kind, int]:
-    """Every failure of the account, by kind (counted on the index)."""
-    c = audit_events.c
-    query = (
-        select(c.event, func.count())
-        .where(
-            c.account_id == account_id,
-            or_(c.event.in_(list(FAILURE_EVENTS)), _failure_condition(CANCELLED_EVENT)),
-        )
-        .group_by(c.event)
-    )
+    """Every failure of the account, by kind."""
     counts: dict[Kind, int] = {}
-    for event, count in conn.execute(query):
+    for event, count in conn.execute(_COUNTS, {"account_id": account_id}):
         kind = FAILURE_EVENTS.get(event, Kind.TEMPORARY_PASSWORD)
-        counts[kind] = counts.get(kind, 0) + count
+        if count:
+            counts[kind] = counts.get(kind, 0) + count
     return counts
 
 
