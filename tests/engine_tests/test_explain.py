@@ -385,3 +385,17 @@ def test_counts_cover_the_history_and_the_rest_is_counted() -> None:
         Kind.REFUSED_WHILE_LOCKED: 0,
     }
     assert (len(found.timeline), found.earlier_failures) == (20, 9_980)
+
+
+@pytest.mark.parametrize(
+    ("mobile", "sms_capable", "email"),
+    [(m, c, e) for m in ("0612344208", None) for c in (True, False) for e in ("a@b.fr", None)],
+)
+def test_usable_channels_agree_with_the_rules(
+    mobile: str | None, sms_capable: bool, email: str | None
+) -> None:
+    from engine import explain as explaining
+    from engine.rules import usable_channels
+
+    given = account(mobile=mobile, sms_capable=sms_capable, email=email)
+    assert explaining.usable_channels(given) == usable_channels(given)
