@@ -115,26 +115,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- what to do next -----------------------------------------------------------
     "explain.next.member": ("Ce que peut faire le membre :", "What the member can do:"),
     "explain.next.support": ("Ce que peut faire le support :", "What support can do:"),
-    "explain.action.member.unlock": ("Débloquer son compte", "Unlock the account"),
-    "explain.action.member.login": ("Se connecter", "Log in"),
+    "explain.action.member.unlock": ("Débloquez votre compte", "Unlock your account"),
+    "explain.action.member.login": ("Connectez-vous", "Log in"),
     "explain.action.member.forgot": ("Mot de passe oublié", "Forgotten password"),
     "explain.action.member.reset_sms": (
-        "Saisir le mot de passe temporaire reçu par SMS",
+        "Saisissez le mot de passe temporaire reçu par SMS",
         "Type the temporary password received by SMS",
     ),
     "explain.action.member.reset_email": (
-        "Coller le lien reçu par email",
+        "Collez le lien reçu par email",
         "Paste the link received by email",
     ),
     "explain.action.member.send_code.sms": (
-        "Recevoir un mot de passe temporaire par SMS",
+        "Recevez un mot de passe temporaire par SMS",
         "Receive a temporary password by SMS",
     ),
     "explain.action.member.send_code.email": (
-        "Recevoir un lien par email",
+        "Recevez un lien par email",
         "Receive a link by email",
     ),
-    "explain.action.member.contact_support": ("Contacter le support", "Contact support"),
+    "explain.action.member.contact_support": ("Contactez le support", "Contact support"),
     "explain.action.support.unlock": ("Débloquer le compte", "Unlock the account"),
     "explain.action.support.clear_failures": (
         "Remettre les échecs à zéro",

@@ -76,7 +76,7 @@ def test_locked_account_in_french_exit_4(sesame, member, at_start):
         f"  {message}  26/11/2026 10:10  email      *****@orange.fr  sent\n"
         "\n"
         "Ce que peut faire le membre :\n"
-        f"  Débloquer son compte : sesame unlock {NIR_COMPACT} --dob jj/mm/aaaa\n"
+        f"  Débloquez votre compte : sesame unlock {NIR_COMPACT} --dob jj/mm/aaaa\n"
         "Ce que peut faire le support :\n"
         f'  Débloquer le compte : sesame account unlock {NIR_COMPACT} --reason "motif"\n'
     )
@@ -117,7 +117,7 @@ def test_locked_account_in_english_with_the_open_flow(sesame, member, at_start, 
         "\n"
         "What the member can do:\n"
         f"  Type the temporary password received by SMS: sesame reset {NIR_COMPACT}\n"
-        f"  Unlock the account: sesame unlock {NIR_COMPACT} --dob dd/mm/yyyy\n"
+        f"  Unlock your account: sesame unlock {NIR_COMPACT} --dob dd/mm/yyyy\n"
         "What support can do:\n"
         f'  Unlock the account: sesame account unlock {NIR_COMPACT} --reason "reason"\n'
     )
@@ -214,7 +214,7 @@ def test_exit_statuses_active_disabled_unknown(sesame, member, at_start):
     ]
     assert active.stdout.endswith(
         "Ce que peut faire le membre :\n"
-        f"  Se connecter : sesame login {NIR_COMPACT}\n"
+        f"  Connectez-vous : sesame login {NIR_COMPACT}\n"
         f"  Mot de passe oublié : sesame forgot {NIR_COMPACT} --dob jj/mm/aaaa\n"
         "Ce que peut faire le support :\n"
         f'  Remettre les échecs à zéro : sesame account unlock {NIR_COMPACT} --reason "motif"\n'
