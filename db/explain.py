@@ -7,8 +7,9 @@ Every query is bounded and indexed: one per failure event on
 same index, the messages on `ix_outbox_account`. An account with 10,000 events
 costs about what `account show` does (bench/explain_bench.py).
 
-When audit events record a source (a `source` column), each failure carries it;
-until then the source is None and `Facts.sources_recorded` says so."""
+When audit events record a source (a `source` column in `db.schema`), each
+failure carries it, with no change here; until then the source is None and
+`Facts.sources_recorded` says so."""
 
 from __future__ import annotations
 
@@ -40,10 +41,10 @@ from engine.outcomes import Code
 from engine.states import AccountState
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement, Connection
+    from sqlalchemy import ColumnElement, Connection, Table
 
-# The source of an event, once audit events record one (None before).
-SOURCE: Any = getattr(audit_events.c, "source", None)
+# Whether audit events record a source (a `source` column): read when they do.
+SOURCES_RECORDED = "source" in audit_events.c
 # A cancelled flow is a failure only when too many wrong secrets cancelled it.
 _CANCELLED_PATTERN = f'%"{CANCELLED_AS_FAILURE}"%'
 
@@ -65,27 +66,28 @@ def explanation(store: Store, ident: Identifier) -> Explanation:
             disabled_at=disabled_at,
             disabled_reason=reason,
             messages=_latest_messages(conn, account.id),
-            sources_recorded=SOURCE is not None,
+            sources_recorded=SOURCES_RECORDED,
         )
     return explain(facts, store.settings.policy, store.now())
 
 
-def _failure_condition(event: str) -> ColumnElement[bool]:
-    c = audit_events.c
+def _failure_condition(event: str, table: Table = audit_events) -> ColumnElement[bool]:
+    c = table.c
     if event == CANCELLED_EVENT:
         return and_(c.event == event, c.detail.like(_CANCELLED_PATTERN))
     return c.event == event
 
 
-def _latest_query() -> Any:
+def latest_query(table: Table) -> Any:
     """The latest TIMELINE_LAST events of each failure event, in one statement:
     a UNION ALL of one indexed, limited arm per event (an IN over the events
-    would read every one of them), built once and compiled once."""
-    c = audit_events.c
-    columns = [c.id, c.at, c.event, c.detail, *([SOURCE] if SOURCE is not None else [])]
+    would read every one of them), built once and compiled once. With the
+    table's `source` column when it has one."""
+    c = table.c
+    columns = [c.id, c.at, c.event, c.detail, *([c.source] if "source" in c else [])]
     arms = [
         select(*columns)
-        .where(c.account_id == bindparam("account_id"), _failure_condition(event))
+        .where(c.account_id == bindparam("account_id"), _failure_condition(event, table))
         .order_by(c.at.desc(), c.id.desc())
         .limit(TIMELINE_LAST)
         .subquery()
@@ -111,7 +113,7 @@ def _counts_query() -> Any:
     return union_all(select(plain.subquery()), select(cancelled.subquery()))
 
 
-_LATEST = _latest_query()
+_LATEST = latest_query(audit_events)
 _COUNTS = _counts_query()
 
 
@@ -121,7 +123,7 @@ def latest_failures(conn: Connection, account_id: int) -> tuple[Failure, ...]:
     for row in conn.execute(_LATEST, {"account_id": account_id}):
         kind = failure_kind(row.event, json.loads(row.detail or "{}"))
         if kind is not None:
-            source = row.source if SOURCE is not None else None
+            source = row._mapping.get("source")
             found.append((row.at, row.id, Failure(row.at, kind, source)))
     found.sort(key=lambda item: (item[0], item[1]))
     return tuple(failure for _, _, failure in found[-TIMELINE_LAST:])

@@ -300,3 +300,60 @@ def test_the_timeline_is_bounded_and_counts_the_rest(sesame, member, at_start, h
     assert (document["total"], len(document["timeline"]), document["earlier"]) == (30, 20, 10)
     assert document["timeline"][-1]["at"] == "2026-11-26T09:00:43Z"
     assert "… et 10 plus ancien(s).\n" in explain(sesame).stdout
+
+
+def test_with_a_source_column_failures_group_by_source_and_the_stale_one_is_named(
+    sesame, member, at_start, home, monkeypatch
+):
+    """Once audit events record a source (a nullable `source` column, added here
+    by hand), explain reads it: grouping, the timeline's column, the finding."""
+    from sqlalchemy import Column, MetaData, String, Table
+
+    import db.explain
+    from db.schema import audit_events
+
+    member()
+    home.query("ALTER TABLE audit_events ADD COLUMN source VARCHAR(64)")
+    with_source = Table(
+        "audit_events",
+        MetaData(),
+        *(Column(column.name, column.type) for column in audit_events.columns),
+        Column("source", String(64)),
+    )
+    monkeypatch.setattr(db.explain, "_LATEST", db.explain.latest_query(with_source))
+    monkeypatch.setattr(db.explain, "SOURCES_RECORDED", True)
+    [(account_id,)] = home.query("SELECT id FROM accounts")
+    kiosk = [0, 7, 200]  # a person at a kiosk: irregular
+    mail = [10, 310, 612, 905, 1210]  # every ~5 min: within ±10 % of the median
+    for seconds, source in [(s, "kiosk-12") for s in kiosk] + [(s, "mail-client") for s in mail]:
+        home.query(
+            "INSERT INTO audit_events (at, actor, account_id, event, detail, source) "
+            "VALUES (:at, 'test', :id, 'login_failed', '{}', :source)",
+            at=(START - timedelta(hours=1) + timedelta(seconds=seconds)).replace(tzinfo=None),
+            id=account_id,
+            source=source,
+        )
+    document = explain(sesame, "--json").json()
+    assert document["failures"]["by_source"] == [
+        {"source": "mail-client", "count": 5, "kinds": {"password": 5}},
+        {"source": "kiosk-12", "count": 3, "kinds": {"password": 3}},
+    ]
+    assert document["failures"]["sources_recorded"] is True
+    assert document["stale_clients"] == [
+        {
+            "source": "mail-client",
+            "failures": 5,
+            "interval_seconds": 301,  # the median of 300, 302, 293, 305
+            "first": "2026-11-26T09:00:24Z",
+            "last": "2026-11-26T09:20:24Z",
+            "all_sources": False,
+        }
+    ]
+    text = explain(sesame).stdout
+    assert "Par source (8 derniers) :\n  mail-client  5\n  kiosk-12     3\n" in text
+    assert "  26/11/2026 à 09:00:14  mot de passe  kiosk-12\n" in text
+    assert (
+        "Client obsolète probable : mail-client échoue toutes les 5 min (5 échecs du "
+        "26/11/2026 à 09:00:24 au 26/11/2026 à 09:20:24) ; sans doute un appareil ou une "
+        "application qui réessaie un ancien mot de passe enregistré.\n"
+    ) in text
