@@ -67,6 +67,7 @@ COMMANDS: Table = {
             "add": Command("cli.account.add"),
             "list": Command("cli.account.listing"),
             "show": Command("cli.account.show"),
+            "explain": Command("cli.account.explain"),
             "edit": Command("cli.account.edit"),
             "disable": Command("cli.account.disable"),
             "enable": Command("cli.account.enable"),

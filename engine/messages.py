@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from engine import (
     messages_delivery,
+    messages_explain,
     messages_help,
     messages_input,
     messages_labels,
@@ -221,6 +222,7 @@ _T.update(messages_operations.TEXTS)
 _T.update(messages_language.TEXTS)
 _T.update(messages_help.TEXTS)
 _T.update(messages_labels.TEXTS)
+_T.update(messages_explain.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

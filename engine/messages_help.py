@@ -151,6 +151,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Everything `status` shows, plus the last 10 audit events and the messages sent "
         "to the account (masked destinations, never a secret).",
     ),
+    "help.account.explain": (
+        "Pourquoi un compte est dans son état : la règle, ses échecs, que faire ensuite.\n\n"
+        "Une phrase nomme la règle qui a mis le compte dans son état et quand il se débloque "
+        "de lui-même ; puis les derniers échecs par type et par source, un client obsolète "
+        "(une source qui échoue à intervalle régulier), la demande en cours, les derniers "
+        "messages (masqués, jamais un secret) et les commandes du membre et du support. "
+        "Sortie 0 actif, 4 bloqué, 5 désactivé, 12 inconnu.",
+        "Why an account is in its state: the rule, its failures, what to do next.\n\n"
+        "One sentence names the rule that put the account in its state and when it unlocks "
+        "by itself; then the latest failures by kind and source, a stale client (one source "
+        "failing at a regular interval), the open flow, the last messages (masked, never a "
+        "secret) and the member's and support's commands. "
+        "Exit 0 active, 4 locked, 5 disabled, 12 unknown.",
+    ),
     "help.account.edit": (
         "Changer l'email ou le portable, ou la langue des messages du membre.\n\n"
         "Validé comme `account add`. Toute demande de déblocage en cours est annulée, et "

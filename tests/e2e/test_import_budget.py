@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "cli.account.add",
     "cli.account.listing",
     "cli.account.show",
+    "cli.account.explain",
     "cli.account.edit",
     "cli.account.disable",
     "cli.account.enable",
@@ -79,6 +80,7 @@ OWN_MODULE = {
     "status": "cli.status_commands",
     "account list": "cli.account.listing",
     "account show": "cli.account.show",
+    "account explain": "cli.account.explain",
     "audit": "cli.audit_commands",
     "login": "cli.procedure_commands",
     "unlock": "cli.procedure_commands",
@@ -96,6 +98,7 @@ MACHINE = {"engine.machine", "engine.rules", "engine.events", "db.unit_of_work"}
         (["status", NIR], ("tabulate",), 0),
         (["account", "list", "--state", "locked", "--limit", "50"], ("tabulate",), 0),
         (["account", "show", NIR, "--json"], (), 0),
+        (["account", "explain", NIR, "--json"], (), 0),
         (["audit", "--json"], (), 0),
         (["login", NIR], ("argon2",), 3),
         (["unlock", NIR, "--dob", DOB, "--json"], (), 5),  # not locked: the machine says so
