@@ -120,6 +120,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Configuration : « {key} » nomme un groupe inconnu du système : {group}.",
         "Configuration: '{key}' names a group the system does not know: {group}.",
     ),
+    "invalid.config_blocklist": (
+        "Configuration : « {key} » ne peut pas servir de liste de mots de passe interdits "
+        "({path}) : {detail}",
+        "Configuration: '{key}' cannot serve as a list of forbidden passwords ({path}): {detail}",
+    ),
     "invalid.config_syntax": (
         "Configuration illisible ({path}) : {detail}",
         "Unreadable configuration ({path}): {detail}",
@@ -161,5 +166,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "weak.contains_email": (
         "il contient votre adresse email",
         "it contains your email address",
+    ),
+    "weak.contains_service_name": (
+        "il contient le nom du service",
+        "it contains the name of the service",
+    ),
+    "weak.blocklisted": (
+        "il figure dans une liste de mots de passe courants ou divulgués",
+        "it is on a list of common or breached passwords",
+    ),
+    "weak.reused": (
+        "il fait partie de vos {history} derniers mots de passe",
+        "it is one of your last {history} passwords",
     ),
 }
