@@ -120,10 +120,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Configuration : « {key} » nomme un groupe inconnu du système : {group}.",
         "Configuration: '{key}' names a group the system does not know: {group}.",
     ),
-    "invalid.config_blocklist": (
-        "Configuration : « {key} » ne peut pas servir de liste de mots de passe interdits "
-        "({path}) : {detail}",
-        "Configuration: '{key}' cannot serve as a list of forbidden passwords ({path}): {detail}",
+    "invalid.config_blocklist_unreadable": (
+        "Configuration : « {key} » : liste de mots de passe interdits illisible ({path}) : "
+        "{detail}",
+        "Configuration: '{key}': unreadable list of forbidden passwords ({path}): {detail}",
+    ),
+    "invalid.config_blocklist_malformed": (
+        "Configuration : « {key} » : le fichier {path} commence au format Have I Been Pwned "
+        "(HASH:NOMBRE) mais la ligne à l'octet {offset} ne l'est pas.",
+        "Configuration: '{key}': the file {path} starts in the Have I Been Pwned format "
+        "(HASH:COUNT) but the line at byte {offset} does not follow it.",
+    ),
+    "invalid.config_blocklist_unsorted": (
+        "Configuration : « {key} » : le fichier Have I Been Pwned {path} n'est pas trié par "
+        "empreinte (ligne à l'octet {offset}) : téléchargez la version triée par empreinte.",
+        "Configuration: '{key}': the Have I Been Pwned file {path} is not sorted by hash "
+        "(line at byte {offset}): download the version ordered by hash.",
     ),
     "invalid.config_syntax": (
         "Configuration illisible ({path}) : {detail}",
