@@ -129,6 +129,12 @@ def file_format(file: IO[bytes]) -> str:
     return HIBP if _HIBP_LINE.fullmatch(file.readline(128)) else PLAIN
 
 
+def file_format_of(path: str) -> str:
+    """The format of the (already checked) file at `path`."""
+    with _opened(Path(path)) as (file, _):
+        return file_format(file)
+
+
 @contextmanager
 def _opened(path: Path) -> Iterator[tuple[IO[bytes], int]]:
     with path.open("rb") as file:
