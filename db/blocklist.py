@@ -12,8 +12,8 @@ first, then as typed):
   - plain text, one password per line: read as a stream, line by line, each
     normalised like the password (never held whole in memory; O(lines));
   - Have I Been Pwned's downloadable SHA-1 file (`HASH:COUNT` lines, sorted by
-    uppercase hash): a binary search with seek/readline, O(log lines) reads of
-    one buffer each, never loaded.
+    uppercase hash): a binary search on byte offsets, O(log lines) reads of
+    PROBE bytes each (`os.pread`), never loaded.
 
 The file is checked when the policy is read (`check_file`): readable, and for
 the HIBP format well-formed and sorted at 64 evenly spaced points (checking
@@ -24,6 +24,7 @@ list, on every command).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -39,6 +40,8 @@ KEY = "policy.password_blocklist"
 PLAIN, HIBP = "plain", "hibp"
 _HIBP_LINE = re.compile(rb"[0-9A-F]{40}:[0-9]+\r?\n?")
 _HASH_LENGTH = 40
+# Bytes read a step of the search: two lines of the longest count HIBP holds, and more.
+PROBE = 256
 SAMPLES = 64
 # The package list's name, in docs and `policy check`.
 DEFAULT_LIST = "zxcvbn frequency_lists passwords"
@@ -69,11 +72,19 @@ def is_blocked(password: str, path: str) -> bool:
 
 def in_file(forms: tuple[str, ...], path: Path) -> bool:
     """Whether one of `forms` is in the blocklist file (its format read from line one)."""
-    with _opened(path) as (file, size):
-        if file_format(file) == HIBP:
+    with path.open("rb", buffering=0) as raw:  # unbuffered: the search reads PROBE bytes
+        fd = raw.fileno()
+        if _is_hibp(os.pread(fd, PROBE, 0)):
+            size = os.fstat(fd).st_size
             keys = [hashlib.sha1(form.encode()).hexdigest().upper().encode() for form in forms]
-            return any(_hibp_contains(file, size, key) for key in keys)
+            return any(_hibp_contains(fd, size, key) for key in keys)
+    with path.open("rb") as file:
         return _plain_contains(file, forms[0])
+
+
+def _is_hibp(head: bytes) -> bool:
+    """Whether the first line (in the first PROBE bytes) is a `HASH:COUNT` line."""
+    return bool(_HIBP_LINE.fullmatch(head[: head.find(b"\n") + 1] or head))
 
 
 def _fold(line: bytes) -> str:
@@ -88,29 +99,47 @@ def _plain_contains(file: IO[bytes], folded: str) -> bool:
     return any(_fold(line.rstrip(b"\r\n")) == folded for line in file)
 
 
-def _hibp_contains(file: IO[bytes], size: int, key: bytes) -> bool:
-    """Binary search on byte offsets; `lo` is always the start of a line."""
+def _hibp_contains(fd: int, size: int, key: bytes) -> bool:
+    """Binary search on byte offsets, one `pread` of PROBE bytes a step.
+
+    `lo` is always the start of a line; every line that may hold `key` starts
+    in [lo, hi). A step reads from just before the middle, skips to the next
+    line start and compares that line's hash.
+    """
     lo, hi = 0, size
     while lo < hi:
         mid = (lo + hi) // 2
-        start = _line_start(file, mid)
+        if mid == lo:
+            start, chunk = lo, os.pread(fd, PROBE, lo)
+        else:
+            before = os.pread(fd, PROBE, mid - 1)
+            newline = before.find(b"\n")
+            if newline < 0:
+                return False  # no line end within PROBE bytes: not an HIBP line
+            start, chunk = mid + newline, before[newline + 1 :]
         if start >= hi:
-            break  # no line starts in [mid, hi): scan the line or two from lo
-        line = file.readline()
-        found = line[:_HASH_LENGTH]
+            # no line starts in [mid, hi): the line or two from lo hold it, if any
+            return _scan(os.pread(fd, hi - lo + PROBE, lo), hi - lo, key)
+        found = chunk[:_HASH_LENGTH]
         if found == key:
             return True
         if found < key:
-            lo = file.tell()
+            end = chunk.find(b"\n")
+            lo = start + end + 1 if end >= 0 else size
         else:
             hi = start
-    file.seek(lo)
-    while file.tell() < hi:
-        found = file.readline()[:_HASH_LENGTH]
-        if found == key:
-            return True
-        if not found or found > key:
+    return False
+
+
+def _scan(tail: bytes, span: int, key: bytes) -> bool:
+    """Whether a line of `tail` that starts before `span` holds `key`."""
+    offset = 0
+    for line in tail.split(b"\n"):
+        if offset >= span:
             break
+        if line[:_HASH_LENGTH] == key:
+            return True
+        offset += len(line) + 1
     return False
 
 
@@ -125,8 +154,7 @@ def _line_start(file: IO[bytes], offset: int) -> int:
 
 
 def file_format(file: IO[bytes]) -> str:
-    file.seek(0)
-    return HIBP if _HIBP_LINE.fullmatch(file.readline(128)) else PLAIN
+    return HIBP if _is_hibp(os.pread(file.fileno(), PROBE, 0)) else PLAIN
 
 
 def file_format_of(path: str) -> str:

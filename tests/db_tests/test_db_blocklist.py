@@ -109,7 +109,7 @@ def test_the_first_and_last_lines_are_found(tmp_path: Path) -> None:
     for line in (lines[0], lines[-1]):
         key = line.split(":")[0].encode()
         with path.open("rb") as file:
-            assert blocklist._hibp_contains(file, path.stat().st_size, key)
+            assert blocklist._hibp_contains(file.fileno(), path.stat().st_size, key)
 
 
 @pytest.mark.parametrize(
