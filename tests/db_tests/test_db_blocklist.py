@@ -8,6 +8,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from db import blocklist
 from db.blocklist import check_file, in_file, is_blocked
@@ -215,3 +217,35 @@ def test_a_hibp_file_with_a_foreign_line_is_refused(tmp_path: Path) -> None:
     path.write_text("".join(text))
     error = refusal(path)
     assert error.reason == "config_blocklist_malformed"
+
+
+_KEYS = st.lists(st.binary(min_size=20, max_size=20), max_size=60, unique=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=_KEYS,
+    probes=st.lists(st.binary(min_size=20, max_size=20), max_size=10),
+    counts=st.integers(min_value=1, max_value=10**12),
+    crlf=st.booleans(),
+)
+def test_the_binary_search_finds_exactly_the_files_hashes(
+    tmp_path_factory: pytest.TempPathFactory,
+    keys: list[bytes],
+    probes: list[bytes],
+    counts: int,
+    crlf: bool,
+) -> None:
+    """Any sorted file (any count widths, line ends): present keys found, others not."""
+    path = tmp_path_factory.mktemp("prop") / "pwned.txt"
+    lines = sorted(key.hex().upper() for key in keys)
+    end = b"\r\n" if crlf else b"\n"
+    path.write_bytes(
+        b"".join(f"{h}:{counts % (n + 7)}".encode() + end for n, h in enumerate(lines))
+    )
+    size = path.stat().st_size
+    with path.open("rb", buffering=0) as raw:
+        for key in [*keys, *probes]:
+            expected = key in keys
+            found = blocklist._hibp_contains(raw.fileno(), size, key.hex().upper().encode())
+            assert found is expected
