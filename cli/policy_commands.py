@@ -15,7 +15,7 @@ from cli.report import refuse_with_report
 from engine.outcomes import Code
 
 if TYPE_CHECKING:
-    from engine.policy_check import Finding, Lockout
+    from engine.policy_check import Finding, Lockout, PasswordRules
 
 policy_app = command_group()
 
@@ -37,6 +37,7 @@ def policy_check(
         "findings": [_finding_payload(finding, out) for finding in report.findings],
         "accepted": [_finding_payload(finding, out) for finding in report.accepted],
         "lockout": _lockout_payload(report.lockout, out),
+        "passwords": _passwords_payload(report.passwords, out),
     }
     human = _policy_text(payload, out)
     if strict and report.findings:
@@ -85,6 +86,38 @@ def _lockout_payload(lockout: Lockout, out: Output) -> dict[str, Any]:
     }
 
 
+def _passwords_payload(rules: PasswordRules, out: Output) -> dict[str, Any]:
+    """What a new password may not be: the history, the default list, the operator's file."""
+    from db.blocklist import DEFAULT_LIST, file_format_of
+
+    kind = file_format_of(rules.blocklist_file) if rules.blocklist_file else None
+    history = (
+        out.text("policy.passwords.history", history=rules.history)
+        if rules.history
+        else out.text("policy.passwords.history_off")
+    )
+    words = ", ".join(rules.context_words)
+    operator = (
+        out.text(
+            "policy.passwords.file",
+            path=rules.blocklist_file,
+            format=out.text(f"policy.passwords.format.{kind}"),
+        )
+        if kind
+        else out.text("policy.passwords.no_file")
+    )
+    return {
+        "history": rules.history,
+        "blocklist": {
+            "default": DEFAULT_LIST,
+            "context_words": list(rules.context_words),
+            "file": rules.blocklist_file,
+            "format": kind,
+        },
+        "messages": [history, out.text("policy.passwords.blocklist", words=words), operator],
+    }
+
+
 _COLUMNS = ("severity", "setting", "value", "expected", "reference", "message")
 
 
@@ -109,6 +142,9 @@ def _policy_text(payload: Mapping[str, Any], out: Output) -> str:
         lines.append(
             textwrap.fill(note["message"], 88, initial_indent="  ", subsequent_indent="  ")
         )
+    lines += ["", out.text("policy.passwords")]
+    for message in payload["passwords"]["messages"]:
+        lines.append(textwrap.fill(message, 88, initial_indent="- ", subsequent_indent="  "))
     lines += ["", out.text("policy.lockout")]
     for part in ("login", "recovery"):
         message = payload["lockout"][part]["message"]

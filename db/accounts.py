@@ -9,14 +9,13 @@ from sqlalchemy.exc import IntegrityError
 
 from db.account_view import AccountView, account_status
 from db.creation import decide, save_created
+from db.new_password import checked_hash
 from db.store import Store
-from db.unit_of_work import new_salt
 from engine.errors import SesameError
 from engine.events import AccountCreated
 from engine.identity import Identifier, Nir, Phone, check_birth_date_matches_nir
 from engine.machine import Context
 from engine.outcomes import Code
-from engine.passwords import check_new_password, hash_password
 
 
 def add_account(
@@ -32,17 +31,11 @@ def add_account(
     """Create an account; `password` is (new, confirmation) or None for none yet;
     `language` (fr | en) None for `[policy] default_language`."""
     check_birth_date_matches_nir(nir, birth_date)
-    policy = store.settings.policy
     password_hash = None
     if password is not None:
-        check_new_password(
-            *password,
-            min_length=policy.password_min_length,
-            nir=nir.value,
-            birth_date=birth_date,
-            email=email,
+        password_hash = checked_hash(
+            store, *password, nir=nir.value, birth_date=birth_date, email=email
         )
-        password_hash = hash_password(password[0], new_salt(), policy.argon2)
     now = store.now()
     settings = store.settings
     event = AccountCreated(
@@ -52,7 +45,7 @@ def add_account(
         mobile=phone.e164 if phone else None,
         sms_capable=bool(phone and phone.sms_capable),
         password_hash=password_hash,
-        language=language or policy.default_language,
+        language=language or settings.policy.default_language,
     )
     decisions = decide([event], Context(now, settings.policy))
     try:

@@ -17,7 +17,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.schema import HEAD_REVISION, KNOWN_REVISIONS, accounts, audit_events, flows, outbox
+from db.schema import (
+    HEAD_REVISION,
+    KNOWN_REVISIONS,
+    accounts,
+    audit_events,
+    flows,
+    outbox,
+    password_history,
+)
 from db.settings import Settings, database_url
 from db.store import Store, current_revision_of, storage_error, translate_errors
 from engine.errors import SesameError
@@ -28,9 +36,9 @@ if TYPE_CHECKING:
 
 BATCH_ROWS = 5000
 # Foreign-key order: every table after the accounts its rows point at.
-TABLES: tuple[Table, ...] = (accounts, flows, audit_events, outbox)
+TABLES: tuple[Table, ...] = (accounts, flows, audit_events, outbox, password_history)
 # Integer keys drawn from a sequence on PostgreSQL (flows and outbox use random ids).
-SEQUENCED: tuple[Table, ...] = (accounts, audit_events)
+SEQUENCED: tuple[Table, ...] = (accounts, audit_events, password_history)
 
 # (table name, rows copied so far, rows in that table)
 Progress = Callable[[str, int, int], None]

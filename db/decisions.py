@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, update
 
 from db.operator import audit_columns
+from db.password_history import remember
 from db.rows import recent_events
 from db.schema import accounts, audit_events, flows, outbox
 from engine.backoff import Backoff
@@ -51,10 +52,22 @@ def snapshot(
 
 
 def save(
-    conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+    conn: Connection,
+    before: Snapshot,
+    decision: Decision,
+    now: datetime,
+    actor: str,
+    password_history: int = 0,
 ) -> list[str]:
-    """Write the decision in the caller's transaction; return the queued message ids."""
+    """Write the decision in the caller's transaction; return the queued message ids.
+
+    A replaced password hash joins the account's last `password_history`.
+    """
     account = decision.account
+    old = before.account
+    if old.password_hash is not None and account.password_hash != old.password_hash:
+        set_at = old.password_changed_at or old.created_at
+        remember(conn, account.id, old.password_hash, set_at, password_history)
     if account != before.account:
         values = {
             name: getattr(account, name)

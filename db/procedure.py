@@ -19,6 +19,8 @@ from datetime import date
 from sqlalchemy import update
 
 from db import decisions, rows, shadow
+from db.new_password import checked_hash
+from db.password_history import previous_hashes
 from db.schema import accounts
 from db.store import Store
 from db.unit_of_work import (
@@ -50,7 +52,6 @@ from engine.model import Account, AccountState, Channel, FlowKind
 from engine.next_step import Next, next_step
 from engine.outcomes import Code
 from engine.passwords import (
-    check_new_password,
     hash_password,
     needs_rehash,
     secret_digest,
@@ -215,16 +216,17 @@ def complete_reset(
     where = _secret_of(target, digest)
     with store.read() as conn:
         account, _ = lock_rows(conn, where, for_update=False)
-    assert account is not None
-    check_new_password(
+        assert account is not None
+        previous = previous_hashes(conn, account, policy.password_history)
+    new_hash = checked_hash(
+        store,
         new_password,
         confirmation,
-        min_length=policy.password_min_length,
         nir=account.nir,
         birth_date=account.birth_date,
         email=account.email,
+        previous_hashes=previous,
     )
-    new_hash = hash_password(new_password, new_salt(), policy.argon2)
     event = NewPasswordSubmitted(_channel(target), digest, new_hash)
     return run_step(store, where, event)
 

@@ -24,9 +24,9 @@ from sqlalchemy.types import TypeDecorator
 
 # The revision the code expects; checked without importing Alembic
 # (tests/db_tests checks it equals the migration scripts' head).
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0009"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0009")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -185,4 +185,18 @@ shadow_key = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("key", String(64), nullable=False),
+)
+
+# The hashes an account's password had before its current one (docs/rules.md,
+# "New passwords"): the argon2 PHC strings as they were stored, the newest
+# `password_history - 1` kept (the current hash, on the account, is the N-th).
+# They go with the account's row (ON DELETE CASCADE).
+password_history = Table(
+    "password_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("hash", String(200), nullable=False),
+    Column("set_at", UtcDateTime, nullable=False),
+    Index("ix_password_history_account", "account_id", "id"),
 )

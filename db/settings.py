@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
 from dataclasses import dataclass, replace
@@ -101,7 +102,19 @@ def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None]:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise invalid("config_syntax", path=str(path), detail=str(exc)) from None
     database = _database_url(document.pop("database", {}))
-    return policy_from_toml(document), database
+    return _with_blocklist(policy_from_toml(document), path.parent), database
+
+
+def _with_blocklist(policy: Policy, config_dir: Path) -> Policy:
+    """`password_blocklist` checked (exit 2 naming the key) and made absolute: a
+    relative path is read from the directory of sesame.toml."""
+    if not policy.password_blocklist:
+        return policy
+    from db.blocklist import check_file
+
+    path = (config_dir / Path(policy.password_blocklist).expanduser()).absolute()
+    check_file(path)
+    return dataclasses.replace(policy, password_blocklist=str(path))
 
 
 def _database_url(table: object) -> str | None:

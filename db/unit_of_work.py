@@ -115,6 +115,7 @@ class _Subject(Protocol):
 class _Known:
     account: Account
     flow: Flow | None
+    password_history: int = 0
 
     def snapshot(self, conn: Connection, now: datetime, policy: Policy) -> Snapshot:
         return decisions.snapshot(conn, self.account, self.flow, now, policy)
@@ -122,7 +123,7 @@ class _Known:
     def save(
         self, conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
     ) -> list[str]:
-        return decisions.save(conn, before, decision, now, actor)
+        return decisions.save(conn, before, decision, now, actor, self.password_history)
 
 
 class _RolledBack(Exception):
@@ -174,7 +175,7 @@ def _step(
         subject, stepped = shadow.lock(store, conn, target.ident), target.unknown.event
         attempt = (target.unknown.audit,) if target.unknown.audit else ()
     else:
-        subject = _Known(account, flow)
+        subject = _Known(account, flow, settings.policy.password_history)
         stepped = event(account) if callable(event) else event
     now = store.now()
     before = subject.snapshot(conn, now, settings.policy)

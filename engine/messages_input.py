@@ -120,6 +120,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Configuration : « {key} » nomme un groupe inconnu du système : {group}.",
         "Configuration: '{key}' names a group the system does not know: {group}.",
     ),
+    "invalid.config_blocklist_unreadable": (
+        "Configuration : « {key} » : liste de mots de passe interdits illisible ({path}) : "
+        "{detail}",
+        "Configuration: '{key}': unreadable list of forbidden passwords ({path}): {detail}",
+    ),
+    "invalid.config_blocklist_malformed": (
+        "Configuration : « {key} » : le fichier {path} commence au format Have I Been Pwned "
+        "(HASH:NOMBRE) mais la ligne à l'octet {offset} ne l'est pas.",
+        "Configuration: '{key}': the file {path} starts in the Have I Been Pwned format "
+        "(HASH:COUNT) but the line at byte {offset} does not follow it.",
+    ),
+    "invalid.config_blocklist_unsorted": (
+        "Configuration : « {key} » : le fichier Have I Been Pwned {path} n'est pas trié par "
+        "empreinte (ligne à l'octet {offset}) : téléchargez la version triée par empreinte.",
+        "Configuration: '{key}': the Have I Been Pwned file {path} is not sorted by hash "
+        "(line at byte {offset}): download the version ordered by hash.",
+    ),
     "invalid.config_syntax": (
         "Configuration illisible ({path}) : {detail}",
         "Unreadable configuration ({path}): {detail}",
@@ -161,5 +178,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "weak.contains_email": (
         "il contient votre adresse email",
         "it contains your email address",
+    ),
+    "weak.contains_service_name": (
+        "il contient le nom du service",
+        "it contains the name of the service",
+    ),
+    "weak.blocklisted": (
+        "il figure dans une liste de mots de passe courants ou divulgués",
+        "it is on a list of common or breached passwords",
+    ),
+    "weak.reused": (
+        "il fait partie de vos {history} derniers mots de passe",
+        "it is one of your last {history} passwords",
     ),
 }

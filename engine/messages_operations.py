@@ -159,6 +159,45 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Les mots de passe peuvent compter moins de 12 caractères (recommandé : 12).",
         "Passwords may be shorter than 12 characters (recommended: 12).",
     ),
+    "policy.password_history": (
+        "Un nouveau mot de passe peut reprendre l'un des 4 derniers du compte.",
+        "A new password may be one of the account's last 4.",
+    ),
+    "policy.passwords": ("Nouveaux mots de passe :", "New passwords:"),
+    "policy.passwords.history": (
+        "historique : aucun des {history} derniers mots de passe du compte "
+        "(password_history = {history}), soit {history} vérifications argon2 au plus par "
+        "changement.",
+        "history: none of the account's last {history} passwords "
+        "(password_history = {history}), so at most {history} argon2 verifications per "
+        "change.",
+    ),
+    "policy.passwords.history_off": (
+        "historique : désactivé (password_history = 0), un ancien mot de passe peut revenir.",
+        "history: off (password_history = 0), an old password may come back.",
+    ),
+    "policy.passwords.blocklist": (
+        "liste de refus : les 30 000 mots de passe courants du paquet zxcvbn, et tout mot de "
+        "passe contenant {words}.",
+        "blocklist: the 30,000 common passwords of the zxcvbn package, and any password "
+        "containing {words}.",
+    ),
+    "policy.passwords.file": (
+        "liste de l'exploitant (password_blocklist) : {path}, {format}.",
+        "operator's list (password_blocklist): {path}, {format}.",
+    ),
+    "policy.passwords.no_file": (
+        "liste de l'exploitant (password_blocklist) : aucune.",
+        "operator's list (password_blocklist): none.",
+    ),
+    "policy.passwords.format.plain": (
+        "texte, un mot de passe par ligne (lu en entier à chaque vérification)",
+        "plain text, one password per line (read through at each check)",
+    ),
+    "policy.passwords.format.hibp": (
+        "empreintes SHA-1 Have I Been Pwned triées (recherche dichotomique)",
+        "sorted Have I Been Pwned SHA-1 hashes (binary search)",
+    ),
     "policy.codes_per_day": (
         "Plus de 10 envois de code par compte et par 24 h : SMS et emails en rafale possibles.",
         "More than 10 codes sent per account per 24 h: bursts of SMS and emails are possible.",

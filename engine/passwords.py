@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 
 from engine.errors import SesameError
@@ -93,8 +94,16 @@ def weak_password_reasons(
     nir: str,
     birth_date: date,
     email: str | None,
+    context_words: Sequence[str] = (),
+    blocked: bool = False,
+    reused: bool = False,
 ) -> list[str]:
-    """Every reason the new password is refused (empty when acceptable)."""
+    """Every reason the new password is refused (empty when acceptable).
+
+    `blocked` (on a blocklist) and `reused` (verifies against a recent hash of
+    the account) are found by the shell, which reads the files and rows they
+    need; `context_words` are the service's names (`context_words`).
+    """
     text = normalize(password)
     folded = text.casefold()
     reasons = []
@@ -116,7 +125,53 @@ def weak_password_reasons(
         # A one- or two-letter local part would forbid half the alphabet.
         if len(local) >= 3 and local in folded:
             reasons.append("contains_email")
+    if any(word in _unaccented(compact) for word in context_words):
+        reasons.append("contains_service_name")
+    if blocked:
+        reasons.append("blocklisted")
+    if reused:
+        reasons.append("reused")
     return reasons
+
+
+def _unaccented(text: str) -> str:
+    """Without combining marks: "sésame" is "sesame"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Shorter names would forbid too much (an organisation called "CPA").
+_MIN_CONTEXT_WORD = 4
+
+
+def context_words(organization: str) -> tuple[str, ...]:
+    """The service's names a new password may not contain (NIST SP 800-63B §5.1.1.2):
+    "sesame" and the configured organisation, compacted and unaccented as the
+    password is before the comparison."""
+    words = ["sesame"]
+    folded = normalize(organization).casefold()
+    compact = _unaccented("".join(ch for ch in folded if ch not in " ."))
+    if len(compact) >= _MIN_CONTEXT_WORD and compact not in words:
+        words.append(compact)
+    return tuple(words)
+
+
+def blocklist_forms(password: str) -> tuple[str, ...]:
+    """The forms a blocklist is searched for: normalised (NFKC) and case-folded
+    first, then NFKC as sesame hashes it, then as typed (a breach corpus holds
+    passwords as their owners typed them); without repeats."""
+    text = normalize(password)
+    return tuple(dict.fromkeys((text.casefold(), text, password)))
+
+
+def reused_password(password: str, previous_hashes: Sequence[str], params: Argon2Params) -> bool:
+    """True when `password` verifies against one of `previous_hashes`.
+
+    One argon2 verification per hash at most (each at the cost of that hash's
+    own parameters), stopping at the first match: the caller bounds the count
+    by `password_history`.
+    """
+    return any(verify_password(stored, password, params) for stored in previous_hashes)
 
 
 def check_new_password(
@@ -127,15 +182,26 @@ def check_new_password(
     nir: str,
     birth_date: date,
     email: str | None,
+    context_words: Sequence[str] = (),
+    blocked: bool = False,
+    reused: bool = False,
+    history: int = 0,
 ) -> None:
     """Refuse a mismatched confirmation, then a weak password (exit 9 either way)."""
     if new != confirmation:
         raise SesameError(Code.PASSWORD_MISMATCH)
     reasons = weak_password_reasons(
-        new, min_length=min_length, nir=nir, birth_date=birth_date, email=email
+        new,
+        min_length=min_length,
+        nir=nir,
+        birth_date=birth_date,
+        email=email,
+        context_words=context_words,
+        blocked=blocked,
+        reused=reused,
     )
     if reasons:
-        raise SesameError(
-            Code.WEAK_PASSWORD,
-            params={"reasons": tuple(reasons), "min_length": min_length},
-        )
+        params: dict[str, object] = {"reasons": tuple(reasons), "min_length": min_length}
+        if reused:
+            params["history"] = history
+        raise SesameError(Code.WEAK_PASSWORD, params=params)

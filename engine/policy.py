@@ -59,6 +59,10 @@ class Policy:
     identity_backoff_max_seconds: int = 86400
     max_refused_logins: int = 10
     password_min_length: int = 12
+    # The account's last N passwords (its current one included) may not come back; 0: off.
+    password_history: int = 4
+    # The operator's own blocklist (plain or Have I Been Pwned SHA-1 file); "": none.
+    password_blocklist: str = ""
     notify_on_lock: bool = True
     notify_on_password_change: bool = True
     notify_on_channel_change: bool = True
@@ -87,6 +91,7 @@ _MINIMUM = {
     "identity_backoff_max_seconds": 1,
     "max_refused_logins": 1,
     "password_min_length": 1,
+    "password_history": 0,
     "time_cost": 1,
     "memory_cost": 8,
     "parallelism": 1,
@@ -99,9 +104,13 @@ _GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}")
 # The largest argon2 parameters sesame accepts, in sesame.toml and in an
 # imported hash (whose parameters the next login pays): a gibibyte of memory.
 ARGON2_MAXIMUM = {"memory_cost": 1 << 20, "time_cost": 100, "parallelism": 64}
+# Windows' own ceiling ("Enforce password history": 24).
+PASSWORD_HISTORY_MAXIMUM = 24
 # A day, a year: beyond these a value is a mistake.
 _MAXIMUM = {
     "password_min_length": 128,
+    # Each remembered password costs one argon2 verification per new password.
+    "password_history": PASSWORD_HISTORY_MAXIMUM,
     **ARGON2_MAXIMUM,
     # A series of identity failures ends after a quiet day (engine.backoff).
     "identity_backoff_seconds": 24 * 3600,
@@ -109,7 +118,12 @@ _MAXIMUM = {
 }
 _MAXIMUM_DEFAULT = 366 * 24 * 3600
 # Longest text of each key, in characters (the organization names every SMS).
-_TEXT_MAXIMUM = {"organization": 100, "mail_from": 320, "reset_url": 1000}
+_TEXT_MAXIMUM = {
+    "organization": 100,
+    "mail_from": 320,
+    "reset_url": 1000,
+    "password_blocklist": 4096,  # PATH_MAX
+}
 _TEXT_MAXIMUM_DEFAULT = 100
 # http:// is for a developer's own machine only: the link carries the token.
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})

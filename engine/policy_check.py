@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from engine.backoff import SERIES_GAP, Backoff
-from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH
+from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH, context_words
 from engine.policy import Policy
 
 HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
@@ -39,6 +39,7 @@ MIN_PASSWORD_LENGTH = 8  # NIST §5.1.1.2
 RECOMMENDED_PASSWORD_LENGTH = 12  # ASVS V2.1.1
 MAX_CODES_PER_DAY = 10  # sesame
 MIN_RESEND_COOLDOWN_SECONDS = 30  # sesame
+MIN_PASSWORD_HISTORY = 4  # PCI DSS 4.0 8.3.7: none of the last four
 
 ASVS = "OWASP ASVS 4.0.3"
 NIST = "NIST SP 800-63B"
@@ -97,10 +98,22 @@ class Lockout:
 
 
 @dataclass(frozen=True)
+class PasswordRules:
+    """What a new password may not be, besides its length and the member's own data:
+    one of the account's last `history`, on the default list or the operator's file
+    (`blocklist_file`, None: none), or contain one of `context_words`."""
+
+    history: int
+    context_words: tuple[str, ...]
+    blocklist_file: str | None
+
+
+@dataclass(frozen=True)
 class PolicyReport:
     findings: tuple[Finding, ...]
     accepted: tuple[Finding, ...]
     lockout: Lockout
+    passwords: PasswordRules
 
 
 def failed_attempts_per_hour(max_failed_attempts: int, lock_seconds: int) -> int:
@@ -126,10 +139,36 @@ def check_policy(policy: Policy, shape: SecretShape | None = None) -> PolicyRepo
         *_attempts(policy),
         *_argon2(policy),
         *_password_length(policy),
+        *_password_history(policy),
         *_send_limits(policy),
         *_notifications(policy),
     ]
-    return PolicyReport(tuple(findings), _accepted(policy, shape), lockout(policy))
+    return PolicyReport(
+        tuple(findings), _accepted(policy, shape), lockout(policy), password_rules(policy)
+    )
+
+
+def password_rules(policy: Policy) -> PasswordRules:
+    return PasswordRules(
+        history=policy.password_history,
+        context_words=context_words(policy.organization),
+        blocklist_file=policy.password_blocklist or None,
+    )
+
+
+def _password_history(policy: Policy) -> list[Finding]:
+    if policy.password_history >= MIN_PASSWORD_HISTORY:
+        return []
+    return [
+        Finding(
+            "password_history",
+            "password_history",
+            policy.password_history,
+            f">= {MIN_PASSWORD_HISTORY}",
+            "PCI DSS 4.0 8.3.7",
+            MEDIUM,
+        )
+    ]
 
 
 def lockout(policy: Policy) -> Lockout:

@@ -479,6 +479,167 @@ def test_new_password_refusals_keep_the_secret(sesame, member, home):
     assert ok.exit_code == 0
 
 
+# --- new passwords: history and blocklists (issue 13) --------------------------------
+
+REUSED_FR = "- il fait partie de vos 4 derniers mots de passe"
+BLOCKED_FR = "- il figure dans une liste de mots de passe courants ou divulgués"
+
+
+def test_reset_refuses_a_reused_and_a_blocked_password_and_keeps_the_secret(sesame, member, home):
+    member()
+    sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
+    code = home.last_sms_code()
+    reused = sesame("reset", NIR, input=lines(code, PASSWORD, PASSWORD))
+    assert reused.exit_code == 9
+    assert reused.stderr.splitlines()[-2:] == ["Votre nouveau mot de passe est refusé :", REUSED_FR]
+    assert PASSWORD not in reused.stdout + reused.stderr
+    blocked = sesame("reset", NIR, input=lines(code, "Qwerty123456", "Qwerty123456"))
+    assert blocked.exit_code == 9
+    assert blocked.stderr.splitlines()[-2:] == [
+        "Votre nouveau mot de passe est refusé :",
+        BLOCKED_FR,
+    ]
+    every = sesame("reset", NIR, "--json", input=lines(code, "sesame", "sesame"), lang="en")
+    assert (every.exit_code, every.json()["error"]["code"]) == (9, "weak_password")
+    assert every.json()["error"]["message"] == (
+        "Your new password is refused:\n"
+        "- it is shorter than 12 characters\n"
+        "- it contains the name of the service\n"
+        "- it is on a list of common or breached passwords"
+    )
+    english = sesame("reset", NIR, "--json", input=lines(code, PASSWORD, PASSWORD), lang="en")
+    assert english.json()["error"]["message"] == (
+        "Your new password is refused:\n- it is one of your last 4 passwords"
+    )
+    details = json.dumps(home.query("SELECT detail FROM audit_events"))
+    assert "Qwerty123456" not in details and PASSWORD not in details
+    # none of the refusals used the temporary password up
+    ok = sesame("reset", NIR, input=lines(code, NEW_PASSWORD, NEW_PASSWORD))
+    assert ok.exit_code == 0
+    assert sesame("login", NIR, input=lines(NEW_PASSWORD)).exit_code == 0
+
+
+def _change_password(sesame, home, clock, new):
+    clock.advance(61)  # the resend cooldown
+    sesame("forgot", NIR, "--dob", DOB, "--channel", "sms")
+    return sesame("reset", NIR, input=lines(home.last_sms_code(), new, new))
+
+
+def test_password_history_remembers_the_last_n_hashed_and_prunes_the_rest(
+    sesame, member, home, clock
+):
+    home.configure(password_history=2)
+    member()  # PASSWORD
+    first, second = "Premier mot de passe neuf", "Deuxième mot de passe neuf"
+    assert _change_password(sesame, home, clock, first).exit_code == 0
+    assert _change_password(sesame, home, clock, second).exit_code == 0
+    # the last 2: the current one and the one before; PASSWORD is forgotten
+    refused = _change_password(sesame, home, clock, first)
+    assert refused.exit_code == 9
+    assert refused.stderr.splitlines()[-1] == "- il fait partie de vos 2 derniers mots de passe"
+    kept = home.query("SELECT hash FROM password_history")
+    assert len(kept) == 1 and kept[0][0].startswith("$argon2id$")
+    assert _change_password(sesame, home, clock, PASSWORD).exit_code == 0
+    # still one row (password_history - 1): the current hash is on the account
+    assert len(home.query("SELECT hash FROM password_history")) == 1
+    assert _change_password(sesame, home, clock, first).exit_code == 0
+
+
+def test_password_history_zero_lets_a_password_come_back_and_keeps_nothing(
+    sesame, member, home, clock
+):
+    home.configure(password_history=0)
+    member()
+    assert _change_password(sesame, home, clock, PASSWORD).exit_code == 0
+    assert _change_password(sesame, home, clock, NEW_PASSWORD).exit_code == 0
+    assert home.query("SELECT COUNT(*) FROM password_history") == [(0,)]
+
+
+def _hibp_file(path, *passwords):
+    import hashlib
+
+    keys = sorted(hashlib.sha1(p.encode()).hexdigest().upper() for p in passwords)
+    keys += [f"{n:040X}" for n in range(16**39, 16**39 + 100)]
+    path.write_text("".join(f"{key}:{n + 1}\r\n" for n, key in enumerate(sorted(keys))))
+
+
+def test_a_password_of_the_hibp_file_is_refused_on_reset_and_account_add(sesame, home):
+    breached = "Mon-mot-de-passe-divulgue!"
+    _hibp_file(home.path / "pwned.txt", breached)
+    home.configure(password_blocklist="pwned.txt")  # read beside sesame.toml
+    added = sesame(
+        "account",
+        "add",
+        "--nir",
+        NIR,
+        "--dob",
+        DOB,
+        "--json",
+        input=lines(breached, breached),
+        lang="en",
+    )
+    assert (added.exit_code, added.json()["error"]["message"]) == (
+        9,
+        "Your new password is refused:\n- it is on a list of common or breached passwords",
+    )
+    assert breached not in added.stdout + added.stderr
+    assert (
+        sesame(
+            "account",
+            "add",
+            "--nir",
+            NIR,
+            "--dob",
+            DOB,
+            "--email",
+            EMAIL,
+            input=lines(PASSWORD, PASSWORD),
+        ).exit_code
+        == 0
+    )
+    sesame("forgot", NIR, "--dob", DOB, "--channel", "email")
+    link = home.last_link()
+    refused = sesame("reset", "--token", "-", input=lines(link, breached, breached))
+    assert refused.exit_code == 9
+    assert refused.stderr.splitlines()[-1] == BLOCKED_FR
+    done = sesame("reset", "--token", "-", input=lines(link, NEW_PASSWORD, NEW_PASSWORD))
+    assert done.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"password_blocklist": "missing.txt"},
+            "Configuration : « policy.password_blocklist » : liste de mots de passe interdits "
+            "illisible ({home}/missing.txt) : no file",
+        ),
+        (
+            {"password_history": 25},
+            "Configuration : « policy.password_history » doit être compris entre 0 et 24.",
+        ),
+    ],
+)
+def test_new_password_settings_are_checked_naming_the_key(sesame, home, settings, message):
+    home.configure(**settings)
+    result = sesame("policy", "check")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == message.format(home=home.path)
+
+
+def test_an_unsorted_hibp_file_is_refused_at_start(sesame, home):
+    _hibp_file(home.path / "pwned.txt", "a")
+    text = (home.path / "pwned.txt").read_text().splitlines(keepends=True)
+    (home.path / "pwned.txt").write_text("".join(text[50:] + text[:50]))
+    home.configure(password_blocklist=str(home.path / "pwned.txt"))
+    result = sesame("status", NIR, "--json", lang="en")
+    assert result.exit_code == 2
+    assert result.json()["error"]["message"].startswith(
+        "Configuration: 'policy.password_blocklist': the Have I Been Pwned file "
+        f"{home.path}/pwned.txt is not sorted by hash (line at byte "
+    )
+
+
 # --- status and account add --------------------------------------------------------
 
 

@@ -727,6 +727,66 @@ def test_policy_check_strict_fails_on_weak_settings(sesame, home):
     assert human.stderr == "4 réglage(s) en deçà des références (sesame policy check).\n"
 
 
+def test_policy_check_shows_the_new_password_rules(sesame, home):
+    (home.path / "sesame.toml").unlink()  # the shipped defaults
+    document = sesame("policy", "check", "--json", lang="en").json()
+    assert document["passwords"] == {
+        "history": 4,
+        "blocklist": {
+            "default": "zxcvbn frequency_lists passwords",
+            "context_words": ["sesame", "espacepersonnel"],
+            "file": None,
+            "format": None,
+        },
+        "messages": [
+            "history: none of the account's last 4 passwords (password_history = 4), so at "
+            "most 4 argon2 verifications per change.",
+            "blocklist: the 30,000 common passwords of the zxcvbn package, and any password "
+            "containing sesame, espacepersonnel.",
+            "operator's list (password_blocklist): none.",
+        ],
+    }
+    human = sesame("policy", "check").stdout
+    assert (
+        "Nouveaux mots de passe :\n"
+        "- historique : aucun des 4 derniers mots de passe du compte (password_history = 4), soit\n"
+        "  4 vérifications argon2 au plus par changement.\n"
+        "- liste de refus : les 30 000 mots de passe courants du paquet zxcvbn, et tout mot de\n"
+        "  passe contenant sesame, espacepersonnel.\n"
+        "- liste de l'exploitant (password_blocklist) : aucune.\n\n"
+        "Pire blocage"
+    ) in human
+
+
+def test_policy_check_shows_the_operators_blocklist_and_a_history_finding(sesame, home):
+    (home.path / "pwned.txt").write_text("0" * 40 + ":3\n" + "F" * 40 + ":1\n")
+    home.configure(password_history=0, password_blocklist="pwned.txt")
+    document = sesame("policy", "check", "--json", lang="en").json()
+    passwords = document["passwords"]
+    assert passwords["blocklist"]["file"] == str(home.path / "pwned.txt")
+    assert passwords["blocklist"]["format"] == "hibp"
+    assert passwords["messages"][0] == (
+        "history: off (password_history = 0), an old password may come back."
+    )
+    assert passwords["messages"][2] == (
+        f"operator's list (password_blocklist): {home.path}/pwned.txt, sorted Have I Been "
+        "Pwned SHA-1 hashes (binary search)."
+    )
+    finding = next(f for f in document["findings"] if f["check"] == "password_history")
+    assert finding == {
+        "check": "password_history",
+        "setting": "password_history",
+        "value": 0,
+        "expected": ">= 4",
+        "reference": "PCI DSS 4.0 8.3.7",
+        "severity": "medium",
+        "message": "A new password may be one of the account's last 4.",
+    }
+    (home.path / "pwned.txt").write_text("123456\n")
+    plain = sesame("policy", "check", "--json", lang="en").json()["passwords"]["blocklist"]
+    assert plain["format"] == "plain"
+
+
 def test_link_token_size_matches_what_the_shell_draws():
     from db.unit_of_work import fresh_secrets
     from engine.policy_check import LINK_TOKEN_BYTES

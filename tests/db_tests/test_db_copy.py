@@ -71,6 +71,11 @@ def installation(tmp_path: Path, cli: Cli) -> Home:
     with (home.path / "sesame.toml").open("a") as config:
         config.write('[outbox]\ntransport = "queue"\n')
     ok("forgot", QUEUED[0], "--dob", QUEUED[1], "--channel", "sms")
+    # a previous password, as a reset leaves it (password_history)
+    home.query(
+        "INSERT INTO password_history (account_id, hash, set_at)"
+        " SELECT id, password_hash, created_at FROM accounts WHERE state = 'locked'"
+    )
     return home
 
 
@@ -119,14 +124,18 @@ def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row(
 
     to_postgres = copy(cli, installation, str(installation.path / "sesame.db"), pg_database)
     assert to_postgres.exit_code == 0, to_postgres.stderr
+    history = len(source["password_history"])
+    assert history == 1
     assert to_postgres.stdout == (
-        "Table           Rows\n"
-        "------------  ------\n"
-        "accounts           4\n"
-        "flows              2\n"
-        f"audit_events      {len(source['audit_events']):>2}\n"
-        "outbox             3\n"
-        f"{9 + len(source['audit_events'])} row(s) copied, counts checked on both sides.\n"
+        "Table               Rows\n"
+        "----------------  ------\n"
+        "accounts               4\n"
+        "flows                  2\n"
+        f"audit_events          {len(source['audit_events']):>2}\n"
+        "outbox                 3\n"
+        f"password_history      {history:>2}\n"
+        f"{9 + len(source['audit_events']) + history} row(s) copied, counts checked on both "
+        "sides.\n"
     )
     assert to_postgres.stderr == ""  # piped: no progress bar
     assert dump(pg_database) == source
@@ -171,13 +180,16 @@ def test_batches_report_progress_per_table(
         settings, installation.url, pg_database, progress=lambda *call: calls.append(call)
     )
     events = copied["audit_events"]
-    assert copied == {"accounts": 4, "flows": 2, "audit_events": events, "outbox": 3}
+    assert copied == {
+        "accounts": 4, "flows": 2, "audit_events": events, "outbox": 3, "password_history": 1
+    }  # fmt: skip
     batches = [*range(0, events, 3), events]
     assert calls == [
         ("accounts", 0, 4), ("accounts", 3, 4), ("accounts", 4, 4),
         ("flows", 0, 2), ("flows", 2, 2),
         *[("audit_events", done, events) for done in batches],
         ("outbox", 0, 3), ("outbox", 3, 3),
+        ("password_history", 0, 1), ("password_history", 1, 1),
     ]  # fmt: skip
 
 

@@ -34,16 +34,41 @@ def test_each_language_gets_its_own_column(key: str) -> None:
         assert text(key, lang, params) == template.format(**params)
 
 
-ALL_REASONS = ("too_short", "too_long", "contains_nir", "contains_birth_date", "contains_email")
+ALL_REASONS = (
+    "too_short",
+    "too_long",
+    "contains_nir",
+    "contains_birth_date",
+    "contains_email",
+    "contains_service_name",
+    "blocklisted",
+    "reused",
+)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_weak_password_lists_each_reason_on_its_own_line(lang: str) -> None:
-    params = {"reasons": ALL_REASONS, "min_length": 12}
+    params = {"reasons": ALL_REASONS, "min_length": 12, "history": 4}
     lines = error_message("weak_password", None, params, lang).split("\n")
     assert lines[0] == text("weak_password", lang)
     assert lines[1:] == ["- " + text(f"weak.{reason}", lang, params) for reason in ALL_REASONS]
-    assert len(lines) == 6
+    assert len(lines) == 9
+
+
+def test_reused_and_blocklisted_exact_texts() -> None:
+    params = {"reasons": ("contains_service_name", "blocklisted", "reused"), "history": 4}
+    assert error_message("weak_password", None, params, "fr") == (
+        "Votre nouveau mot de passe est refusé :\n"
+        "- il contient le nom du service\n"
+        "- il figure dans une liste de mots de passe courants ou divulgués\n"
+        "- il fait partie de vos 4 derniers mots de passe"
+    )
+    assert error_message("weak_password", None, params, "en") == (
+        "Your new password is refused:\n"
+        "- it contains the name of the service\n"
+        "- it is on a list of common or breached passwords\n"
+        "- it is one of your last 4 passwords"
+    )
 
 
 def test_weak_password_exact_texts() -> None:

@@ -14,11 +14,14 @@ from engine.passwords import (
     MAX_PASSWORD_LENGTH,
     TEMP_PASSWORD_ALPHABET,
     TEMP_PASSWORD_LENGTH,
+    blocklist_forms,
     check_new_password,
+    context_words,
     digests_equal,
     hash_password,
     needs_rehash,
     normalize,
+    reused_password,
     secret_digest,
     verify_password,
     weak_password_reasons,
@@ -233,3 +236,141 @@ def test_temporary_password_alphabet_has_no_look_alikes() -> None:
 def test_decoy_salt_is_a_valid_argon2_salt() -> None:
     # verify_password(None, ...) hashes with it: it must be at least 8 bytes.
     assert len(passwords._DECOY_SALT) >= 8
+
+
+# --- reuse, blocklist and service name (issue 13: new passwords) ---------------------
+
+
+def reasons_with(
+    password: str, *, blocked: bool = False, reused: bool = False, organization: str = "Ameli"
+) -> list[str]:
+    return weak_password_reasons(
+        password,
+        min_length=12,
+        nir=NIR,
+        birth_date=BIRTH,
+        email=EMAIL,
+        context_words=context_words(organization),
+        blocked=blocked,
+        reused=reused,
+    )
+
+
+@pytest.mark.parametrize(
+    ("password", "blocked", "reused", "expected"),
+    [
+        (GOOD, False, False, []),
+        (GOOD, True, False, ["blocklisted"]),
+        (GOOD, False, True, ["reused"]),
+        (GOOD, True, True, ["blocklisted", "reused"]),
+        # the service's own names, in any case, spaced or dotted
+        ("mon-sesame-a-moi-2024", False, False, ["contains_service_name"]),
+        ("MON SÉSAME à moi 2024", False, False, ["contains_service_name"]),  # accents too
+        ("my-AMELI-password!", False, False, ["contains_service_name"]),
+        ("my a.m.e.l.i password!", False, False, ["contains_service_name"]),
+        # after the others, in a fixed order
+        ("sesame", True, True, ["too_short", "contains_service_name", "blocklisted", "reused"]),
+        ("2850375123456 sesame", False, True, ["contains_nir", "contains_service_name", "reused"]),
+    ],
+)
+def test_reuse_blocklist_and_service_name_reasons(
+    password: str, blocked: bool, reused: bool, expected: list[str]
+) -> None:
+    assert reasons_with(password, blocked=blocked, reused=reused) == expected
+
+
+@pytest.mark.parametrize(
+    ("organization", "expected"),
+    [
+        ("Espace personnel", ("sesame", "espacepersonnel")),
+        ("Ameli", ("sesame", "ameli")),
+        ("Sesame", ("sesame",)),
+        # fewer than four letters would forbid too much: "sesame" alone
+        ("CPA", ("sesame",)),
+    ],
+)
+def test_context_words_are_sesame_and_the_organisation(
+    organization: str, expected: tuple[str, ...]
+) -> None:
+    assert context_words(organization) == expected
+
+
+def test_the_organisation_name_counts_compacted() -> None:
+    assert reasons_with("x-EspacePersonnel-2024", organization="Espace personnel") == [
+        "contains_service_name"
+    ]
+
+
+def test_weak_password_params_carry_the_history_length() -> None:
+    with pytest.raises(SesameError) as excinfo:
+        check_new_password(
+            GOOD,
+            GOOD,
+            min_length=12,
+            nir=NIR,
+            birth_date=BIRTH,
+            email=EMAIL,
+            blocked=True,
+            reused=True,
+            history=4,
+        )
+    assert dict(excinfo.value.params) == {
+        "reasons": ("blocklisted", "reused"),
+        "min_length": 12,
+        "history": 4,
+    }
+
+
+@pytest.mark.parametrize(
+    ("candidate", "previous", "expected"),
+    [
+        (GOOD, [], False),
+        (GOOD, ["Old-password-one"], False),
+        (GOOD, ["Old-password-one", GOOD], True),
+        (GOOD, [GOOD, "Old-password-one"], True),
+        # NFKC: the fullwidth form is the same password
+        ("Ｃｏｒｒｅｃｔ-Horse-Battery-Staple", [GOOD], True),
+        (GOOD.lower(), [GOOD], False),  # hashes are case-sensitive, as passwords
+    ],
+)
+def test_reused_password_verifies_against_each_previous_hash(
+    candidate: str, previous: list[str], expected: bool
+) -> None:
+    hashes = [hash_password(p, SALT, FAST) for p in previous]
+    assert reused_password(candidate, hashes, FAST) is expected
+
+
+def test_reused_password_stops_at_the_first_match_and_spends_at_most_one_per_hash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hashes = [hash_password(p, SALT, FAST) for p in ("one-password-1", GOOD, "two-password-2")]
+    calls: list[str] = []
+    real = passwords.verify_password
+
+    def counting(stored: str | None, password: str, params: Argon2Params) -> bool:
+        calls.append(password)
+        return real(stored, password, params)
+
+    monkeypatch.setattr(passwords, "verify_password", counting)
+    assert reused_password(GOOD, hashes, FAST)
+    assert len(calls) == 2
+    calls.clear()
+    assert not reused_password("Another-good-one", hashes, FAST)
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Password1", ("password1", "Password1")),
+        ("password1", ("password1",)),
+        # NFKC first: the fullwidth letters become ASCII, then case-folded
+        ("Ｐａｓｓ", ("pass", "Pass", "Ｐａｓｓ")),
+        ("STRASSE", ("strasse", "STRASSE")),
+        ("Straße", ("strasse", "Straße")),
+    ],
+)
+def test_blocklist_forms_normalised_first_then_as_typed(
+    typed: str, expected: tuple[str, ...]
+) -> None:
+    assert blocklist_forms(typed) == expected

@@ -10,6 +10,7 @@ from engine.backoff import Backoff, retry_after
 from engine.policy import Argon2Params, Policy
 from engine.policy_check import (
     Lockout,
+    PasswordRules,
     SecretShape,
     check_policy,
     failed_attempts_per_hour,
@@ -48,6 +49,14 @@ def test_the_defaults_meet_every_reference():
         ({"password_min_length": 11}, ["password_recommended_length"]),
         ({"password_min_length": 8}, ["password_recommended_length"]),
         ({"password_min_length": 7}, ["password_min_length"]),
+        ({"password_history": 4}, []),
+        ({"password_history": 24}, []),
+        ({"password_history": 3}, ["password_history"]),
+        ({"password_history": 0}, ["password_history"]),
+        (
+            {"password_history": 0, "password_min_length": 11},
+            ["password_recommended_length", "password_history"],
+        ),
         ({"max_codes_per_day": 11}, ["codes_per_day"]),
         ({"max_codes_per_day": 21}, ["code_attempts", "codes_per_day"]),
         ({"max_codes_per_day": 11, "max_code_attempts": 1}, ["codes_per_day"]),
@@ -192,3 +201,17 @@ def test_the_first_day_count_is_what_the_rule_lets_through(backoff):
         failures.append(now)
         now += timedelta(seconds=retry_after(failures, now, backoff) or 0)
     assert failures_in_first_day(backoff) == len(failures)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, PasswordRules(4, ("sesame", "espacepersonnel"), None)),
+        (
+            {"password_history": 0, "organization": "Ameli", "password_blocklist": "/srv/p.txt"},
+            PasswordRules(0, ("sesame", "ameli"), "/srv/p.txt"),
+        ),
+    ],
+)
+def test_the_password_rules_are_reported(changes, expected):
+    assert check_policy(replace(DEFAULT, **changes)).passwords == expected
