@@ -96,6 +96,9 @@ COMMANDS: Table = {
             "disable": Command("cli.account.disable", "Disable an account."),
             "enable": Command("cli.account.enable", "Enable a disabled account again."),
             "unlock": Command("cli.account.unlock", "Unlock one account, or many."),
+            "send-reset": Command(
+                "cli.account.send_reset", "Send the member a reset without unlocking the account."
+            ),
             "import": Command("cli.account.importing", "Create accounts from a CSV file."),
             "export": Command("cli.account.export", "Write accounts in the import format."),
         },

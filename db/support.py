@@ -28,6 +28,7 @@ from engine.events import (
     ChannelsChanged,
     DisabledBySupport,
     EnabledBySupport,
+    ResetSentBySupport,
     UnlockedBySupport,
 )
 from engine.identity import Identifier, Nir, Phone, parse_identifier
@@ -118,6 +119,14 @@ def unlock(
         result.flow if send_reset else None,
         result.outcome.identity_failures_cleared,
     )
+
+
+def send_reset(store: Store, ident: Identifier, reason: str, channel: Channel) -> SupportResult:
+    """A temporary password or link to the member's own channel; the lock stays."""
+    why = _check_reason(reason)
+    event = ResetSentBySupport(why, channel, fresh_secrets())
+    result, view = _act(store, ident, lambda _: event)
+    return SupportResult(result.outcome.code, view, result.flow)
 
 
 # --- bulk unlock ---------------------------------------------------------------------

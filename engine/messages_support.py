@@ -7,6 +7,56 @@ TEXTS: dict[str, tuple[str, str]] = {
         "sur {total}.",
         "Bulk unlock incomplete: {failed} line(s) failed and {not_found} not found out of {total}.",
     ),
+    # support's send refused by a send limit: what happened and what did not
+    "send_limited": (
+        "Envoi refusé par la limite d'envoi : rien n'a été modifié ni envoyé.",
+        "Send refused by the send limit: nothing was changed or sent.",
+    ),
+    "send_limited.unlock.cooldown": (
+        "Envoi refusé : le dernier message au membre est parti il y a {ago} (délai minimum "
+        "entre deux envois : {cooldown}). Le compte n'a PAS été débloqué et rien n'a été "
+        "envoyé. Réessayez après {retry_at} (dans {wait}), ou débloquez sans envoi : "
+        "sesame account unlock {ident} --reason …",
+        "Send refused: the last message to the member went out {ago} ago (minimum delay "
+        "between two sends: {cooldown}). The account was NOT unlocked and nothing was "
+        "sent. Retry after {retry_at} (in {wait}), or unlock without sending: "
+        "sesame account unlock {ident} --reason …",
+    ),
+    "send_limited.unlock.daily_limit": (
+        "Envoi refusé : {sends} messages envoyés au membre en 24 h, la limite est atteinte "
+        "(dernier il y a {ago}). Le compte n'a PAS été débloqué et rien n'a été envoyé. "
+        "Réessayez après {retry_at} (dans {wait}), ou débloquez sans envoi : "
+        "sesame account unlock {ident} --reason …",
+        "Send refused: {sends} messages sent to the member in 24 h, the limit is reached "
+        "(the last {ago} ago). The account was NOT unlocked and nothing was sent. "
+        "Retry after {retry_at} (in {wait}), or unlock without sending: "
+        "sesame account unlock {ident} --reason …",
+    ),
+    "send_limited.send_reset.cooldown": (
+        "Envoi refusé : le dernier message au membre est parti il y a {ago} (délai minimum "
+        "entre deux envois : {cooldown}). Rien n'a été envoyé et l'état du compte n'a pas "
+        "changé. Réessayez après {retry_at} (dans {wait}).",
+        "Send refused: the last message to the member went out {ago} ago (minimum delay "
+        "between two sends: {cooldown}). Nothing was sent and the account's state did not "
+        "change. Retry after {retry_at} (in {wait}).",
+    ),
+    "send_limited.send_reset.daily_limit": (
+        "Envoi refusé : {sends} messages envoyés au membre en 24 h, la limite est atteinte "
+        "(dernier il y a {ago}). Rien n'a été envoyé et l'état du compte n'a pas changé. "
+        "Réessayez après {retry_at} (dans {wait}).",
+        "Send refused: {sends} messages sent to the member in 24 h, the limit is reached "
+        "(the last {ago} ago). Nothing was sent and the account's state did not change. "
+        "Retry after {retry_at} (in {wait}).",
+    ),
+    # `account unlock --send-reset` on an account that is not locked
+    "account_not_locked.send_reset": (
+        "Le compte {ident} n'est pas bloqué : rien n'a été modifié ni envoyé. Pour envoyer "
+        "un mot de passe temporaire ou un lien sans débloquer : sesame account send-reset "
+        "{ident} --channel sms --reason … (ou --channel email).",
+        "Account {ident} is not locked: nothing was changed or sent. To send a temporary "
+        "password or a link without an unlock: sesame account send-reset {ident} "
+        "--channel sms --reason … (or --channel email).",
+    ),
     "invalid.when": (
         "Date ou durée invalide : « {value} » (exemples : 30m, 2h, 7d, 2026-11-20, "
         "2026-11-20T08:30).",
@@ -51,6 +101,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Lien de réinitialisation envoyé par email à {destination} (demande {flow}, valable "
         "jusqu'au {expires}).",
         "Reset link sent by email to {destination} (flow {flow}, valid until {expires}).",
+    ),
+    "support.reset_sent": (
+        "Réinitialisation envoyée au membre du compte {nir}, sans déblocage.",
+        "Reset sent to the member of account {nir}, without an unlock.",
+    ),
+    "support.reset_sent.still_locked": (
+        "Le compte reste bloqué jusqu'à ce que le membre choisisse son nouveau mot de passe.",
+        "The account stays locked until the member sets a new password.",
     ),
     "support.disabled": ("Compte {nir} désactivé.", "Account {nir} disabled."),
     "support.already_disabled": (

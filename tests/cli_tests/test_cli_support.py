@@ -588,6 +588,7 @@ def test_support_unlock_sends_the_reset_to_the_members_own_phone(sesame, member,
     assert message["to"] == "+33612344208"
     code = home.last_sms_code()
     assert code not in sent.stdout
+    lock(sesame)
     human = sesame("account", "unlock", NIR, "--reason", "rappel", "--send-reset", "email")
     assert human.exit_code == 0
     second = human.stdout.splitlines()[1]
@@ -618,7 +619,7 @@ def test_support_unlock_refusals(sesame, member, home):
     lock(sesame)
     limited = sesame("account", "unlock", NIR, "--reason", "x", "--send-reset", "email", "--json")
     assert limited.exit_code == 8
-    assert limited.json()["error"]["code"] == "rate_limited"
+    assert limited.json()["error"]["code"] == "send_limited"
     assert 0 < limited.json()["error"]["retry_after_seconds"] <= 60
     assert sesame("account", "unlock", THIRD_NIR, "--reason", "x").exit_code == 12
     assert sesame("account", "unlock", NIR, "--reason", "x", "--send-reset", "fax").exit_code == 2
