@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,6 +12,7 @@ from cli.app import CsvOption, JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, escape
 from cli.views import EVENT_HEADERS, csv_text, event_cells, event_payload, terminal_table
+from engine.audit_events import AUDIT_EVENTS
 from engine.errors import invalid
 
 if TYPE_CHECKING:
@@ -31,9 +33,17 @@ def audit(
     ] = None,
     until: Annotated[str | None, typer.Option("--until", help="Before: same forms.")] = None,
     event: Annotated[
-        list[str] | None, typer.Option("--event", help="Only this event (repeatable).")
+        list[str] | None,
+        typer.Option("--event", help=f"Only this event (repeatable): {', '.join(AUDIT_EVENTS)}."),
     ] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Only this actor.")] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Only events whose support reason contains this text (any case).",
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000, help="The newest N events.")] = 50,
     follow: Annotated[
         bool, typer.Option("--follow", help="Keep printing new events until Ctrl-C.")
@@ -61,8 +71,9 @@ def audit(
         ident=parse_identifier(ident) if ident is not None else None,
         since=parse_moment(since, now) if since is not None else None,
         until=parse_moment(until, now) if until is not None else None,
-        events=tuple(event or ()),
+        events=_known_events(event or ()),
         actor=actor,
+        reason=reason,
     )
     page = audit_log(store, filters, limit)
     if csv_output:
@@ -84,6 +95,14 @@ def audit(
             _print_events(out, batch, headers=False)
     except KeyboardInterrupt:
         return
+
+
+def _known_events(names: Sequence[str]) -> tuple[str, ...]:
+    """The names asked for, each one an event sesame writes (else exit 2, with the list)."""
+    for name in names:
+        if name not in AUDIT_EVENTS:
+            raise invalid("event_unknown", value=name, names=", ".join(AUDIT_EVENTS))
+    return tuple(names)
 
 
 AUDIT_CSV_HEADERS = [

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, cast, func, or_, select, true
 
 from db import rows
 from db.account_view import AccountView, account_status
@@ -120,6 +120,8 @@ class AuditFilter:
     until: datetime | None = None
     events: tuple[str, ...] = ()
     actor: str | None = None
+    # a substring of the detail's `reason`, in any case
+    reason: str | None = None
 
 
 def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElement[bool]]:
@@ -138,7 +140,21 @@ def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElem
         conditions.append(c.event.in_(filters.events))
     if filters.actor is not None:
         conditions.append(c.actor == filters.actor)
+    if filters.reason is not None:
+        postgres = conn.dialect.name == "postgresql"
+        wanted = filters.reason.lower() if postgres else filters.reason.casefold()
+        conditions.append(_detail_reason(conn).contains(wanted, autoescape=True))
     return conditions
+
+
+def _detail_reason(conn: Connection) -> ColumnElement[str]:
+    """The detail's `reason`, case-folded (the detail is JSON text; non-ASCII escaped)."""
+    detail = audit_events.c.detail
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        return func.lower(cast(detail, JSONB)["reason"].astext)
+    return func.sesame_casefold(func.json_extract(detail, "$.reason"))
 
 
 @dataclass(frozen=True)

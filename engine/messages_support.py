@@ -71,6 +71,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Fichier illisible ({path}) : {detail}",
         "Unreadable file ({path}): {detail}",
     ),
+    "invalid.event_unknown": (
+        "Événement inconnu : « {value} ». Événements possibles : {names}.",
+        "Unknown event: '{value}'. Known events: {names}.",
+    ),
     "invalid.options_conflict": (
         "Ces options ne peuvent pas être combinées : {options}.",
         "These options cannot be combined: {options}.",
