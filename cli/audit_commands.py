@@ -44,6 +44,10 @@ def audit(
             help="Only events whose support reason contains this text (any case).",
         ),
     ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option("--batch", help="Only the events of this bulk action (its batch id)."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000, help="The newest N events.")] = 50,
     follow: Annotated[
         bool, typer.Option("--follow", help="Keep printing new events until Ctrl-C.")
@@ -74,6 +78,7 @@ def audit(
         events=_known_events(event or ()),
         actor=actor,
         reason=reason,
+        batch=batch,
     )
     page = audit_log(store, filters, limit)
     if csv_output:
@@ -91,8 +96,8 @@ def audit(
         return
     _print_events(out, page.events, headers=True)
     try:
-        for batch in follow_audit(store, filters, page.last_id):
-            _print_events(out, batch, headers=False)
+        for found in follow_audit(store, filters, page.last_id):
+            _print_events(out, found, headers=False)
     except KeyboardInterrupt:
         return
 
@@ -118,6 +123,8 @@ AUDIT_CSV_HEADERS = [
     "state_before",
     "state_after",
     "detail",
+    "batch",
+    "batch_source",
 ]
 
 

@@ -40,6 +40,9 @@ class AuditEvent:
     state_before: str | None
     state_after: str | None
     detail: dict[str, Any]
+    # a bulk action's batch and the file it read (None before migration 0007)
+    batch_id: str | None = None
+    batch_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ def _event_from_row(row: Row[Any]) -> AuditEvent:
         state_before=row.state_before,
         state_after=row.state_after,
         detail=json.loads(row.detail or "{}"),
+        batch_id=row.batch_id,
+        batch_source=row.batch_source,
     )
 
 
@@ -122,6 +127,7 @@ class AuditFilter:
     actor: str | None = None
     # a substring of the detail's `reason`, in any case
     reason: str | None = None
+    batch: str | None = None
 
 
 def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElement[bool]]:
@@ -140,6 +146,8 @@ def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElem
         conditions.append(c.event.in_(filters.events))
     if filters.actor is not None:
         conditions.append(c.actor == filters.actor)
+    if filters.batch is not None:
+        conditions.append(c.batch_id == filters.batch)
     if filters.reason is not None:
         postgres = conn.dialect.name == "postgresql"
         wanted = filters.reason.lower() if postgres else filters.reason.casefold()

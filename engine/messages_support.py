@@ -75,6 +75,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Événement inconnu : « {value} ». Événements possibles : {names}.",
         "Unknown event: '{value}'. Known events: {names}.",
     ),
+    "invalid.report_file": (
+        "Impossible de créer le rapport {path} : {detail}. Un rapport n'écrase jamais un "
+        "fichier : donnez un nouveau nom. Rien n'a été modifié.",
+        "Cannot create the report {path}: {detail}. A report never overwrites a file: give "
+        "a new name. Nothing was changed.",
+    ),
     "invalid.options_conflict": (
         "Ces options ne peuvent pas être combinées : {options}.",
         "These options cannot be combined: {options}.",
@@ -148,6 +154,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Dry run (--dry-run): nothing was changed.",
     ),
     "bulk.unlocked": ("débloqués", "unlocked"),
+    "bulk.batch": (
+        "Lot {batch} : sesame audit --batch {batch}",
+        "Batch {batch}: sesame audit --batch {batch}",
+    ),
+    "bulk.report": (
+        "Rapport écrit dans {path} ({count} ligne(s)).",
+        "Report written to {path} ({count} line(s)).",
+    ),
+    "bulk.unlocked_nirs": (
+        "Comptes débloqués ({count}) :",
+        "Accounts unlocked ({count}):",
+    ),
+    "bulk.unlocked_nirs.dry_run": (
+        "Comptes qui seraient débloqués ({count}) :",
+        "Accounts that would be unlocked ({count}):",
+    ),
     "bulk.not_locked": ("non bloqués", "not locked"),
     "bulk.not_found": ("introuvables", "not found"),
     "bulk.failed": ("en échec", "failed"),

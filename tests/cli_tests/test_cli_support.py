@@ -290,6 +290,8 @@ def test_show_adds_events_and_messages_without_secrets(sesame, member, home):
         "state_before",
         "state_after",
         "detail",
+        "batch",
+        "batch_source",
     }
     assert (unlocked["actor"], unlocked["state_before"], unlocked["state_after"]) == (
         "agent.smith",
@@ -709,12 +711,13 @@ def test_from_file_csv_with_header_semicolons_and_blank_lines(sesame, member, tm
     ]
     human = sesame("account", "unlock", "--from-file", str(listing), "--reason", "x", lang="en")
     assert human.exit_code == 5
-    assert human.stdout.splitlines()[2:] == [
+    assert human.stdout.splitlines()[2:6] == [
         "unlocked    0        -",
         "not locked  2        2, 7",
         "not found   1        5",
         "failed      2        4 (account_disabled), 6 (invalid_input: nir_key)",
     ]
+    assert human.stdout.splitlines()[6].startswith("Batch ")  # and no NIR: none unlocked
     assert human.stderr == "Bulk unlock incomplete: 2 line(s) failed and 1 not found out of 5.\n"
 
 
@@ -896,11 +899,12 @@ def test_audit_human_csv_and_empty(sesame, member, home):
     ]
     csv_lines = sesame("audit", "--csv").stdout.splitlines()
     assert csv_lines[0] == (
-        "id,at,actor,os_user,sudo_user,db_role,nir,flow,event,state_before,state_after,detail"
+        "id,at,actor,os_user,sudo_user,db_role,nir,flow,event,state_before,state_after,detail,"
+        "batch,batch_source"
     )
     assert csv_lines[1].endswith(
         f",{OS_USER},,{db_role(home) or ''},{NIR_COMPACT},,account_created,,active,"
-        '"{""password"": ""set""}"'
+        '"{""password"": ""set""}",,'
     )
     assert sesame("audit", "--csv", "--follow").exit_code == 2
     assert sesame("audit", "--csv", "--json").exit_code == 2
