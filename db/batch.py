@@ -1,7 +1,7 @@
 """The batch a bulk action's audit events belong to (migration 0007).
 
 A bulk action (`account unlock --all-locked/--from-file`, `account import`)
-runs inside `batch(source)`: every audit row written meanwhile, by whichever
+runs inside `audit_batch(source)`: every audit row written meanwhile, by whichever
 step, carries the batch id and the file the action read, as every row carries
 the operator (`db.operator.audit_columns`). `audit --batch ID` lists them.
 """
@@ -28,7 +28,7 @@ _current: ContextVar[Batch | None] = ContextVar("sesame_batch", default=None)
 
 
 @contextmanager
-def batch(source: str | None) -> Iterator[Batch]:
+def audit_batch(source: str | None) -> Iterator[Batch]:
     """A new batch for the audit rows written inside the block."""
     current = Batch(secrets.token_hex(8), source[:_SOURCE_LENGTH] if source else None)
     token = _current.set(current)

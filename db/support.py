@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from db.account_view import AccountView
-from db.batch import Batch, batch
+from db.batch import Batch, audit_batch
 from db.listing import AccountFilter, filter_arms
 from db.schema import accounts
 from db.store import Store
@@ -201,7 +201,7 @@ def bulk_unlock(
     report = BulkReport(dry_run)
     with ExitStack() as stack:
         if not dry_run:
-            report.batch = stack.enter_context(batch(_source_name(source)))
+            report.batch = stack.enter_context(audit_batch(_source_name(source)))
         with progress(work) as lines:
             for line in lines:
                 report.items.append(_unlock_line(store, line, why, dry_run))

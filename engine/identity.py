@@ -23,10 +23,12 @@ __all__ = [
     "Nir",
     "Phone",
     "check_birth_date_matches_nir",
+    "confirm_phone",
     "format_nir",
     "mask_destination",
     "mask_email",
     "mask_phone",
+    "no_sms_reason",
     "parse_birth_date",
     "parse_email",
     "parse_identifier",
@@ -231,6 +233,37 @@ def parse_mobile(raw: str) -> Phone:
     )
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Phone(e164=e164, sms_capable=sms_capable)
+
+
+def no_sms_reason(e164: str) -> str | None:
+    """Why a stored number cannot receive the procedure's SMS, or None when it can:
+    "not_metropolitan" (abroad or overseas) or "not_mobile" (a landline…)."""
+    import phonenumbers
+
+    number = phonenumbers.parse(e164)
+    if phonenumbers.region_code_for_number(number) != "FR":
+        return "not_metropolitan"
+    if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
+        return "not_mobile"
+    return None
+
+
+def confirm_phone(e164: str) -> str:
+    """What support sees of a number it just typed: the international form with
+    only the two digits before the last four hidden, ``+33 6 12 ** 42 08``, enough
+    to catch a typo (the member-facing mask shows four digits)."""
+    import phonenumbers
+
+    shown = phonenumbers.format_number(
+        phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    chars, seen = list(shown), 0
+    for index in range(len(chars) - 1, -1, -1):
+        if chars[index].isdigit():
+            seen += 1
+            if seen in (5, 6):
+                chars[index] = "*"
+    return "".join(chars)
 
 
 def mask_phone(e164: str) -> str:

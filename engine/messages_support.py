@@ -120,6 +120,35 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Le compte reste bloqué jusqu'à ce que le membre choisisse son nouveau mot de passe.",
         "The account stays locked until the member sets a new password.",
     ),
+    "support.new_mobile": (
+        "Nouveau mobile : {mobile} (vérifiez-le avec le membre).",
+        "New mobile: {mobile} (check it with the member).",
+    ),
+    "warning.mobile_no_sms": (
+        "Attention : le mobile {mobile} est enregistré mais ne peut pas recevoir de SMS "
+        "({why}) : aucun mot de passe temporaire ne pourra lui être envoyé.",
+        "Warning: the mobile {mobile} is stored but cannot receive an SMS ({why}): no "
+        "temporary password can be sent to it.",
+    ),
+    "import.no_sms": (
+        "Attention : {count} mobile(s) enregistré(s) ne peuvent pas recevoir de SMS (numéro "
+        "hors de France métropolitaine, ou fixe), lignes {lines} : aucun mot de passe "
+        "temporaire ne pourra leur être envoyé.",
+        "Warning: {count} stored mobile(s) cannot receive an SMS (not a metropolitan-France "
+        "number, or a landline), lines {lines}: no temporary password can be sent to them.",
+    ),
+    "import.no_sms.count": (
+        "Mobiles sans SMS possible : {count}.",
+        "Mobiles that cannot receive an SMS: {count}.",
+    ),
+    "warning.no_sms.not_metropolitan": (
+        "numéro hors de France métropolitaine",
+        "not a metropolitan-France number",
+    ),
+    "warning.no_sms.not_mobile": (
+        "numéro fixe ou non mobile",
+        "a landline or other non-mobile number",
+    ),
     "support.disabled": ("Compte {nir} désactivé.", "Account {nir} disabled."),
     "support.already_disabled": (
         "Le compte {nir} était déjà désactivé.",

@@ -3,6 +3,7 @@ the rendering of an action's result (the outcome line, then the account)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -35,8 +36,13 @@ def reset_payload(result: SupportResult) -> dict[str, str | None] | None:
     }
 
 
-def report(out: Output, result: SupportResult, extra: dict[str, Any] | None = None) -> None:
-    """The outcome line, then the account as it now is."""
+def report(
+    out: Output,
+    result: SupportResult,
+    extra: dict[str, Any] | None = None,
+    notes: Sequence[str] = (),
+) -> None:
+    """The outcome line (and `notes`), then the account as it now is."""
     nir = result.view.account.nir
     payload = {"result": result.code, "account": account_payload(result.view), **(extra or {})}
     lines = [out.text(f"support.{result.code}", nir=nir)]
@@ -56,4 +62,5 @@ def report(out: Output, result: SupportResult, extra: dict[str, Any] | None = No
                 nir=nir,
             )
         )
+    lines.extend(notes)
     out.ok(payload, "\n".join(lines) + "\n" + account_text(result.view, out))

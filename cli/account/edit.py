@@ -30,8 +30,9 @@ def account_edit(
     Validated like `account add`. Any open recovery flow is cancelled, and the old
     email address is told (when notify_on_channel_change is on).
     """
+    from cli.account.warnings import mobile_warnings
     from db.support import ChannelEdit, edit_channels
-    from engine.identity import parse_email, parse_identifier, parse_mobile
+    from engine.identity import confirm_phone, parse_email, parse_identifier, parse_mobile
 
     out = output(ctx, json_output)
     if email is not None and no_email:
@@ -47,4 +48,11 @@ def account_edit(
         change_mobile=mobile is not None or no_mobile,
         phone=parse_mobile(mobile) if mobile is not None else None,
     )
-    report(out, edit_channels(open_store(ctx), identifier, edit, reason))
+    result = edit_channels(open_store(ctx), identifier, edit, reason)
+    phone = edit.phone
+    warnings = mobile_warnings(out, [(None, phone)] if phone else [])
+    for warning in warnings:
+        out.note(warning["message"])
+    confirm = confirm_phone(phone.e164) if phone else None
+    notes = [out.text("support.new_mobile", mobile=confirm)] if confirm else []
+    report(out, result, {"new_mobile": confirm, "warnings": warnings}, notes)
