@@ -1,7 +1,8 @@
 """A support session through the installed `sesame`, in subprocesses: a member locked
 out calls, the agent finds, inspects and unlocks them with a reset sent to their own
 phone, the member completes the reset; the audit log shows who did it and why.
-Also `account send-reset` (the lock stays), `audit --follow` (JSON Lines, stopped by Ctrl-C) and the bulk progress bar."""
+Also `account send-reset` (the lock stays), `audit --follow` (JSON Lines, stopped by
+Ctrl-C) and the bulk progress bar."""
 
 from __future__ import annotations
 
