@@ -235,17 +235,14 @@ def parse_mobile(raw: str) -> Phone:
     return Phone(e164=e164, sms_capable=sms_capable)
 
 
-def no_sms_reason(e164: str) -> str | None:
+def no_sms_reason(phone: Phone) -> str | None:
     """Why a stored number cannot receive the procedure's SMS, or None when it can:
-    "not_metropolitan" (abroad or overseas) or "not_mobile" (a landline…)."""
-    import phonenumbers
-
-    number = phonenumbers.parse(e164)
-    if phonenumbers.region_code_for_number(number) != "FR":
-        return "not_metropolitan"
-    if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
-        return "not_mobile"
-    return None
+    "not_metropolitan" (abroad, or overseas: +33 is metropolitan France's code
+    alone) or "not_mobile" (a landline or another kind of number). No parsing:
+    an import may ask it for every row."""
+    if phone.sms_capable:
+        return None
+    return "not_mobile" if phone.e164.startswith("+33") else "not_metropolitan"
 
 
 def confirm_phone(e164: str) -> str:

@@ -30,7 +30,7 @@ def account_edit(
     Validated like `account add`. Any open recovery flow is cancelled, and the old
     email address is told (when notify_on_channel_change is on).
     """
-    from cli.account.warnings import mobile_warnings
+    from cli.account.warnings import edit_warnings
     from db.support import ChannelEdit, edit_channels
     from engine.identity import confirm_phone, parse_email, parse_identifier, parse_mobile
 
@@ -50,7 +50,7 @@ def account_edit(
     )
     result = edit_channels(open_store(ctx), identifier, edit, reason)
     phone = edit.phone
-    warnings = mobile_warnings(out, [(None, phone)] if phone else [])
+    warnings = edit_warnings(out, phone)
     for warning in warnings:
         out.note(warning["message"])
     confirm = confirm_phone(phone.e164) if phone else None

@@ -72,8 +72,7 @@ def account_import(
 
 
 def _render_import(out: Output, report: ImportReport) -> None:
-    from cli.account.warnings import mobile_warnings
-    from engine.identity import Phone
+    from cli.account.warnings import import_warnings
 
     refused = [
         {
@@ -86,7 +85,7 @@ def _render_import(out: Output, report: ImportReport) -> None:
         }
         for refusal in report.refused
     ]
-    warnings = mobile_warnings(out, ((line, Phone(e164, False)) for line, e164 in report.no_sms))
+    warnings = import_warnings(report.no_sms)
     payload = {
         "dry_run": report.dry_run,
         "on_error": OnError.STOP if report.stop_on_error else OnError.SKIP,

@@ -153,28 +153,9 @@ def test_import_warns_of_every_mobile_no_sms_can_reach(sesame, tmp_path):
     assert dry.exit_code == 0
     assert (dry.json()["batch"], dry.stderr) == (None, "")  # --json: the warnings are in it
     assert dry.json()["warnings"] == [
-        {
-            "line": 3,
-            "code": "mobile_no_sms",
-            "reason": "not_metropolitan",
-            "message": "Warning: the mobile +44 7700 **0123 is stored but cannot receive an SMS "
-            "(not a metropolitan-France number): no temporary password can be sent to it.",
-        },
-        {
-            "line": 4,
-            "code": "mobile_no_sms",
-            "reason": "not_mobile",
-            "message": "Warning: the mobile +33 1 45 ** 89 10 is stored but cannot receive an "
-            "SMS (a landline or other non-mobile number): no temporary password can be sent "
-            "to it.",
-        },
-        {
-            "line": 5,
-            "code": "mobile_no_sms",
-            "reason": "not_metropolitan",
-            "message": "Warning: the mobile +590 690 ** 34 56 is stored but cannot receive an "
-            "SMS (not a metropolitan-France number): no temporary password can be sent to it.",
-        },
+        {"line": 3, "code": "mobile_no_sms", "reason": "not_metropolitan"},
+        {"line": 4, "code": "mobile_no_sms", "reason": "not_mobile"},
+        {"line": 5, "code": "mobile_no_sms", "reason": "not_metropolitan"},
     ]
     text = sesame("account", "import", write(tmp_path, *rows), "--dry-run", lang="en")
     assert text.stdout.splitlines()[-1] == "Mobiles that cannot receive an SMS: 3."

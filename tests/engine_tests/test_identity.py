@@ -603,7 +603,7 @@ def test_why_a_stored_number_gets_no_sms_and_what_support_sees_of_it(raw, reason
     from engine.identity import confirm_phone, no_sms_reason
 
     phone = parse_mobile(raw)
-    assert (no_sms_reason(phone.e164), phone.sms_capable) == (reason, reason is None)
+    assert (no_sms_reason(phone), phone.sms_capable) == (reason, reason is None)
     assert confirm_phone(phone.e164) == confirmed
     # More than the member-facing mask: all but two digits.
     assert sum(c.isdigit() for c in confirmed) == sum(c.isdigit() for c in phone.e164) - 2
