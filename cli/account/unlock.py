@@ -247,7 +247,8 @@ def _summary_table(report: BulkReport, out: Output) -> str:
 def _changed(report: BulkReport, report_file: Path | None, out: Output) -> str:
     """After the table: the batch, then every NIR unlocked (or where they were written)."""
     lines = []
-    if report.batch is not None:
+    acted = any(item.outcome in ("unlocked", "not_locked") for item in report.items)
+    if report.batch is not None and acted:  # a batch with events to list
         lines.append(out.text("bulk.batch", batch=report.batch.id))
     if report_file is not None:
         lines.append(out.text("bulk.report", path=str(report_file), count=len(report.items)))
