@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,6 +12,7 @@ from cli.app import CsvOption, JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, escape
 from cli.views import EVENT_COLUMNS, csv_text, event_cells, event_payload, terminal_table
+from engine.audit_events import AUDIT_EVENTS
 from engine.errors import invalid
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ def audit(
     until: Annotated[str | None, typer.Option("--until")] = None,
     event: Annotated[list[str] | None, typer.Option("--event")] = None,
     actor: Annotated[str | None, typer.Option("--actor")] = None,
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    batch: Annotated[str | None, typer.Option("--batch")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
     follow: Annotated[bool, typer.Option("--follow")] = False,
     csv_output: CsvOption = False,
@@ -48,8 +52,10 @@ def audit(
         ident=parse_identifier(ident) if ident is not None else None,
         since=parse_moment(since, now) if since is not None else None,
         until=parse_moment(until, now) if until is not None else None,
-        events=tuple(event or ()),
+        events=_known_events(event or ()),
         actor=actor,
+        reason=reason,
+        batch=batch,
     )
     page = audit_log(store, filters, limit)
     if csv_output:
@@ -68,10 +74,18 @@ def audit(
         return
     _print_events(out, page.events, headers=True)
     try:
-        for batch in follow_audit(store, filters, page.last_id):
-            _print_events(out, batch, headers=False)
+        for found in follow_audit(store, filters, page.last_id):
+            _print_events(out, found, headers=False)
     except KeyboardInterrupt:
         return
+
+
+def _known_events(names: Sequence[str]) -> tuple[str, ...]:
+    """The names asked for, each one an event sesame writes (else exit 2, with the list)."""
+    for name in names:
+        if name not in AUDIT_EVENTS:
+            raise invalid("event_unknown", value=name, names=", ".join(AUDIT_EVENTS))
+    return tuple(names)
 
 
 AUDIT_CSV_HEADERS = [
@@ -87,6 +101,8 @@ AUDIT_CSV_HEADERS = [
     "state_before",
     "state_after",
     "detail",
+    "batch",
+    "batch_source",
 ]
 
 

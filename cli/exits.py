@@ -25,6 +25,7 @@ EXIT_CODES: dict[Code, int] = {
     Code.ACCOUNT_IMPORTED: 0,
     Code.CHANNELS_CHANGED: 0,
     Code.UNCHANGED: 0,
+    Code.RESET_SENT: 0,
     # refusals
     Code.INTERNAL_ERROR: 1,
     Code.INVALID_INPUT: 2,
@@ -53,6 +54,8 @@ EXIT_CODES: dict[Code, int] = {
     Code.ACCESS_DENIED: 13,
     # support tooling
     Code.BULK_INCOMPLETE: 5,
+    # a support send refused by the cooldown or the daily limit: "try later", as 8
+    Code.SEND_LIMITED: 8,
     Code.IMPORT_REFUSED: 2,
     Code.IMPORT_INCOMPLETE: 5,
     Code.IMPORT_INTERRUPTED: 130,  # SIGINT, as a shell reports it, with what was committed

@@ -83,6 +83,7 @@ class Output:
                 error["reason"] = exc.reason
             if exc.retry_after is not None:
                 error["retry_after_seconds"] = exc.retry_after
+            error.update(exc.details)
             typer.echo(_json({"ok": False, "error": error}))
         else:
             typer.echo(escape(message), err=True)

@@ -72,6 +72,7 @@ COMMANDS: Table = {
             "disable": Command("cli.account.disable"),
             "enable": Command("cli.account.enable"),
             "unlock": Command("cli.account.unlock"),
+            "send-reset": Command("cli.account.send_reset"),
             "import": Command("cli.account.importing"),
             "export": Command("cli.account.export"),
         },

@@ -110,6 +110,8 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
         "state_before": event.state_before,
         "state_after": event.state_after,
         "detail": event.detail,
+        "batch": event.batch_id,
+        "batch_source": event.batch_source,
     }
 
 
@@ -118,6 +120,11 @@ def event_cells(event: AuditEvent, lang: str) -> list[str]:
     people."""
     change = f"{event.state_before or '-'}→{event.state_after or '-'}"
     detail = " ".join(f"{key}={value}" for key, value in sorted(event.detail.items()))
+    if event.batch_id:
+        batch = f"batch={event.batch_id}"
+        if event.batch_source:
+            batch += f" file={event.batch_source}"
+        detail = f"{detail} {batch}".strip()
     return [
         local_time(event.at, lang),
         event.actor,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, cast, func, or_, select, true
 
 from db import rows
 from db.account_view import AccountView, account_status
@@ -40,6 +40,9 @@ class AuditEvent:
     state_before: str | None
     state_after: str | None
     detail: dict[str, Any]
+    # a bulk action's batch and the file it read (None before migration 0007)
+    batch_id: str | None = None
+    batch_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ def _event_from_row(row: Row[Any]) -> AuditEvent:
         state_before=row.state_before,
         state_after=row.state_after,
         detail=json.loads(row.detail or "{}"),
+        batch_id=row.batch_id,
+        batch_source=row.batch_source,
     )
 
 
@@ -120,6 +125,9 @@ class AuditFilter:
     until: datetime | None = None
     events: tuple[str, ...] = ()
     actor: str | None = None
+    # a substring of the detail's `reason`, in any case
+    reason: str | None = None
+    batch: str | None = None
 
 
 def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElement[bool]]:
@@ -138,7 +146,23 @@ def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElem
         conditions.append(c.event.in_(filters.events))
     if filters.actor is not None:
         conditions.append(c.actor == filters.actor)
+    if filters.batch is not None:
+        conditions.append(c.batch_id == filters.batch)
+    if filters.reason is not None:
+        postgres = conn.dialect.name == "postgresql"
+        wanted = filters.reason.lower() if postgres else filters.reason.casefold()
+        conditions.append(_detail_reason(conn).contains(wanted, autoescape=True))
     return conditions
+
+
+def _detail_reason(conn: Connection) -> ColumnElement[str]:
+    """The detail's `reason`, case-folded (the detail is JSON text; non-ASCII escaped)."""
+    detail = audit_events.c.detail
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        return func.lower(cast(detail, JSONB)["reason"].astext)
+    return func.sesame_casefold(func.json_extract(detail, "$.reason"))
 
 
 @dataclass(frozen=True)

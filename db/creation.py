@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 
+from db.batch import batch_columns
 from db.decisions import audit_row
 from db.schema import accounts, audit_events
 from engine.events import AccountCreated, Audit, Decision
@@ -77,7 +78,9 @@ def save_prepared(conn: Connection, created: Created) -> dict[str, int]:
     before = conn.execute(select(func.coalesce(func.max(accounts.c.id), 0))).scalar_one()
     _insert_many(conn, accounts, _ACCOUNT_COLUMNS, created.accounts)
     ids = _ids_after(conn, before)
-    audits = [{**row, "account_id": ids[nir]} for nir, row in created.audits]
+    # The batch is this process's (an import prepares the rows in its workers).
+    batch = batch_columns()
+    audits = [{**row, "account_id": ids[nir], **batch} for nir, row in created.audits]
     _insert_many(conn, audit_events, tuple(audits[0]), audits)
     return ids
 

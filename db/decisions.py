@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, update
 
+from db.batch import batch_columns
 from db.operator import audit_columns
 from db.password_history import remember
 from db.rows import recent_events
@@ -148,6 +149,7 @@ def audit_row(effect: Audit, account_id: int | None, now: datetime, actor: str) 
         "at": now,
         "actor": actor,
         **audit_columns(),
+        **batch_columns(),
         "account_id": account_id,
         "flow_id": effect.flow_id,
         "event": effect.event,

@@ -32,6 +32,8 @@ class AccountFilter:
     state: AccountState | None = None
     locked_since: datetime | None = None
     has_flow: bool = False
+    # an incident window's end: locked before this moment (exclusive)
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,15 @@ def filter_arms(filters: AccountFilter, now: datetime) -> list[list[ColumnElemen
     common: list[ColumnElement[bool]] = []
     if filters.locked_since is not None:
         common.append(accounts.c.locked_at >= filters.locked_since)
+    if filters.locked_until is not None:
+        common.append(accounts.c.locked_at < filters.locked_until)
     if filters.has_flow:
         open_flows = select(flows.c.account_id).where(
             flows.c.state.in_(OPEN_FLOW_STATES), flows.c.expires_at > now
         )
         common.append(accounts.c.id.in_(open_flows))
     state = filters.state
-    if state is None and filters.locked_since is not None:
+    if state is None and (filters.locked_since or filters.locked_until) is not None:
         state = AccountState.LOCKED
     if state is None:
         return [common]

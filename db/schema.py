@@ -26,7 +26,7 @@ from sqlalchemy.types import TypeDecorator
 # (tests/db_tests checks it equals the migration scripts' head).
 HEAD_REVISION = "0009"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0009")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0009")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -120,9 +120,13 @@ audit_events = Table(
     Column("state_before", String(16)),
     Column("state_after", String(16)),
     Column("detail", Text, nullable=False, default="{}"),
+    # A bulk action's batch (migration 0007): its id, and the file it read, if any.
+    Column("batch_id", String(32)),
+    Column("batch_source", String(1000)),
     Index("ix_audit_account_event_at", "account_id", "event", "at"),
     Index("ix_audit_at", "at"),
     Index("ix_audit_event_at", "event", "at"),
+    Index("ix_audit_batch", "batch_id"),
 )
 
 outbox = Table(

@@ -151,6 +151,8 @@ def _create_engine(url: str) -> Engine:
         # Overwrite freed pages, so a scrubbed secret does not linger in the file.
         cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
+        # Unicode case folding (SQLite's lower() folds ASCII only): `audit --reason`.
+        dbapi_connection.create_function("sesame_casefold", 1, _casefold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -158,6 +160,10 @@ def _create_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _casefold(text: str | None) -> str | None:
+    return None if text is None else text.casefold()
 
 
 def _prepare_sqlite_file(path: Path) -> None:

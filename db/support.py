@@ -9,7 +9,7 @@ views are in `db.listing` and `db.audit_log`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from db.account_view import AccountView
+from db.batch import Batch, audit_batch
 from db.listing import AccountFilter, filter_arms
 from db.schema import accounts
 from db.store import Store
@@ -28,6 +29,7 @@ from engine.events import (
     ChannelsChanged,
     DisabledBySupport,
     EnabledBySupport,
+    ResetSentBySupport,
     UnlockedBySupport,
 )
 from engine.identity import Identifier, Nir, Phone, parse_identifier
@@ -122,6 +124,14 @@ def unlock(
     )
 
 
+def send_reset(store: Store, ident: Identifier, reason: str, channel: Channel) -> SupportResult:
+    """A temporary password or link to the member's own channel; the lock stays."""
+    why = _check_reason(reason)
+    event = ResetSentBySupport(why, channel, fresh_secrets())
+    result, view = _act(store, ident, lambda _: event)
+    return SupportResult(result.outcome.code, view, result.flow)
+
+
 # --- bulk unlock ---------------------------------------------------------------------
 
 BULK_OUTCOMES = ("unlocked", "not_locked", "not_found", "failed")
@@ -129,9 +139,11 @@ BULK_OUTCOMES = ("unlocked", "not_locked", "not_found", "failed")
 
 @dataclass(frozen=True)
 class AllLocked:
-    """Every account locked now, optionally only those locked since a moment."""
+    """Every account locked now, optionally only those locked in a window
+    (`since` inclusive, `until` exclusive)."""
 
     since: datetime | None = None
+    until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -158,10 +170,12 @@ class BulkItem:
     error: SesameError | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class BulkReport:
     dry_run: bool
     items: list[BulkItem] = field(default_factory=list)
+    # the batch id on the audit events (None for a dry run: nothing was written)
+    batch: Batch | None = None
 
     def count(self, outcome: str) -> int:
         return sum(1 for item in self.items if item.outcome == outcome)
@@ -187,15 +201,25 @@ def bulk_unlock(
     why = _check_reason(reason)
     work = read_unlock_file(source.path) if isinstance(source, FromFile) else _locked(store, source)
     report = BulkReport(dry_run)
-    with progress(work) as lines:
-        for line in lines:
-            report.items.append(_unlock_line(store, line, why, dry_run))
+    with ExitStack() as stack:
+        if not dry_run:
+            report.batch = stack.enter_context(audit_batch(_source_name(source)))
+        with progress(work) as lines:
+            for line in lines:
+                report.items.append(_unlock_line(store, line, why, dry_run))
     return report
+
+
+def _source_name(source: AllLocked | FromFile) -> str | None:
+    """The file a bulk action read, as it was named (None: --all-locked)."""
+    return str(source.path) if isinstance(source, FromFile) else None
 
 
 def _locked(store: Store, source: AllLocked) -> list[BulkLine]:
     now = store.now()
-    filters = AccountFilter(state=AccountState.LOCKED, locked_since=source.since)
+    filters = AccountFilter(
+        state=AccountState.LOCKED, locked_since=source.since, locked_until=source.until
+    )
     [arm] = filter_arms(filters, now)
     query = select(accounts.c.nir).where(*arm).order_by(accounts.c.id)
     with store.read() as conn:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from db import decisions, rows, shadow
+from db import decisions, rows, send_limits, shadow
 from db.outbox import deliver
 from db.outbox_build import check_buildable
 from db.store import Store
@@ -254,7 +254,18 @@ def refusal(store: Store, outcome: Outcome, target: Target) -> SesameError:
     ident = None if isinstance(target, FlowNamed) else target.ident
     if ident is not None:
         params["ident"] = ident_text(ident)
-    return SesameError(outcome.code, params=params, retry_after=outcome.retry_after)
+    details: dict[str, object] = {}
+    if outcome.limit is not None:
+        now, policy = store.now(), store.settings.policy
+        params.update(send_limits.limit_params(outcome.limit, now, policy))
+        details = send_limits.limit_details(outcome, now)
+    return SesameError(
+        outcome.code,
+        reason=outcome.reason,
+        params=params,
+        retry_after=outcome.retry_after,
+        details=details,
+    )
 
 
 # --- randomness drawn before a step ----------------------------------------------

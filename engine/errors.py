@@ -16,7 +16,8 @@ class SesameError(Exception):
     """A refusal with a stable `code` (`Code.AUTH_FAILED`, `Code.CODE_EXPIRED`, ...).
 
     `reason` refines `invalid_input` (e.g. `nir_key`); `params` fill the
-    catalogue message; `retry_after` is set for `rate_limited`.
+    catalogue message; `retry_after` is set for `rate_limited` and `send_limited`;
+    `details` go into the JSON error as they are.
     """
 
     def __init__(
@@ -26,12 +27,15 @@ class SesameError(Exception):
         reason: str | None = None,
         params: Mapping[str, object] | None = None,
         retry_after: int | None = None,
+        details: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(code if reason is None else f"{code}: {reason}")
         self.code = code
         self.reason = reason
         self.params: Mapping[str, object] = dict(params or {})
         self.retry_after = retry_after
+        # Extra fields of the JSON error (a support send limit: when, how many).
+        self.details: Mapping[str, object] = dict(details or {})
 
 
 def invalid(reason: str, **params: object) -> SesameError:

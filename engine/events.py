@@ -111,6 +111,16 @@ class UnlockedBySupport:
 
 
 @dataclass(frozen=True)
+class ResetSentBySupport:
+    """Support sent a reset (`account send-reset`) without touching the lock: a
+    locked account stays locked until the member completes the reset."""
+
+    reason: str
+    channel: Channel
+    fresh: FreshSecrets
+
+
+@dataclass(frozen=True)
 class DisabledBySupport:
     reason: str
 
@@ -140,6 +150,7 @@ Event = (
     | CodeSubmitted
     | NewPasswordSubmitted
     | UnlockedBySupport
+    | ResetSentBySupport
     | DisabledBySupport
     | EnabledBySupport
     | ChannelsChanged
@@ -179,6 +190,16 @@ Effect = Audit | SendSms | SendEmail
 
 
 @dataclass(frozen=True)
+class SendLimit:
+    """Why a send is refused: the cooldown since the last send, or the daily limit."""
+
+    limit: str  # "cooldown" or "daily_limit"
+    retry_after: int
+    last_sent_at: datetime
+    sends_today: int
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What the command reports. `ok=False` outcomes are refusals that still
     carry effects (a failed password is a transition, not an error)."""
@@ -189,6 +210,10 @@ class Outcome:
     auto_channel: bool = False
     # Support's unlock: how many identity failures it cleared (the back-off they caused ends).
     identity_failures_cleared: int = 0
+    # A refusal's finer reason (its catalogue key is `<code>.<reason>`), and a
+    # support action's send limit, said in support's terms.
+    reason: str | None = None
+    limit: SendLimit | None = None
 
 
 @dataclass(frozen=True)

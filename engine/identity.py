@@ -27,10 +27,12 @@ __all__ = [
     "Nir",
     "Phone",
     "check_birth_date_matches_nir",
+    "confirm_phone",
     "format_nir",
     "mask_destination",
     "mask_email",
     "mask_phone",
+    "no_sms_reason",
     "parse_birth_date",
     "parse_email",
     "parse_identifier",
@@ -274,6 +276,34 @@ def _overseas(text: str, number: PhoneNumber, kind: int) -> tuple[PhoneNumber, i
         if overseas_kind != phonenumbers.PhoneNumberType.UNKNOWN:
             return overseas, overseas_kind
     return number, kind
+
+
+def no_sms_reason(phone: Phone) -> str | None:
+    """Why a stored number cannot receive the procedure's SMS, or None when it can:
+    "not_metropolitan" (abroad, or overseas: +33 is metropolitan France's code
+    alone) or "not_mobile" (a landline or another kind of number). No parsing:
+    an import may ask it for every row."""
+    if phone.sms_capable:
+        return None
+    return "not_mobile" if phone.e164.startswith("+33") else "not_metropolitan"
+
+
+def confirm_phone(e164: str) -> str:
+    """What support sees of a number it just typed: the international form with
+    only the two digits before the last four hidden, ``+33 6 12 ** 42 08``, enough
+    to catch a typo (the member-facing mask shows four digits)."""
+    import phonenumbers
+
+    shown = phonenumbers.format_number(
+        phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    chars, seen = list(shown), 0
+    for index in range(len(chars) - 1, -1, -1):
+        if chars[index].isdigit():
+            seen += 1
+            if seen in (5, 6):
+                chars[index] = "*"
+    return "".join(chars)
 
 
 def mask_phone(e164: str) -> str:

@@ -230,6 +230,8 @@ _REASON_PREFIX = {
     "invalid_input": "invalid",
     "storage_unavailable": "storage",
     "access_denied": "access",
+    "send_limited": "send_limited",
+    "account_not_locked": "account_not_locked",
 }
 
 

@@ -10,6 +10,8 @@ Keys (read by cli/help_texts.py, checked by tests/cli_tests/test_cli_help.py):
   an identifier), used where no `help.<command path>.<parameter>` is given.
 """
 
+from engine.audit_events import AUDIT_EVENTS
+
 _IDENT = ("NIR ou adresse email enregistrée.", "NIR or registered email.")
 _REASON = (
     "Pourquoi (enregistré dans le journal d'audit avec l'auteur).",
@@ -137,6 +139,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Bloqués depuis : " + _SINCE_FORMS[0] + ".",
         "Locked since: " + _SINCE_FORMS[1] + ".",
     ),
+    "help.account.list.locked_until": (
+        "Bloqués avant (exclu) : mêmes formes.",
+        "Locked before (exclusive): same forms.",
+    ),
     "help.account.list.has_flow": (
         "Seulement les comptes avec une demande de déblocage en cours.",
         "Only accounts with an open recovery flow.",
@@ -204,8 +210,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "temporary password or link to the member's own channel.",
     ),
     "help.account.unlock.send_reset": (
-        "Envoyer aussi à l'adhérent le mot de passe temporaire (sms) ou le lien (email).",
-        "Also send the temporary password (sms) or link (email) to the member.",
+        "Envoyer aussi à l'adhérent le mot de passe temporaire (sms) ou le lien (email) ; "
+        "un compte bloqué seulement (sinon : account send-reset).",
+        "Also send the temporary password (sms) or link (email) to the member; "
+        "a locked account only (else: account send-reset).",
     ),
     "help.account.unlock.all_locked": ("Tous les comptes bloqués.", "Every locked account."),
     "help.account.unlock.locked_since": (
@@ -219,6 +227,30 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.account.unlock.dry_run": (
         "En masse : dire ce qui se passerait, sans rien changer.",
         "Bulk: report what would happen, change nothing.",
+    ),
+    "help.account.unlock.report_file": (
+        "En masse : écrire chaque ligne et son résultat dans ce nouveau fichier CSV (jamais "
+        "écrasé) au lieu de lister les NIR.",
+        "Bulk: write every line and its result to this new CSV file (never overwritten) "
+        "instead of listing the NIRs.",
+    ),
+    "help.account.unlock.locked_until": (
+        "Avec --all-locked : bloqués avant (exclu) : mêmes formes.",
+        "With --all-locked: locked before (exclusive): same forms.",
+    ),
+    "help.account.send-reset": (
+        "Envoyer à l'adhérent une réinitialisation sans débloquer le compte.\n\n"
+        "Un mot de passe temporaire (sms) ou un lien (email) part vers le canal de "
+        "l'adhérent, dans les limites d'envoi ; un compte bloqué le reste jusqu'à ce que "
+        "l'adhérent choisisse un nouveau mot de passe. `account unlock` lève un blocage.",
+        "Send the member a reset without unlocking the account.\n\n"
+        "A temporary password (sms) or a reset link (email) goes to the member's own "
+        "channel, within the send limits; a locked account stays locked until the member "
+        "sets a new password. `account unlock` lifts a lock.",
+    ),
+    "help.account.send-reset.channel": (
+        "sms : un mot de passe temporaire au portable ; email : un lien de réinitialisation.",
+        "sms: a temporary password to the mobile; email: a reset link.",
     ),
     "help.account.import": (
         "Créer des comptes depuis un fichier CSV.\n\n"
@@ -275,10 +307,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.audit.since": ("Depuis : " + _SINCE_FORMS[0] + ".", "From: " + _SINCE_FORMS[1] + "."),
     "help.audit.until": ("Avant : mêmes formes.", "Before: same forms."),
     "help.audit.event": (
-        "Seulement cet événement (répétable).",
-        "Only this event (repeatable).",
+        "Seulement cet événement (répétable) : " + ", ".join(AUDIT_EVENTS) + ".",
+        "Only this event (repeatable): " + ", ".join(AUDIT_EVENTS) + ".",
     ),
     "help.audit.actor": ("Seulement cet auteur.", "Only this actor."),
+    "help.audit.reason": (
+        "Seulement les événements dont le motif du support contient ce texte (sans "
+        "distinction de casse).",
+        "Only events whose support reason contains this text (any case).",
+    ),
+    "help.audit.batch": (
+        "Seulement les événements de cette action en masse (son identifiant de lot).",
+        "Only the events of this bulk action (its batch id).",
+    ),
     "help.audit.limit": ("Les N événements les plus récents.", "The newest N events."),
     "help.audit.follow": (
         "Continuer d'afficher les nouveaux événements jusqu'à Ctrl-C.",

@@ -32,6 +32,7 @@ class Code(enum.StrEnum):
     UNCHANGED = "unchanged"
     ACCOUNT_CREATED = "account_created"
     ACCOUNT_IMPORTED = "account_imported"
+    RESET_SENT = "reset_sent"
     # --- refusals of the procedure ----------------------------------------------
     AUTH_FAILED = "auth_failed"
     IDENTITY_MISMATCH = "identity_mismatch"
@@ -60,6 +61,7 @@ class Code(enum.StrEnum):
     ACCESS_DENIED = "access_denied"
     # --- support and operations ---------------------------------------------------
     BULK_INCOMPLETE = "bulk_incomplete"
+    SEND_LIMITED = "send_limited"
     IMPORT_REFUSED = "import_refused"
     IMPORT_INCOMPLETE = "import_incomplete"
     IMPORT_INTERRUPTED = "import_interrupted"

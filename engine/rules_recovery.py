@@ -17,6 +17,7 @@ from engine.events import (
     IdentityChecked,
     Outcome,
     SendEmail,
+    SendLimit,
     SendSms,
     Snapshot,
 )
@@ -190,11 +191,18 @@ def _send(
 
 def send_limit(snap: Snapshot, ctx: Context) -> int | None:
     """Seconds to wait before the next send, or None when a send is allowed."""
+    limit = send_limit_detail(snap, ctx)
+    return None if limit is None else limit.retry_after
+
+
+def send_limit_detail(snap: Snapshot, ctx: Context) -> SendLimit | None:
+    """Which send limit refuses the next send (support says it in full), or None."""
     policy, now = ctx.policy, ctx.now
     sends = sorted(t for t in snap.recent_sends if t > now - DAY)
     cooldown = timedelta(seconds=policy.resend_cooldown_seconds)
     if sends and now - sends[-1] < cooldown:
-        return seconds_until(sends[-1] + cooldown, now)
+        wait = seconds_until(sends[-1] + cooldown, now)
+        return SendLimit("cooldown", wait, sends[-1], len(sends))
     if len(sends) >= policy.max_codes_per_day:
-        return seconds_until(sends[0] + DAY, now)
+        return SendLimit("daily_limit", seconds_until(sends[0] + DAY, now), sends[-1], len(sends))
     return None

@@ -16,13 +16,14 @@ from engine.events import (
     Effect,
     EnabledBySupport,
     Outcome,
+    ResetSentBySupport,
     Snapshot,
     UnlockedBySupport,
 )
 from engine.model import Account, AccountState, FlowKind, FlowState
 from engine.outcomes import Code
 from engine.rules import Changes, Context, decide, notification, usable_channels
-from engine.rules_recovery import identity_failures, send_limit, start_flow
+from engine.rules_recovery import identity_failures, send_limit_detail, start_flow
 
 A, F = AccountState, FlowState
 # A created account's id until the database assigns one, as it inserts the row.
@@ -74,7 +75,11 @@ def unlocked_by_support(snap: Snapshot, ev: UnlockedBySupport, ctx: Context) -> 
 
 
 def unlock_not_locked(snap: Snapshot, ev: UnlockedBySupport, ctx: Context) -> Decision:
-    """No lock to lift: clear the failures all the same (and send a reset if asked)."""
+    """No lock to lift: clear the failures all the same. A reset asked with it is
+    refused, changing nothing: `account send-reset` sends one without an unlock."""
+    if ev.send_reset is not None:
+        refused = Outcome(Code.ACCOUNT_NOT_LOCKED, False, reason="send_reset")
+        return Decision(snap.account, (), (), refused)
     detail = {"reason": ev.reason, "by": "support"}
     cleared = Audit("failures_cleared", A.ACTIVE, A.ACTIVE, detail)
     effects = (cleared,) if snap.account.failed_attempts else ()
@@ -89,9 +94,9 @@ def _support_unlock(
     if ev.send_reset is not None:
         if ev.send_reset not in usable_channels(account):
             return decide(snap, Code.CHANNEL_UNAVAILABLE, False)
-        retry_after = send_limit(snap, ctx)
-        if retry_after is not None:
-            return decide(snap, Code.RATE_LIMITED, False, retry_after=retry_after)
+        limited = _send_limited(snap, ctx, "unlock")
+        if limited is not None:
+            return limited
     unlocked = replace(
         account, state=A.ACTIVE, failed_attempts=0, locked_at=None, locked_until=None
     )
@@ -109,6 +114,39 @@ def _support_unlock(
         replace(snap, account=unlocked), FlowKind.UNLOCK, ev.send_reset, ev.fresh, ctx
     )
     return Decision(unlocked, started.flows, (*effects, *started.effects), outcome)
+
+
+def reset_sent_by_support(snap: Snapshot, ev: ResetSentBySupport, ctx: Context) -> Decision:
+    """A reset on the member's own channel, the account's state untouched: a
+    locked account stays locked until the member sets the new password."""
+    account = snap.account
+    if ev.channel not in usable_channels(account):
+        return decide(snap, Code.CHANNEL_UNAVAILABLE, False)
+    limited = _send_limited(snap, ctx, "send_reset")
+    if limited is not None:
+        return limited
+    kind = FlowKind.UNLOCK if account.state is A.LOCKED else FlowKind.FORGOT
+    started = start_flow(snap, kind, ev.channel, ev.fresh, ctx)
+    detail = {"reason": ev.reason, "by": "support", "channel": ev.channel.value}
+    asked = Audit("reset_sent_by_support", account.state, account.state, detail)
+    outcome = Outcome(Code.RESET_SENT, True)
+    return Decision(account, started.flows, (asked, *started.effects), outcome)
+
+
+def _send_limited(snap: Snapshot, ctx: Context, action: str) -> Decision | None:
+    """A support send refused by the cooldown or the daily limit, said as such
+    (`send_limited`, not the member's `rate_limited`); nothing changes."""
+    limit = send_limit_detail(snap, ctx)
+    if limit is None:
+        return None
+    outcome = Outcome(
+        Code.SEND_LIMITED,
+        False,
+        retry_after=limit.retry_after,
+        reason=f"{action}.{limit.limit}",
+        limit=limit,
+    )
+    return Decision(snap.account, (), (), outcome)
 
 
 def disabled_by_support(snap: Snapshot, ev: DisabledBySupport, ctx: Context) -> Decision:

@@ -3,11 +3,12 @@ the rendering of an action's result (the outcome line, then the account)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.output import Output, local_time
+from cli.output import Output, iso_utc, local_time
 from cli.views import account_payload, account_text, destination
 
 if TYPE_CHECKING:
@@ -20,11 +21,31 @@ IdArgument = Annotated[str, typer.Argument(metavar="ID")]
 ReasonOption = Annotated[str, typer.Option("--reason")]
 
 
-def report(out: Output, result: SupportResult, extra: dict[str, Any] | None = None) -> None:
-    """The outcome line, then the account as it now is."""
+def reset_payload(result: SupportResult) -> dict[str, str | None] | None:
+    """The reset a support action sent (JSON), or None."""
+    reset = result.reset
+    if reset is None or reset.channel is None:
+        return None
+    return {
+        "flow": reset.id,
+        "channel": reset.channel.value,
+        "destination": destination(result.view.account, reset.channel),
+        "expires_at": iso_utc(reset.expires_at),
+    }
+
+
+def report(
+    out: Output,
+    result: SupportResult,
+    extra: dict[str, Any] | None = None,
+    notes: Sequence[str] = (),
+) -> None:
+    """The outcome line (and `notes`), then the account as it now is."""
     nir = result.view.account.nir
     payload = {"result": result.code, "account": account_payload(result.view), **(extra or {})}
     lines = [out.text(f"support.{result.code}", nir=nir)]
+    if result.code == "reset_sent" and result.view.account.state == "locked":
+        lines.append(out.text("support.reset_sent.still_locked"))
     if result.identity_failures_cleared:
         count = result.identity_failures_cleared
         lines.append(out.text("support.identity_failures_cleared", count=count))
@@ -39,4 +60,5 @@ def report(out: Output, result: SupportResult, extra: dict[str, Any] | None = No
                 nir=nir,
             )
         )
+    lines.extend(notes)
     out.ok(payload, "\n".join(lines) + "\n" + account_text(result.view, out))

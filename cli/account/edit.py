@@ -26,8 +26,9 @@ def account_edit(
     language: Annotated[str | None, typer.Option("--language")] = None,
     json_output: JsonOption = False,
 ) -> None:
+    from cli.account.warnings import edit_warnings
     from db.support import ChannelEdit, edit_channels
-    from engine.identity import parse_email, parse_identifier, parse_mobile
+    from engine.identity import confirm_phone, parse_email, parse_identifier, parse_mobile
     from engine.languages import parse_language
 
     out = output(ctx, json_output)
@@ -46,4 +47,11 @@ def account_edit(
         phone=parse_mobile(mobile) if mobile is not None else None,
         language=parse_language(language) if language is not None else None,
     )
-    report(out, edit_channels(open_store(ctx), identifier, edit, reason))
+    result = edit_channels(open_store(ctx), identifier, edit, reason)
+    phone = edit.phone
+    warnings = edit_warnings(out, phone)
+    for warning in warnings:
+        out.note(warning["message"])
+    confirm = confirm_phone(phone.e164) if phone else None
+    notes = [out.text("support.new_mobile", mobile=confirm)] if confirm else []
+    report(out, result, {"new_mobile": confirm, "warnings": warnings}, notes)

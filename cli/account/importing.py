@@ -63,6 +63,8 @@ def account_import(
 
 
 def _render_import(out: Output, report: ImportReport) -> None:
+    from cli.account.warnings import import_warnings
+
     refused = [
         {
             "line": refusal.line,
@@ -74,6 +76,7 @@ def _render_import(out: Output, report: ImportReport) -> None:
         }
         for refusal in report.refused
     ]
+    warnings = import_warnings(report.no_sms)
     payload = {
         "dry_run": report.dry_run,
         "on_error": OnError.STOP if report.stop_on_error else OnError.SKIP,
@@ -81,11 +84,19 @@ def _render_import(out: Output, report: ImportReport) -> None:
         "valid": report.valid,
         "imported": report.imported,
         "refused": refused,
+        "warnings": warnings,
+        "batch": report.batch.id if report.batch else None,
     }
     if report.dry_run:
         human = out.text("import.dry_run", valid=report.valid, rows=report.rows)
     else:
         human = out.text("import.done", imported=report.imported, rows=report.rows)
+    if warnings:
+        lines = _ranges([warning["line"] for warning in warnings])
+        out.note(out.text("import.no_sms", count=len(warnings), lines=lines))
+        human += "\n" + out.text("import.no_sms.count", count=len(warnings))
+    if report.batch is not None and report.imported:
+        human += "\n" + out.text("bulk.batch", batch=report.batch.id)
     if not refused and not report.interrupted:
         out.ok(payload, human)
         return
@@ -105,6 +116,18 @@ def _render_import(out: Output, report: ImportReport) -> None:
         imported=report.imported,
     )
     refuse_with_report(out, code, message, payload, human)
+
+
+def _ranges(numbers: list[int], shown: int = 20) -> str:
+    """2, 3, 4, 7 → "2-4, 7"; past `shown` spans, "…"."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    text = [str(a) if a == b else f"{a}-{b}" for a, b in spans[:shown]]
+    return ", ".join(text) + (", …" if len(spans) > shown else "")
 
 
 def _progress_bar(out: Output) -> AbstractContextManager[Progress | None]:

@@ -35,6 +35,7 @@ def account_list(
         str | None,
         typer.Option("--locked-since"),
     ] = None,
+    locked_until: Annotated[str | None, typer.Option("--locked-until")] = None,
     has_flow: Annotated[bool, typer.Option("--has-flow")] = False,
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
     offset: Annotated[int, typer.Option(min=0, max=MAX_OFFSET)] = 0,
@@ -48,9 +49,12 @@ def account_list(
     _one_format(csv_output, json_output)
     store = open_store(ctx)
     since = parse_moment(locked_since, store.now()) if locked_since is not None else None
-    if since is not None and state not in (None, AccountState.LOCKED):
-        raise invalid("options_conflict", options="--locked-since, --state")
-    page = list_accounts(store, AccountFilter(state, since, has_flow), limit, offset)
+    until = parse_moment(locked_until, store.now()) if locked_until is not None else None
+    for name, moment in (("--locked-since", since), ("--locked-until", until)):
+        if moment is not None and state not in (None, AccountState.LOCKED):
+            raise invalid("options_conflict", options=f"{name}, --state")
+    filters = AccountFilter(state, since, has_flow, locked_until=until)
+    page = list_accounts(store, filters, limit, offset)
     if csv_output:
         typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)
         return

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.account.common import ReasonOption, report
+from cli.account.common import ReasonOption, report, reset_payload
 from cli.app import JsonOption, open_store, output
 from cli.exits import exit_code
 from cli.lazy import command_group
-from cli.output import Output, escape, iso_utc
-from cli.views import destination, terminal_table
+from cli.output import Output, escape
+from cli.views import terminal_table
 from engine.errors import SesameError, invalid
 from engine.outcomes import Code
 from engine.states import Channel
@@ -45,6 +45,7 @@ def account_unlock(
         str | None,
         typer.Option("--locked-since"),
     ] = None,
+    locked_until: Annotated[str | None, typer.Option("--locked-until")] = None,
     from_file: Annotated[
         Path | None,
         typer.Option(
@@ -55,6 +56,7 @@ def account_unlock(
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+    report_file: Annotated[Path | None, typer.Option("--report", dir_okay=False)] = None,
     json_output: JsonOption = False,
 ) -> None:
     out = output(ctx, json_output)
@@ -67,16 +69,19 @@ def account_unlock(
         raise invalid("options_missing", options="ID, --all-locked, --from-file")
     if len(chosen) > 1:
         raise invalid("options_conflict", options=", ".join(chosen))
-    if locked_since is not None and not all_locked:
-        raise invalid("options_conflict", options=f"--locked-since, {chosen[0]}")
+    for name, value in (("--locked-since", locked_since), ("--locked-until", locked_until)):
+        if value is not None and not all_locked:
+            raise invalid("options_conflict", options=f"{name}, {chosen[0]}")
     if ident is not None:
-        if dry_run:
-            raise invalid("options_conflict", options="--dry-run, ID")
+        for name, given in (("--dry-run", dry_run), ("--report", report_file)):
+            if given:
+                raise invalid("options_conflict", options=f"{name}, ID")
         _unlock_one(ctx, out, ident, reason, send_reset)
         return
     if send_reset is not None:
         raise invalid("options_conflict", options=f"--send-reset, {chosen[0]}")
-    _unlock_bulk(ctx, out, reason, locked_since, from_file, dry_run)
+    window = (locked_since, locked_until)
+    _unlock_bulk(ctx, out, reason, window, from_file, dry_run, report_file)
 
 
 def _unlock_one(
@@ -86,27 +91,23 @@ def _unlock_one(
     from engine.identity import parse_identifier
 
     result = unlock(open_store(ctx), parse_identifier(ident), reason, send_reset)
-    reset = None
-    if result.reset is not None and result.reset.channel is not None:
-        reset = {
-            "flow": result.reset.id,
-            "channel": result.reset.channel.value,
-            "destination": destination(result.view.account, result.reset.channel),
-            "expires_at": iso_utc(result.reset.expires_at),
-        }
-    report(
-        out, result, {"reset": reset, "identity_failures_cleared": result.identity_failures_cleared}
-    )
+    extra = {
+        "reset": reset_payload(result),
+        "identity_failures_cleared": result.identity_failures_cleared,
+    }
+    report(out, result, extra)
 
 
 def _unlock_bulk(
     ctx: typer.Context,
     out: Output,
     reason: str,
-    locked_since: str | None,
+    window: tuple[str | None, str | None],
     from_file: Path | None,
     dry_run: bool,
+    report_file: Path | None,
 ) -> None:
+    from cli.bulk_report import open_report, write_report
     from cli.parsing import parse_moment
     from db.support import AllLocked, FromFile, bulk_unlock
 
@@ -115,8 +116,12 @@ def _unlock_bulk(
     if from_file is not None:
         source = FromFile(from_file)
     else:
-        since = parse_moment(locked_since, store.now()) if locked_since is not None else None
-        source = AllLocked(since)
+        since, until = (
+            parse_moment(moment, store.now()) if moment is not None else None for moment in window
+        )
+        source = AllLocked(since, until)
+    # Opened first: a name that cannot be used changes nothing.
+    stream = open_report(report_file) if report_file is not None else None
 
     @contextmanager
     def progress(lines: Sequence[BulkLine]) -> Iterator[Any]:
@@ -127,9 +132,18 @@ def _unlock_bulk(
         with typer.progressbar(lines, label=label, file=sys.stderr) as bar:
             yield bar
 
-    report = bulk_unlock(store, source, reason, dry_run=dry_run, progress=progress)
-    summary = _summary(report)
-    table = _summary_table(report, out)
+    try:
+        report = bulk_unlock(store, source, reason, dry_run=dry_run, progress=progress)
+    except SesameError:  # refused before any change (an unreadable file…)
+        if stream is not None and report_file is not None:
+            stream.close()
+            report_file.unlink(missing_ok=True)  # ours, just created, still empty
+        raise
+    if stream is not None:
+        with stream:
+            write_report(stream, report)
+    summary = _summary(report, report_file)
+    table = _summary_table(report, out) + _changed(report, report_file, out)
     if report.complete:
         out.ok({"summary": summary}, table)
         return
@@ -156,11 +170,14 @@ def _unlock_bulk(
     raise typer.Exit(exit_code(error.code))
 
 
-def _summary(report: BulkReport) -> dict[str, Any]:
+def _summary(report: BulkReport, report_file: Path | None) -> dict[str, Any]:
     from db.support import BULK_OUTCOMES
 
     return {
         "dry_run": report.dry_run,
+        "batch": report.batch.id if report.batch else None,
+        "batch_source": report.batch.source if report.batch else None,
+        "report": str(report_file) if report_file is not None else None,
         "counts": {outcome: report.count(outcome) for outcome in BULK_OUTCOMES},
         "items": [
             {
@@ -199,6 +216,23 @@ def _summary_table(report: BulkReport, out: Output) -> str:
         rows.append([out.text(f"bulk.{outcome}"), len(items), where or "-"])
     table = terminal_table(out.columns("result", "count", "lines"), rows)
     return f"{out.text('bulk.dry_run')}\n{table}" if report.dry_run else table
+
+
+def _changed(report: BulkReport, report_file: Path | None, out: Output) -> str:
+    """After the table: the batch, then every NIR unlocked (or where they were written)."""
+    lines = []
+    acted = any(item.outcome in ("unlocked", "not_locked") for item in report.items)
+    if report.batch is not None and acted:  # a batch with events to list
+        lines.append(out.text("bulk.batch", batch=report.batch.id))
+    if report_file is not None:
+        lines.append(out.text("bulk.report", path=str(report_file), count=len(report.items)))
+    else:
+        nirs = [item.nir for item in report.items if item.outcome == "unlocked" and item.nir]
+        if nirs:
+            key = "bulk.unlocked_nirs.dry_run" if report.dry_run else "bulk.unlocked_nirs"
+            lines.append(out.text(key, count=len(nirs)))
+            lines.extend(nirs)
+    return "".join(f"\n{line}" for line in lines)
 
 
 def _ranges(numbers: list[int]) -> str:

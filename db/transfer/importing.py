@@ -13,13 +13,14 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from db.batch import Batch, audit_batch
 from db.creation import Created, save_prepared
 from db.store import Store
 from db.transfer.first_lines import FirstLines
@@ -54,6 +55,10 @@ class ImportReport:
     imported: int = 0
     refused: list[Refusal] = field(default_factory=list)
     interrupted: bool = False  # SIGINT: `imported` rows are committed, no more
+    # valid rows whose mobile is stored but cannot receive an SMS: (line, E.164)
+    no_sms: list[tuple[int, str]] = field(default_factory=list)
+    # the batch on the audit events (None for a dry run)
+    batch: Batch | None = None
 
     def count(self, batch: list[Checked]) -> list[NewAccount]:
         """Count a checked batch in; return its valid rows."""
@@ -72,6 +77,9 @@ class ImportReport:
         self.refused.extend(taken)
         self.refused.sort(key=lambda refusal: refusal.line)
         self.valid += len(fresh)
+        self.no_sms.extend(
+            (row.line, row.mobile) for row in fresh if row.mobile and not row.sms_capable
+        )
         return fresh
 
 
@@ -85,7 +93,9 @@ def import_accounts(
 ) -> ImportReport:
     """Import `path`; the report says what was imported and which lines were refused."""
     report = ImportReport(dry_run=dry_run, stop_on_error=stop_on_error)
-    with _StopOnInterrupt(report) as stop, _long_lived_objects_frozen():
+    with _StopOnInterrupt(report) as stop, _long_lived_objects_frozen(), ExitStack() as stack:
+        if not dry_run:
+            report.batch = stack.enter_context(audit_batch(str(path)))
         _import(store, path, report, stop, progress)
     return report
 

@@ -9,6 +9,8 @@ here, naming the key to add.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
@@ -198,7 +200,7 @@ def test_root_help_in_english(args, env):
 @pytest.mark.sqlite_only  # help opens no database
 def test_group_and_command_help_follow_sesame_lang_and_the_locale():
     group = _help("account", "--help", env={"SESAME_LANG": "fr"})
-    assert "  unlock   Débloquer un compte, ou plusieurs." in group
+    assert re.search(r"^  unlock +Débloquer un compte, ou plusieurs\.$", group, re.MULTILINE)
     command = _help("account", "unlock", "--help", env={"LANG": "fr_FR.UTF-8"})
     assert "Débloquer un compte, ou plusieurs." in command
     assert "Avec --all-locked : bloqués depuis 2h, 2026-11-20…" in command

@@ -74,7 +74,11 @@ def test_groups_without_a_command_show_their_help_with_exit_2(sesame):
     shown = sesame("account", lang="en")
     assert shown.exit_code == 2
     assert "Provision, inspect, change and unlock accounts." in shown.stdout + shown.stderr
-    assert "  import   Create accounts from a CSV file." in shown.stdout + shown.stderr
+    assert "  import      Create accounts from a CSV file." in shown.stdout + shown.stderr
+    assert (
+        "  send-reset  Send the member a reset without unlocking the account."
+        in shown.stdout + shown.stderr
+    )
 
 
 @pytest.mark.sqlite_only  # help and usage open no database

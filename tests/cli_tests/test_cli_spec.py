@@ -25,6 +25,10 @@ def test_sesame_spec_prints_every_row(sesame):
     assert len(rows) == len(TRANSITIONS)
     assert (
         "| locked | UnlockedBySupport | `unlocked_by_support` | account: active; "
-        "flow: code_sent, superseded | `unlocked`, `channel_unavailable`, `rate_limited` "
+        "flow: code_sent, superseded | `unlocked`, `channel_unavailable`, `send_limited` "
         "| Audit, SendEmail, SendSms |"
+    ) in rows
+    assert (
+        "| locked | ResetSentBySupport | `reset_sent_by_support` | flow: code_sent, superseded "
+        "| `reset_sent`, `channel_unavailable`, `send_limited` | Audit, SendEmail, SendSms |"
     ) in rows

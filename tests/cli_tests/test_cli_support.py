@@ -291,6 +291,8 @@ def test_show_adds_events_and_messages_without_secrets(sesame, member, home):
         "state_before",
         "state_after",
         "detail",
+        "batch",
+        "batch_source",
     }
     assert (unlocked["actor"], unlocked["state_before"], unlocked["state_after"]) == (
         "agent.smith",
@@ -589,6 +591,7 @@ def test_support_unlock_sends_the_reset_to_the_members_own_phone(sesame, member,
     assert message["to"] == "+33612344208"
     code = home.last_sms_code()
     assert code not in sent.stdout
+    lock(sesame)
     human = sesame("account", "unlock", NIR, "--reason", "rappel", "--send-reset", "email")
     assert human.exit_code == 0
     second = human.stdout.splitlines()[1]
@@ -619,7 +622,7 @@ def test_support_unlock_refusals(sesame, member, home):
     lock(sesame)
     limited = sesame("account", "unlock", NIR, "--reason", "x", "--send-reset", "email", "--json")
     assert limited.exit_code == 8
-    assert limited.json()["error"]["code"] == "rate_limited"
+    assert limited.json()["error"]["code"] == "send_limited"
     assert 0 < limited.json()["error"]["retry_after_seconds"] <= 60
     assert sesame("account", "unlock", THIRD_NIR, "--reason", "x").exit_code == 12
     assert sesame("account", "unlock", NIR, "--reason", "x", "--send-reset", "fax").exit_code == 2
@@ -709,12 +712,13 @@ def test_from_file_csv_with_header_semicolons_and_blank_lines(sesame, member, tm
     ]
     human = sesame("account", "unlock", "--from-file", str(listing), "--reason", "x", lang="en")
     assert human.exit_code == 5
-    assert human.stdout.splitlines()[2:] == [
+    assert human.stdout.splitlines()[2:6] == [
         "unlocked    0        -",
         "not locked  2        2, 7",
         "not found   1        5",
         "failed      2        4 (account_disabled), 6 (invalid_input: nir_key)",
     ]
+    assert human.stdout.splitlines()[6].startswith("Batch ")  # and no NIR: none unlocked
     assert human.stderr == "Bulk unlock incomplete: 2 line(s) failed and 1 not found out of 5.\n"
 
 
@@ -901,11 +905,12 @@ def test_audit_human_csv_and_empty(sesame, member, home):
     ]
     csv_lines = sesame("audit", "--csv").stdout.splitlines()
     assert csv_lines[0] == (
-        "id,at,actor,os_user,sudo_user,db_role,nir,flow,event,state_before,state_after,detail"
+        "id,at,actor,os_user,sudo_user,db_role,nir,flow,event,state_before,state_after,detail,"
+        "batch,batch_source"
     )
     assert csv_lines[1].endswith(
         f",{OS_USER},,{db_role(home) or ''},{NIR_COMPACT},,account_created,,active,"
-        '"{""password"": ""set""}"'
+        '"{""password"": ""set""}",,'
     )
     assert sesame("audit", "--csv", "--follow").exit_code == 2
     assert sesame("audit", "--csv", "--json").exit_code == 2

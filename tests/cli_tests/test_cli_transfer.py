@@ -89,11 +89,22 @@ def generated_rows(count: int) -> list[str]:
 def test_import_creates_accounts_with_one_audit_event_each(sesame, home, tmp_path):
     source = write(tmp_path, MARIE, PAUL)
     result = sesame("--actor", "ops", "account", "import", source)
+    [(batch,)] = home.query("SELECT DISTINCT batch_id FROM audit_events")
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
-        "2 compte(s) importé(s) sur 2 ligne(s).\n",
-        "",
+        "2 compte(s) importé(s) sur 2 ligne(s).\n"
+        "Mobiles sans SMS possible : 1.\n"
+        f"Lot {batch} : sesame audit --batch {batch}\n",
+        # Paul's number is a landline: stored, said, not swallowed.
+        "Attention : 1 mobile(s) enregistré(s) ne peuvent pas recevoir de SMS (numéro hors "
+        "de France métropolitaine, ou fixe), lignes 3 : aucun mot de passe temporaire ne "
+        "pourra leur être envoyé.\n",
     )
+    batched = sesame("audit", "--batch", batch, "--json").json()["events"]
+    assert [(e["nir"], e["event"], e["batch_source"]) for e in batched] == [
+        (NIR_COMPACT, "account_imported", source),
+        (PAUL_COMPACT, "account_imported", source),
+    ]
     marie = sesame("status", NIR, "--json").json()["account"]
     assert marie["state"] == "active"
     assert marie["channels"] == [
@@ -119,7 +130,9 @@ def test_import_creates_accounts_with_one_audit_event_each(sesame, home, tmp_pat
 def test_import_json_in_english(sesame, tmp_path):
     result = sesame("account", "import", write(tmp_path, MARIE), "--json", lang="en")
     assert result.exit_code == 0
-    assert result.json() == {
+    document = result.json()
+    assert len(document.pop("batch")) == 16
+    assert document == {
         "ok": True,
         "dry_run": False,
         "on_error": "stop",
@@ -127,7 +140,31 @@ def test_import_json_in_english(sesame, tmp_path):
         "valid": 1,
         "imported": 1,
         "refused": [],
+        "warnings": [],
     }
+
+
+def test_import_warns_of_every_mobile_no_sms_can_reach(sesame, tmp_path):
+    rows = (
+        MARIE,
+        "1 95 10 75 056 123 66,10/10/1995,,+44 7700 900123",
+        PAUL,
+        "2 95 10 13 055 001 96,10/10/1995,,0690 12 34 56",
+    )
+    dry = sesame("account", "import", write(tmp_path, *rows), "--dry-run", "--json", lang="en")
+    assert dry.exit_code == 0
+    assert (dry.json()["batch"], dry.stderr) == (None, "")  # --json: the warnings are in it
+    assert dry.json()["warnings"] == [
+        {"line": 3, "code": "mobile_no_sms", "reason": "not_metropolitan"},
+        {"line": 4, "code": "mobile_no_sms", "reason": "not_mobile"},
+        {"line": 5, "code": "mobile_no_sms", "reason": "not_metropolitan"},
+    ]
+    text = sesame("account", "import", write(tmp_path, *rows), "--dry-run", lang="en")
+    assert text.stdout.splitlines()[-1] == "Mobiles that cannot receive an SMS: 3."
+    assert text.stderr.startswith(
+        "Warning: 3 stored mobile(s) cannot receive an SMS (not a metropolitan-France number, "
+        "or a landline), lines 3-5: "
+    )
 
 
 def test_import_accepts_semicolons_bom_iso_dates_and_blank_lines(sesame, tmp_path):
@@ -288,7 +325,8 @@ def test_dry_run_reports_and_writes_nothing(sesame, home, tmp_path):
     result = sesame("account", "import", good, "--dry-run")
     assert (result.exit_code, result.stdout) == (
         0,
-        "Simulation : 2 ligne(s) valide(s) sur 2, rien n'a été écrit.\n",
+        "Simulation : 2 ligne(s) valide(s) sur 2, rien n'a été écrit.\n"
+        "Mobiles sans SMS possible : 1.\n",
     )
     bad = write(tmp_path, *BAD_ROWS, header=f"{HEADER},password_hash", name="bad.csv")
     stop = sesame("account", "import", bad, "--dry-run", "--json")

@@ -187,6 +187,8 @@ def test_a_caller_outside_the_support_group_cannot_take_an_account_over(site: Si
     assert (edited.exit_code, edited.stderr.strip()) == (13, ACCESS_DENIED["fr"])
     unlocked = site.run("account", "unlock", NIR, "--reason", "x", "--send-reset", "sms")
     assert unlocked.exit_code == 13
+    sent = site.run("account", "send-reset", NIR, "--channel", "sms", "--reason", "x")
+    assert sent.exit_code == 13
     shown = site.run("account", "show", NIR, "--json", as_user=False).json()
     assert [c["destination"] for c in shown["account"]["channels"]] == [
         "*** ** 42 08",

@@ -1,7 +1,8 @@
 """A support session through the installed `sesame`, in subprocesses: a member locked
 out calls, the agent finds, inspects and unlocks them with a reset sent to their own
 phone, the member completes the reset; the audit log shows who did it and why.
-Also `audit --follow` (JSON Lines, stopped by Ctrl-C) and the bulk progress bar."""
+Also `account send-reset` (the lock stays), `audit --follow` (JSON Lines, stopped by
+Ctrl-C) and the bulk progress bar."""
 
 from __future__ import annotations
 
@@ -142,6 +143,39 @@ def test_support_session_unlock_with_reset_by_sms(tmp_path):
     board = site.agent("status")["dashboard"]
     assert board["accounts"] == {"active": 1, "locked": 0, "disabled": 0, "total": 1}
     assert board["locks_last_24h"] == 1
+
+
+def test_support_session_reset_without_unlock_then_a_refused_resend(tmp_path):
+    """`account send-reset` on a locked account: the lock stays until the member
+    sets a new password; a second send within the cooldown says what did not happen."""
+    site = Installation(tmp_path / "home")
+    (site.home / "sesame.toml").write_text("[policy]\nresend_cooldown_seconds = 600\n")
+    added = site.run(
+        "account", "add", "--nir", NIR, "--dob", DOB, "--mobile", MOBILE,
+        stdin=lines(PASSWORD, PASSWORD), actor=AGENT,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert [site.run("login", NIR, stdin=lines("mauvais")).exit_code for _ in range(3)] == [
+        3,
+        3,
+        4,
+    ]
+    reason = "appel, identité vérifiée"
+    sent = site.agent("account", "send-reset", NIR_COMPACT, "--channel", "sms", "--reason", reason)
+    assert (sent["result"], sent["account"]["state"]) == ("reset_sent", "locked")
+    code = site.last_sms()["body"].splitlines()[1]
+    assert site.run("login", NIR_COMPACT, stdin=lines(PASSWORD)).exit_code == 4
+    again = site.run(
+        "account", "unlock", NIR_COMPACT, "--reason", reason, "--send-reset", "sms", actor=AGENT
+    )
+    assert again.exit_code == 8
+    assert "Le compte n'a PAS été débloqué et rien n'a été envoyé." in again.stderr
+    assert site.run("status", NIR_COMPACT, "--json", actor=AGENT).exit_code == 0
+    done = site.run("login", NIR_COMPACT, stdin=lines(code, NEW_PASSWORD, NEW_PASSWORD))
+    assert done.exit_code == 0, done.stderr
+    assert site.agent("status", NIR_COMPACT)["account"]["state"] == "active"
+    [asked] = site.agent("audit", NIR_COMPACT, "--event", "reset_sent_by_support")["events"]
+    assert (asked["actor"], asked["detail"]["reason"]) == (AGENT, reason)
 
 
 def _reader(stream: Any, into: queue.Queue[str]) -> None:

@@ -661,3 +661,22 @@ def test_french_numbers_read_as_phonenumbers_parses_them(
 )
 def test_common_french_numbers_read_as_phonenumbers_parses_them(raw: str) -> None:
     assert _outcome(parse_mobile, raw) == _outcome(_parse_mobile_with_phonenumbers, raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason", "confirmed"),
+    [
+        ("06 12 34 42 08", None, "+33 6 12 ** 42 08"),
+        ("+44 7700 900123", "not_metropolitan", "+44 7700 **0123"),
+        ("0690 12 34 56", "not_metropolitan", "+590 690 ** 34 56"),
+        ("01 45 67 89 10", "not_mobile", "+33 1 45 ** 89 10"),
+    ],
+)
+def test_why_a_stored_number_gets_no_sms_and_what_support_sees_of_it(raw, reason, confirmed):
+    from engine.identity import confirm_phone, no_sms_reason
+
+    phone = parse_mobile(raw)
+    assert (no_sms_reason(phone), phone.sms_capable) == (reason, reason is None)
+    assert confirm_phone(phone.e164) == confirmed
+    # More than the member-facing mask: all but two digits.
+    assert sum(c.isdigit() for c in confirmed) == sum(c.isdigit() for c in phone.e164) - 2

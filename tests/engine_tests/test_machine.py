@@ -37,7 +37,9 @@ from engine.events import (
     NewPasswordSubmitted,
     Outcome,
     PasswordChecked,
+    ResetSentBySupport,
     SendEmail,
+    SendLimit,
     SendSms,
     Snapshot,
     UnlockedBySupport,
@@ -236,6 +238,10 @@ def support_unlock(send_reset: Channel | None = None) -> UnlockedBySupport:
     return UnlockedBySupport(UNLOCK_REASON, send_reset, FRESH)
 
 
+def send_reset(channel: Channel) -> ResetSentBySupport:
+    return ResetSentBySupport(UNLOCK_REASON, channel, FRESH)
+
+
 DISABLE = DisabledBySupport(DISABLE_REASON)
 ENABLE = EnabledBySupport(ENABLE_REASON)
 
@@ -407,6 +413,7 @@ def refused(code: str, **fields: object) -> Outcome:
 LOGGED_IN = Outcome("logged_in", True)
 TEMPORARY = Outcome("temporary_password_accepted", True)
 CODE_SENT = Outcome("code_sent", True)
+RESET_SENT = Outcome("reset_sent", True)
 AUTO_SENT = Outcome("code_sent", True, auto_channel=True)
 CHOOSE = Outcome("choose_channel", True)
 VERIFIED = Outcome("code_verified", True)
@@ -1836,24 +1843,12 @@ SUPPORT_CASES = table(
         sent=(SMS_NEW,),
     ),
     Case(
+        # nothing to unlock: refused, nothing cleared, nothing sent (account send-reset)
         id="support-unlock-send-reset-email-to-active-account",
         account=account(failed_attempts=1),
         flow=choosing(),
         event=support_unlock(EMAIL),
-        outcome=NOT_LOCKED,
-        becomes=account(),
-        flows=(choosing(state=F.SUPERSEDED), sent_email(new_flow())),
-        audits=("failures_cleared", "flow_superseded", "flow_started", "code_sent"),
-        sent=(EMAIL_NEW,),
-    ),
-    Case(
-        id="support-unlock-send-reset-sms-to-active-account",
-        account=account(),
-        event=support_unlock(SMS),
-        outcome=NOT_LOCKED,
-        flows=(sent_sms(new_flow()),),
-        audits=("flow_started", "code_sent"),
-        sent=(SMS_NEW,),
+        outcome=refused("account_not_locked", reason="send_reset"),
     ),
     Case(
         id="support-unlock-send-reset-email-to-locked-account",
@@ -1880,7 +1875,7 @@ SUPPORT_CASES = table(
     ),
     Case(
         id="support-unlock-send-reset-email-without-email",
-        account=account(failed_attempts=2, **no_email()),
+        account=locked(**no_email()),
         event=support_unlock(EMAIL),
         outcome=refused("channel_unavailable"),
     ),
@@ -1890,21 +1885,24 @@ SUPPORT_CASES = table(
         flow=flow(),
         event=support_unlock(SMS),
         sends=(ago(seconds=20),),
-        outcome=refused("rate_limited", retry_after=40),
+        outcome=refused(
+            "send_limited",
+            retry_after=40,
+            reason="unlock.cooldown",
+            limit=SendLimit("cooldown", 40, ago(seconds=20), 1),
+        ),
     ),
     Case(
         id="support-unlock-send-reset-daily-limit",
         account=locked(),
         event=support_unlock(EMAIL),
         sends=FIVE_IN_A_DAY,
-        outcome=refused("rate_limited", retry_after=3600),
-    ),
-    Case(
-        id="support-unlock-active-send-reset-cooldown",
-        account=account(failed_attempts=2),
-        event=support_unlock(EMAIL),
-        sends=(ago(seconds=20),),
-        outcome=refused("rate_limited", retry_after=40),
+        outcome=refused(
+            "send_limited",
+            retry_after=3600,
+            reason="unlock.daily_limit",
+            limit=SendLimit("daily_limit", 3600, ago(minutes=2), 5),
+        ),
     ),
     Case(
         id="support-unlock-without-reset-ignores-send-limits",
@@ -1926,6 +1924,88 @@ SUPPORT_CASES = table(
         account=locked(state=A.DISABLED),
         flow=flow(),
         event=support_unlock(SMS),
+        outcome=refused("account_disabled"),
+    ),
+    # ResetSentBySupport: the state is untouched, a locked account stays locked
+    Case(
+        id="send-reset-sms-to-locked-account-keeps-the-lock",
+        account=locked(),
+        event=send_reset(SMS),
+        outcome=RESET_SENT,
+        flows=(sent_sms(new_flow()),),
+        audits=("reset_sent_by_support", "flow_started", "code_sent"),
+        sent=(SMS_NEW,),
+    ),
+    Case(
+        id="send-reset-email-to-active-account-is-a-forgot-flow",
+        account=account(failed_attempts=1),
+        flow=choosing(),
+        event=send_reset(EMAIL),
+        outcome=RESET_SENT,
+        flows=(choosing(state=F.SUPERSEDED), sent_email(new_flow(FORGOT))),
+        audits=("reset_sent_by_support", "flow_superseded", "flow_started", "code_sent"),
+        sent=(EMAIL_NEW,),
+    ),
+    Case(
+        id="send-reset-sms-to-overseas-mobile",
+        account=account(**overseas()),
+        event=send_reset(SMS),
+        outcome=refused("channel_unavailable"),
+    ),
+    Case(
+        id="send-reset-cooldown",
+        account=locked(),
+        flow=flow(),
+        event=send_reset(EMAIL),
+        sends=(ago(seconds=8),),
+        outcome=refused(
+            "send_limited",
+            retry_after=52,
+            reason="send_reset.cooldown",
+            limit=SendLimit("cooldown", 52, ago(seconds=8), 1),
+        ),
+    ),
+    Case(
+        id="send-reset-daily-limit",
+        account=account(),
+        event=send_reset(SMS),
+        sends=FIVE_IN_A_DAY,
+        outcome=refused(
+            "send_limited",
+            retry_after=3600,
+            reason="send_reset.daily_limit",
+            limit=SendLimit("daily_limit", 3600, ago(minutes=2), 5),
+        ),
+    ),
+    Case(
+        id="send-reset-sms-to-active-account-is-a-forgot-flow",
+        account=account(),
+        event=send_reset(SMS),
+        outcome=RESET_SENT,
+        flows=(sent_sms(new_flow(FORGOT)),),
+        audits=("reset_sent_by_support", "flow_started", "code_sent"),
+        sent=(SMS_NEW,),
+    ),
+    Case(
+        id="send-reset-email-to-locked-account-supersedes-its-flow",
+        account=locked(),
+        flow=choosing(),
+        event=send_reset(EMAIL),
+        outcome=RESET_SENT,
+        flows=(choosing(state=F.SUPERSEDED), sent_email(new_flow())),
+        audits=("reset_sent_by_support", "flow_superseded", "flow_started", "code_sent"),
+        sent=(EMAIL_NEW,),
+    ),
+    Case(
+        id="send-reset-sms-to-locked-overseas-mobile",
+        account=locked(**overseas()),
+        event=send_reset(SMS),
+        outcome=refused("channel_unavailable"),
+    ),
+    Case(
+        id="send-reset-disabled",
+        account=account(state=A.DISABLED),
+        event=send_reset(SMS),
         outcome=refused("account_disabled"),
     ),
     # DisabledBySupport
@@ -2233,6 +2313,7 @@ ACCOUNT_EVENTS = (
     PasswordChecked,
     IdentityChecked,
     UnlockedBySupport,
+    ResetSentBySupport,
     DisabledBySupport,
     EnabledBySupport,
     ChannelsChanged,
@@ -2251,7 +2332,7 @@ def test_table_is_total() -> None:
         | {(None, AccountCreated)}  # creation: no account yet, and only then
     )
     assert set(TRANSITIONS) == expected
-    assert len(TRANSITIONS) == 3 * 6 + 8 * 3 + 1 * 3 + 1
+    assert len(TRANSITIONS) == 3 * 7 + 8 * 3 + 1 * 3 + 1
 
 
 @pytest.mark.parametrize(
@@ -2712,6 +2793,7 @@ EVENT_SPECS = st.one_of(
     st.tuples(st.just("submit"), ON_FLOW, MOSTLY),
     st.tuples(st.just("new_password"), ON_FLOW, MOSTLY),
     st.tuples(st.just("support_unlock"), st.sampled_from([None, None, SMS, EMAIL])),
+    st.tuples(st.just("send_reset"), st.sampled_from(Channel)),
     st.tuples(st.just("disable")),
     st.tuples(st.just("enable")),
     st.tuples(
@@ -2810,6 +2892,8 @@ def build_event(spec: tuple[object, ...], current: Flow | None, fresh: FreshSecr
             return NewPasswordSubmitted(on, flow_digest if right else wrong, NEW_HASH)  # type: ignore[arg-type]
         case ("support_unlock", (Channel() | None) as send_reset):
             return UnlockedBySupport("support", send_reset, fresh)
+        case ("send_reset", Channel() as channel):
+            return ResetSentBySupport("support", channel, fresh)
         case ("disable",):
             return DisabledBySupport("support")
         case ("enable",):

@@ -33,6 +33,7 @@ ANSWER_KEYS: dict[Code, tuple[str, ...]] = {
             Code.ALREADY_ENABLED,
             Code.CHANNELS_CHANGED,
             Code.UNCHANGED,
+            Code.RESET_SENT,
         )
     },
 }
