@@ -47,7 +47,18 @@ def _masked(message: Message) -> str:
     return mask_destination(message.channel, message.recipient)
 
 
-def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:
+def _shown_body(message: Message, lang: str) -> str:
+    """The redacted body, its secret's place saying what became of it: hidden while
+    queued or failed, removed after sending, erased when abandoned."""
+    from engine import messages
+
+    key = f"outbox.secret.{message.status}"
+    if not messages.has(key):
+        return message.redacted_body
+    return message.redacted_body.replace(messages.REDACTED, messages.text(key, lang))
+
+
+def _payload(message: Message, *, with_body: bool = False, lang: str = "fr") -> dict[str, Any]:
     payload: dict[str, Any] = {
         "id": message.id,
         "nir": message.account_nir,
@@ -62,7 +73,7 @@ def _payload(message: Message, *, with_body: bool = False) -> dict[str, Any]:
         "last_error": message.last_error,
     }
     if with_body:
-        payload["body"] = message.redacted_body
+        payload["body"] = _shown_body(message, lang)
     return payload
 
 
@@ -174,7 +185,8 @@ def outbox_show(
     message = show_message(open_store(ctx), message_id, ident)
     if message is None:
         raise SesameError(Code.MESSAGE_NOT_FOUND)
-    out.ok({"message": _payload(message, with_body=True)}, _text(message, out))
+    payload = _payload(message, with_body=True, lang=out.lang)
+    out.ok({"message": payload}, _text(message, out))
 
 
 def _text(message: Message, out: Output) -> str:
@@ -194,7 +206,7 @@ def _text(message: Message, out: Output) -> str:
         lines.append(f"Last error: {message.last_error}")
     if message.subject:
         lines.append(f"Subject: {message.subject}")
-    return "\n".join(lines) + "\n\n" + message.redacted_body
+    return "\n".join(lines) + "\n\n" + _shown_body(message, out.lang)
 
 
 @outbox_app.command("flush")

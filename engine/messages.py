@@ -10,6 +10,7 @@ from engine import (
     messages_input,
     messages_member,
     messages_operations,
+    messages_scripts,
     messages_storage,
     messages_support,
 )
@@ -174,10 +175,6 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "choose_channel.sms": ("Au {destination}", "By SMS to {destination}"),
     "choose_channel.email": ("A {destination}", "By email to {destination}"),
-    "choose_channel.command": (
-        "Puis : sesame send-code {flow} --channel sms|email",
-        "Then: sesame send-code {flow} --channel sms|email",
-    ),
     "choose_channel.prompt": (
         "Votre choix [1-{count}] : ",
         "Your choice [1-{count}]: ",
@@ -216,6 +213,7 @@ _T.update(messages_member.TEXTS)
 _T.update(messages_support.TEXTS)
 _T.update(messages_delivery.TEXTS)
 _T.update(messages_operations.TEXTS)
+_T.update(messages_scripts.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.output import Output, local_time
+from cli.output import Output, iso_utc, local_time
+from cli.sent import message_fields
 from cli.views import account_payload, account_text, destination
 
 if TYPE_CHECKING:
@@ -32,9 +33,11 @@ def report(out: Output, result: SupportResult, extra: dict[str, Any] | None = No
         lines.append(out.text("support.identity_failures_cleared", count=count))
     reset = result.reset
     if reset is not None and reset.channel is not None:
+        message = result.reset_message
+        sent = "reset_queued" if message is not None and message.path is None else "reset_sent"
         lines.append(
             out.text(
-                f"support.reset_sent.{reset.channel.value}",
+                f"support.{sent}.{reset.channel.value}",
                 destination=destination(result.view.account, reset.channel),
                 flow=reset.id,
                 expires=local_time(reset.expires_at, out.lang),
@@ -42,3 +45,18 @@ def report(out: Output, result: SupportResult, extra: dict[str, Any] | None = No
             )
         )
     out.ok(payload, "\n".join(lines) + "\n" + account_text(result.view, out))
+
+
+def reset_payload(result: SupportResult) -> dict[str, Any] | None:
+    """The reset a support action sent (`--send-reset`, `send-reset`): its flow, channel,
+    masked destination, expiry, and the message (`message_id`, `outbox_file`)."""
+    reset = result.reset
+    if reset is None or reset.channel is None:
+        return None
+    return {
+        "flow": reset.id,
+        "channel": reset.channel.value,
+        "destination": destination(result.view.account, reset.channel),
+        "expires_at": iso_utc(reset.expires_at),
+        **message_fields(result.reset_message),
+    }

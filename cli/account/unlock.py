@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.account.common import ReasonOption, report
+from cli.account.common import ReasonOption, report, reset_payload
 from cli.app import JsonOption, open_store, output
 from cli.exits import exit_code
 from cli.lazy import command_group
-from cli.output import Output, escape, iso_utc
-from cli.views import destination, terminal_table
+from cli.output import Output, escape
+from cli.views import terminal_table
 from engine.errors import SesameError, invalid
 from engine.outcomes import Code
 from engine.states import Channel
@@ -98,17 +98,11 @@ def _unlock_one(
     from engine.identity import parse_identifier
 
     result = unlock(open_store(ctx), parse_identifier(ident), reason, send_reset)
-    reset = None
-    if result.reset is not None and result.reset.channel is not None:
-        reset = {
-            "flow": result.reset.id,
-            "channel": result.reset.channel.value,
-            "destination": destination(result.view.account, result.reset.channel),
-            "expires_at": iso_utc(result.reset.expires_at),
-        }
-    report(
-        out, result, {"reset": reset, "identity_failures_cleared": result.identity_failures_cleared}
-    )
+    extra = {
+        "reset": reset_payload(result),
+        "identity_failures_cleared": result.identity_failures_cleared,
+    }
+    report(out, result, extra)
 
 
 def _unlock_bulk(

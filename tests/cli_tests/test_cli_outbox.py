@@ -209,12 +209,14 @@ def test_show_never_shows_the_secret(sesame, member, home):
     code = body.splitlines()[1]
     shown = sesame("outbox", "show", "--last", "--json", lang="en").json()["message"]
     assert shown["status"] == "queued"
+    # Queued: the secret is hidden, not "removed after sending".
     assert shown["body"] == (
-        "Espace personnel - your temporary password:\n[secret retiré après envoi]\n"
+        "Espace personnel - your temporary password:\n[secret hidden, not sent yet]\n"
         "Valid for 10 min. Use it with your social-security number. Never share it."
     )
     text = sesame("outbox", "show", shown["id"]).stdout
-    assert code not in text and "[secret retiré après envoi]" in text
+    assert code not in text and "[secret masqué, pas encore envoyé]" in text
+    assert "après envoi" not in text
     assert text.startswith(f"Id: {shown['id']}\nChannel: sms\nTo: *** ** 42 08\nStatus: queued\n")
 
 
