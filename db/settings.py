@@ -21,6 +21,8 @@ class Settings:
     lang: str
     actor: str
     debug: bool = False
+    # The configuration file the policy was read from; None: no file, the defaults.
+    config_file: Path | None = None
 
 
 def default_lang(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
@@ -53,7 +55,7 @@ def load_settings(
         home_path = Path(platformdirs.user_data_dir("sesame"))
     config_path = Path(config).expanduser() if config else home_path / "sesame.toml"
     _require_trusted_home(home_path)
-    policy, configured_db = _read_config(config_path, required=config is not None)
+    policy, configured_db, found = _read_config(config_path, required=config is not None)
     return Settings(
         home=home_path,
         db_url=database_url(db or configured_db, home_path),
@@ -62,6 +64,7 @@ def load_settings(
         lang=lang or default_lang(),
         actor=actor or _login_name(),
         debug=debug,
+        config_file=config_path if found else None,
     )
 
 
@@ -78,14 +81,15 @@ def _require_trusted_home(home: Path) -> None:
     require_trusted(home)
 
 
-def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None]:
-    """The policy, and the database the file names (`[database] url`), if any."""
+def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None, bool]:
+    """The policy, the database the file names (`[database] url`) if any, and whether
+    there was a file (without one: the defaults)."""
     try:
         raw = read_trusted(path)
     except FileNotFoundError:
         if required:
             raise invalid("config_syntax", path=str(path), detail="file not found") from None
-        return Policy(), None
+        return Policy(), None, False
     except OSError as exc:
         raise invalid("config_syntax", path=str(path), detail=exc.strerror or "") from None
     import tomllib  # only when there is a file: its parser costs more than the lookup
@@ -95,7 +99,7 @@ def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None]:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise invalid("config_syntax", path=str(path), detail=str(exc)) from None
     database = _database_url(document.pop("database", {}))
-    return policy_from_toml(document), database
+    return policy_from_toml(document), database, True
 
 
 def _database_url(table: object) -> str | None:

@@ -61,4 +61,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Aucun fichier en attente de lecture dans {folder}/*/new.",
         "No file waiting to be read in {folder}/*/new.",
     ),
+    # --- policy check: what was read, what passed -----------------------------------------
+    "policy.config_file": ("Configuration lue : {path}", "Configuration read: {path}"),
+    "policy.config_defaults": (
+        "Aucun fichier de configuration ({path} absent) : réglages par défaut.",
+        "No configuration file ({path} not found): the defaults.",
+    ),
+    "policy.passed": (
+        "Contrôles satisfaits ({count}) :",
+        "Checks passed ({count}):",
+    ),
 }

@@ -96,11 +96,19 @@ class Lockout:
     failures_per_day: int
 
 
+# A check and whether the setting failed it (a finding) or passed.
+Judged = tuple[bool, Finding]
+
+
 @dataclass(frozen=True)
 class PolicyReport:
+    """The findings (settings weaker than their reference), the accepted deviations,
+    the lock-out a stranger can cause, and the checks the settings passed."""
+
     findings: tuple[Finding, ...]
     accepted: tuple[Finding, ...]
     lockout: Lockout
+    passed: tuple[Finding, ...] = ()
 
 
 def failed_attempts_per_hour(max_failed_attempts: int, lock_seconds: int) -> int:
@@ -118,9 +126,9 @@ def failed_attempts_per_hour(max_failed_attempts: int, lock_seconds: int) -> int
 
 
 def check_policy(policy: Policy, shape: SecretShape | None = None) -> PolicyReport:
-    """Every finding, then the accepted deviations, in a stable order."""
+    """Every finding, the accepted deviations and the checks passed, in a stable order."""
     shape = shape or SecretShape()
-    findings = [
+    judged = [
         *_lifetimes(policy),
         *_entropy(shape),
         *_attempts(policy),
@@ -129,7 +137,9 @@ def check_policy(policy: Policy, shape: SecretShape | None = None) -> PolicyRepo
         *_send_limits(policy),
         *_notifications(policy),
     ]
-    return PolicyReport(tuple(findings), _accepted(policy, shape), lockout(policy))
+    findings = tuple(finding for failed, finding in judged if failed)
+    passed = tuple(finding for failed, finding in judged if not failed)
+    return PolicyReport(findings, _accepted(policy, shape), lockout(policy), passed)
 
 
 def lockout(policy: Policy) -> Lockout:
@@ -161,10 +171,11 @@ def failures_in_first_day(backoff: Backoff) -> int:
     return rank
 
 
-def _lifetimes(policy: Policy) -> list[Finding]:
-    found = []
-    if policy.sms_code_ttl_seconds > MAX_OOB_TTL_SECONDS:
-        found.append(
+def _lifetimes(policy: Policy) -> list[Judged]:
+    found: list[Judged] = []
+    found.append(
+        (
+            policy.sms_code_ttl_seconds > MAX_OOB_TTL_SECONDS,
             Finding(
                 "sms_code_ttl",
                 "sms_code_ttl_seconds",
@@ -172,10 +183,12 @@ def _lifetimes(policy: Policy) -> list[Finding]:
                 f"<= {MAX_OOB_TTL_SECONDS}",
                 f"{ASVS} V2.7.2; {NIST} §5.1.3.2",
                 HIGH,
-            )
+            ),
         )
-    if policy.email_link_ttl_seconds > MAX_LINK_TTL_SECONDS:
-        found.append(
+    )
+    found.append(
+        (
+            policy.email_link_ttl_seconds > MAX_LINK_TTL_SECONDS,
             Finding(
                 "email_link_ttl",
                 "email_link_ttl_seconds",
@@ -183,16 +196,18 @@ def _lifetimes(policy: Policy) -> list[Finding]:
                 f"<= {MAX_LINK_TTL_SECONDS}",
                 f"{ASVS} V2.3.1 (sesame: a short period is at most one hour)",
                 MEDIUM,
-            )
+            ),
         )
+    )
     return found
 
 
-def _entropy(shape: SecretShape) -> list[Finding]:
+def _entropy(shape: SecretShape) -> list[Judged]:
     reference = f"{ASVS} V2.7.6; {NIST} §5.1.3.2"
-    found = []
-    if shape.temp_password_bits < MIN_SECRET_BITS:
-        found.append(
+    found: list[Judged] = []
+    found.append(
+        (
+            shape.temp_password_bits < MIN_SECRET_BITS,
             Finding(
                 "temporary_password_entropy",
                 "temporary_password",
@@ -200,10 +215,12 @@ def _entropy(shape: SecretShape) -> list[Finding]:
                 f">= {MIN_SECRET_BITS} bits",
                 reference,
                 HIGH,
-            )
+            ),
         )
-    if shape.link_token_bits < MIN_SECRET_BITS:
-        found.append(
+    )
+    found.append(
+        (
+            shape.link_token_bits < MIN_SECRET_BITS,
             Finding(
                 "link_token_entropy",
                 "link_token",
@@ -211,16 +228,18 @@ def _entropy(shape: SecretShape) -> list[Finding]:
                 f">= {MIN_SECRET_BITS} bits",
                 reference,
                 HIGH,
-            )
+            ),
         )
+    )
     return found
 
 
-def _attempts(policy: Policy) -> list[Finding]:
-    found = []
+def _attempts(policy: Policy) -> list[Judged]:
+    found: list[Judged] = []
     per_hour = failed_attempts_per_hour(policy.max_failed_attempts, policy.lock_seconds)
-    if per_hour > MAX_FAILURES_PER_HOUR:
-        found.append(
+    found.append(
+        (
+            per_hour > MAX_FAILURES_PER_HOUR,
             Finding(
                 "failed_attempts",
                 "max_failed_attempts, lock_seconds",
@@ -228,11 +247,13 @@ def _attempts(policy: Policy) -> list[Finding]:
                 f"<= {MAX_FAILURES_PER_HOUR} per hour",
                 f"{ASVS} V2.2.1; {NIST} §5.2.2",
                 HIGH,
-            )
+            ),
         )
+    )
     guesses = policy.max_code_attempts * policy.max_codes_per_day
-    if guesses > MAX_CODE_GUESSES_PER_DAY:
-        found.append(
+    found.append(
+        (
+            guesses > MAX_CODE_GUESSES_PER_DAY,
             Finding(
                 "code_attempts",
                 "max_code_attempts, max_codes_per_day",
@@ -240,10 +261,12 @@ def _attempts(policy: Policy) -> list[Finding]:
                 f"<= {MAX_CODE_GUESSES_PER_DAY} per 24 h",
                 f"{NIST} §5.1.3.2, §5.2.2; {ASVS} V2.2.1",
                 MEDIUM,
-            )
+            ),
         )
-    if policy.max_identity_failures > MAX_IDENTITY_FAILURES:
-        found.append(
+    )
+    found.append(
+        (
+            policy.max_identity_failures > MAX_IDENTITY_FAILURES,
             Finding(
                 "identity_failures",
                 "max_identity_failures",
@@ -251,17 +274,19 @@ def _attempts(policy: Policy) -> list[Finding]:
                 f"<= {MAX_IDENTITY_FAILURES} before the first delay",
                 f"{ASVS} V2.2.1 (sesame: at most {MAX_IDENTITY_FAILURES} before the first delay)",
                 LOW,
-            )
+            ),
         )
+    )
     return found
 
 
-def _argon2(policy: Policy) -> list[Finding]:
+def _argon2(policy: Policy) -> list[Judged]:
     reference = f"{ASVS} V2.4.1; {NIST} §5.1.1.2; OWASP Password Storage Cheat Sheet"
     params = policy.argon2
-    found = []
-    if params.memory_cost < ARGON2_MIN_MEMORY_KIB:
-        found.append(
+    found: list[Judged] = []
+    found.append(
+        (
+            params.memory_cost < ARGON2_MIN_MEMORY_KIB,
             Finding(
                 "argon2_memory",
                 "argon2.memory_cost",
@@ -269,10 +294,12 @@ def _argon2(policy: Policy) -> list[Finding]:
                 f">= {ARGON2_MIN_MEMORY_KIB} (KiB)",
                 reference,
                 HIGH,
-            )
+            ),
         )
-    if params.time_cost < ARGON2_MIN_TIME_COST:
-        found.append(
+    )
+    found.append(
+        (
+            params.time_cost < ARGON2_MIN_TIME_COST,
             Finding(
                 "argon2_time",
                 "argon2.time_cost",
@@ -280,15 +307,17 @@ def _argon2(policy: Policy) -> list[Finding]:
                 f">= {ARGON2_MIN_TIME_COST}",
                 reference,
                 HIGH,
-            )
+            ),
         )
+    )
     return found
 
 
-def _password_length(policy: Policy) -> list[Finding]:
+def _password_length(policy: Policy) -> list[Judged]:
     length = policy.password_min_length
-    if length < MIN_PASSWORD_LENGTH:
-        return [
+    judged: list[Judged] = [
+        (
+            length < MIN_PASSWORD_LENGTH,
             Finding(
                 "password_min_length",
                 "password_min_length",
@@ -296,26 +325,31 @@ def _password_length(policy: Policy) -> list[Finding]:
                 f">= {MIN_PASSWORD_LENGTH} ({RECOMMENDED_PASSWORD_LENGTH} recommended)",
                 f"{NIST} §5.1.1.2; {ASVS} V2.1.1",
                 HIGH,
+            ),
+        )
+    ]
+    if length >= MIN_PASSWORD_LENGTH:  # below the minimum, the one finding says it all
+        judged.append(
+            (
+                length < RECOMMENDED_PASSWORD_LENGTH,
+                Finding(
+                    "password_recommended_length",
+                    "password_min_length",
+                    length,
+                    f">= {RECOMMENDED_PASSWORD_LENGTH}",
+                    f"{ASVS} V2.1.1",
+                    MEDIUM,
+                ),
             )
-        ]
-    if length < RECOMMENDED_PASSWORD_LENGTH:
-        return [
-            Finding(
-                "password_recommended_length",
-                "password_min_length",
-                length,
-                f">= {RECOMMENDED_PASSWORD_LENGTH}",
-                f"{ASVS} V2.1.1",
-                MEDIUM,
-            )
-        ]
-    return []
+        )
+    return judged
 
 
-def _send_limits(policy: Policy) -> list[Finding]:
-    found = []
-    if policy.max_codes_per_day > MAX_CODES_PER_DAY:
-        found.append(
+def _send_limits(policy: Policy) -> list[Judged]:
+    found: list[Judged] = []
+    found.append(
+        (
+            policy.max_codes_per_day > MAX_CODES_PER_DAY,
             Finding(
                 "codes_per_day",
                 "max_codes_per_day",
@@ -323,10 +357,12 @@ def _send_limits(policy: Policy) -> list[Finding]:
                 f"<= {MAX_CODES_PER_DAY}",
                 f"{ASVS} V11.1.4 (sesame: at most {MAX_CODES_PER_DAY} per 24 h)",
                 MEDIUM,
-            )
+            ),
         )
-    if policy.resend_cooldown_seconds < MIN_RESEND_COOLDOWN_SECONDS:
-        found.append(
+    )
+    found.append(
+        (
+            policy.resend_cooldown_seconds < MIN_RESEND_COOLDOWN_SECONDS,
             Finding(
                 "resend_cooldown",
                 "resend_cooldown_seconds",
@@ -334,21 +370,24 @@ def _send_limits(policy: Policy) -> list[Finding]:
                 f">= {MIN_RESEND_COOLDOWN_SECONDS}",
                 f"{ASVS} V11.1.4 (sesame: at least {MIN_RESEND_COOLDOWN_SECONDS} s)",
                 LOW,
-            )
+            ),
         )
+    )
     return found
 
 
-def _notifications(policy: Policy) -> list[Finding]:
+def _notifications(policy: Policy) -> list[Judged]:
     wanted = (
         ("notify_on_password_change", f"{ASVS} V2.5.5, V2.2.3", MEDIUM),
         ("notify_on_channel_change", f"{ASVS} V2.2.3, V2.5.5", MEDIUM),
         ("notify_on_lock", f"{ASVS} V2.2.3 (sesame: a lock is a credential event)", LOW),
     )
     return [
-        Finding(setting, setting, False, "true", reference, severity)
+        (
+            not getattr(policy, setting),
+            Finding(setting, setting, getattr(policy, setting), "true", reference, severity),
+        )
         for setting, reference, severity in wanted
-        if not getattr(policy, setting)
     ]
 
 

@@ -271,3 +271,61 @@ def test_status_counts_the_files_waiting_in_new(sesame, member, home, clock):
     )
     read.rename(sms)
     assert sesame("status", "--json").json()["dashboard"]["outbox_files"]["waiting"] == 2
+
+
+# --- policy check: the file read, the checks passed ---------------------------------------
+
+
+def test_policy_check_names_its_file_and_lists_what_passed(sesame, home):
+    config = home.path / "sesame.toml"
+    home.configure(resend_cooldown_seconds=0)  # one finding, with fast argon2's two
+    document = sesame("policy", "check", "--json", lang="en").json()
+    assert set(document) == {"ok", "findings", "accepted", "lockout", "config_file", "passed"}
+    assert document["config_file"] == str(config)
+    failed = [f["check"] for f in document["findings"]]
+    passed = [p["check"] for p in document["passed"]]
+    assert failed == ["argon2_memory", "argon2_time", "resend_cooldown"]
+    assert passed == [
+        "sms_code_ttl",
+        "email_link_ttl",
+        "temporary_password_entropy",
+        "link_token_entropy",
+        "failed_attempts",
+        "code_attempts",
+        "identity_failures",
+        "password_min_length",
+        "password_recommended_length",
+        "codes_per_day",
+        "notify_on_password_change",
+        "notify_on_channel_change",
+        "notify_on_lock",
+    ]
+    assert document["passed"][0] == {
+        "check": "sms_code_ttl",
+        "setting": "sms_code_ttl_seconds",
+        "value": 600,
+        "expected": "<= 600",
+        "reference": "OWASP ASVS 4.0.3 V2.7.2; NIST SP 800-63B §5.1.3.2",
+    }
+    human = sesame("policy", "check", lang="en").stdout
+    assert human.startswith(f"Configuration read: {config}\n\nFindings:\n")
+    assert "\n\nChecks passed (13):\n- sms_code_ttl_seconds = 600 (<= 600; " in human
+    assert "\n- notify_on_lock = true (true; " in human
+    config.unlink()
+    defaults = sesame("policy", "check", "--json", lang="en").json()
+    assert (defaults["config_file"], defaults["findings"], len(defaults["passed"])) == (
+        None,
+        [],
+        16,
+    )
+    shown = sesame("policy", "check", lang="en").stdout
+    assert shown.startswith(f"No configuration file ({config} not found): the defaults.\n\n")
+
+
+def test_policy_check_names_the_file_given_by_config(sesame, home, tmp_path):
+    other = tmp_path / "elsewhere.toml"
+    other.write_text("[policy]\nsms_code_ttl_seconds = 900\n")
+    other.chmod(0o600)
+    document = sesame("--config", str(other), "policy", "check", "--json").json()
+    assert document["config_file"] == str(other)
+    assert [f["check"] for f in document["findings"]] == ["sms_code_ttl"]
