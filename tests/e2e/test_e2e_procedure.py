@@ -77,8 +77,9 @@ def test_sms_path_then_email_path(tmp_path, database):
     assert len(member.mails()) == 1  # the lock notification
     [sms] = member.sms()
     assert sms["to"] == "+33612344208"
-    assert set(sms) == {"id", "to", "body", "created_at"}
+    assert set(sms) == {"id", "to", "body", "code", "created_at"}
     code = sms["body"].splitlines()[1]
+    assert sms["code"] == code
     assert len(code) >= 10 and code.isalnum()
     changed = member.run("login", NIR, stdin=lines(code, NEW_PASSWORD, NEW_PASSWORD))
     assert changed.exit_code == 0, changed.stderr
