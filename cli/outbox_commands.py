@@ -49,15 +49,16 @@ def _masked(message: Message) -> str:
 
 
 def _shown_body(message: Message, lang: str) -> str:
-    """The redacted copy, the secret's place said in the operator's language (the
-    rest is the member's message, in the member's language)."""
-    return message.redacted_body.replace(
-        messages.REDACTED, messages.text("outbox.secret_removed", lang)
-    )
+    """The redacted body, its secret's place saying what became of it: hidden while
+    queued or failed, removed after sending, erased when abandoned."""
+
+    key = f"outbox.secret.{message.status}"
+    if not messages.has(key):
+        return message.redacted_body
+    return message.redacted_body.replace(messages.REDACTED, messages.text(key, lang))
 
 
-def _payload(message: Message, *, body_lang: str | None = None) -> dict[str, Any]:
-    """A message's fields; with `body_lang`, its redacted body too."""
+def _payload(message: Message, *, with_body: bool = False, lang: str = "fr") -> dict[str, Any]:
     payload: dict[str, Any] = {
         "id": message.id,
         "nir": message.account_nir,
@@ -71,8 +72,8 @@ def _payload(message: Message, *, body_lang: str | None = None) -> dict[str, Any
         "next_attempt_at": iso_utc(message.next_attempt_at),
         "last_error": message.last_error,
     }
-    if body_lang is not None:
-        payload["body"] = _shown_body(message, body_lang)
+    if with_body:
+        payload["body"] = _shown_body(message, lang)
     return payload
 
 
@@ -179,7 +180,7 @@ def outbox_show(
     message = show_message(open_store(ctx), message_id, ident)
     if message is None:
         raise SesameError(Code.MESSAGE_NOT_FOUND)
-    payload = _payload(message, body_lang=out.lang)
+    payload = _payload(message, with_body=True, lang=out.lang)
     out.ok({"message": payload}, _text(message, out))
 
 

@@ -32,14 +32,24 @@ def policy_check(
     from engine.policy_check import check_policy
 
     out = output(ctx, json_output)
-    report = check_policy(open_store(ctx).settings.policy)
+    settings = open_store(ctx).settings
+    report = check_policy(settings.policy)
+    config_file = settings.config_file
     payload = {
         "findings": [_finding_payload(finding, out) for finding in report.findings],
         "accepted": [_finding_payload(finding, out) for finding in report.accepted],
         "lockout": _lockout_payload(report.lockout, out),
         "passwords": _passwords_payload(report.passwords, out),
+        # The file the settings come from; null: none was found, the defaults apply.
+        "config_file": str(config_file) if config_file else None,
+        "passed": [_passed_payload(finding) for finding in report.passed],
     }
-    human = _policy_text(payload, out)
+    source = (
+        out.text("policy.config_file", path=config_file)
+        if config_file
+        else out.text("policy.config_defaults", path=settings.home / "sesame.toml")
+    )
+    human = source + "\n\n" + _policy_text(payload, out)
     if strict and report.findings:
         message = out.text("policy_findings", count=len(report.findings))
         refuse_with_report(out, Code.POLICY_FINDINGS, message, payload, human)
@@ -55,6 +65,16 @@ def _finding_payload(finding: Finding, out: Output) -> dict[str, Any]:
         "reference": finding.reference,
         "severity": finding.severity,
         "message": out.text(f"policy.{finding.check}", **finding.params),
+    }
+
+
+def _passed_payload(finding: Finding) -> dict[str, Any]:
+    return {
+        "check": finding.check,
+        "setting": finding.setting,
+        "value": finding.value,
+        "expected": finding.expected,
+        "reference": finding.reference,
     }
 
 
@@ -136,6 +156,11 @@ def _policy_text(payload: Mapping[str, Any], out: Output) -> str:
         lines = [out.text("policy.findings"), table]
     else:
         lines = [out.text("policy.none")]
+    passed = payload["passed"]
+    lines += ["", out.text("policy.passed", count=len(passed))]
+    for check in passed:
+        value, expected = _cell(check["value"]), check["expected"]
+        lines.append(f"- {check['setting']} = {value} ({expected}; {check['reference']})")
     lines += ["", out.text("policy.accepted")]
     for note in payload["accepted"]:
         lines.append(f"- {note['setting']} ({note['reference']}):")

@@ -13,6 +13,7 @@ from cli.app import JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_choice, read_secret, stdin_is_terminal
+from cli.sent import message_fields
 from cli.views import destination
 from engine.errors import SesameError, invalid
 from engine.outcomes import Code
@@ -106,7 +107,9 @@ def _report_choice(out: Output, result: Result, _identifier: Identifier | None) 
     for c in result.channels:
         where = out.text(f"choose_channel.{c.value}", destination=destination(result.account, c))
         lines.append(f"  {where}  (--channel {c.value})")
-    lines.append(out.text("choose_channel.command", flow=result.flow.id))
+    # One command per line, each runnable as pasted (`sms|email` would be a pipe).
+    lines.append(out.text("choose_channel.commands"))
+    lines += [f"sesame send-code {result.flow.id} --channel {c.value}" for c in result.channels]
     payload = {
         "flow": result.flow.id,
         "state": result.flow.state.value,
@@ -160,13 +163,17 @@ def _report_sent(out: Output, result: Result, identifier: Identifier | None) -> 
         "destination": where,
         "expires_at": iso_utc(flow.expires_at),
     }
+    message = result.message_of(flow)
+    payload.update(message_fields(message))
+    # Queued for onward delivery (transport = "queue"): not sent yet.
+    sent = "code_queued" if message is not None and message.path is None else "code_sent"
     lines = []
     if result.outcome.auto_channel:
         lines.append(out.text(f"auto_channel.{flow.channel.value}"))
     ident = identifier.nir.value if identifier and identifier.nir else result.account.nir
     lines.append(
         out.text(
-            f"code_sent.{flow.channel.value}",
+            f"{sent}.{flow.channel.value}",
             destination=where,
             expires=local_time(flow.expires_at, out.lang),
             ident=ident,

@@ -38,8 +38,16 @@ def _dashboard(ctx: typer.Context, out: Output) -> None:
     from tabulate import tabulate
 
     from db.listing import dashboard
+    from db.outbox_files import waiting_files
 
-    board = dashboard(open_store(ctx))
+    store = open_store(ctx)
+    board = dashboard(store)
+    waiting = waiting_files(store.settings.outbox_dir)
+    oldest_file = None
+    file_age = None
+    if waiting.oldest is not None:
+        file_age = max(0, int((board.now - waiting.oldest).total_seconds()))
+        oldest_file = {"modified_at": iso_utc(waiting.oldest), "age_seconds": file_age}
     oldest = None
     age = None
     if board.oldest_queued_at is not None:
@@ -54,6 +62,7 @@ def _dashboard(ctx: typer.Context, out: Output) -> None:
         "open_flows": flows,
         "outbox": board.outbox,
         "oldest_queued": oldest,
+        "outbox_files": {"waiting": waiting.count, "oldest": oldest_file},
     }
     flow_rows = [[f.state, f.channel or "-", f.count] for f in board.open_flows]
     parts = [
@@ -74,6 +83,20 @@ def _dashboard(ctx: typer.Context, out: Output) -> None:
     else:
         created = local_time(board.oldest_queued_at, out.lang)
         parts.append(out.text("dashboard.oldest_queued", age=_age(age), created=created))
+    folder = store.settings.outbox_dir
+    if file_age is None:
+        parts.append(out.text("dashboard.no_waiting_files", folder=folder))
+    else:
+        modified = local_time(waiting.oldest, out.lang)
+        parts.append(
+            out.text(
+                "dashboard.waiting_files",
+                count=waiting.count,
+                folder=folder,
+                age=_age(file_age),
+                modified=modified,
+            )
+        )
     out.ok({"dashboard": payload}, "\n".join(parts))
 
 

@@ -71,7 +71,13 @@ def flush(store: Store) -> int:
 
 
 def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
-    """Write queued messages (all of them when `message_ids` is None) to files.
+    """Write queued messages (all of them when `message_ids` is None) to files; how many."""
+    return len(deliver_files(store, message_ids))
+
+
+def deliver_files(store: Store, message_ids: Iterable[str] | None = None) -> dict[str, Path]:
+    """Write queued messages (all of them when `message_ids` is None) to files;
+    the file of each message written, by message id.
 
     A message whose flow closed or expired meanwhile (a channel changed, a
     newer request, a disabled account) is abandoned unsent and its secret
@@ -86,7 +92,7 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
     if message_ids is not None:
         wanted = list(message_ids)
         if not wanted:
-            return 0
+            return {}
         query = query.where(outbox.c.id.in_(wanted))
     with store.read() as conn:
         found = conn.execute(query).all()
@@ -98,10 +104,10 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
             live.append(row)
         else:
             dead.append((row, "flow_closed", closed))
-    written, conflicts = [], []
+    written, conflicts, paths = [], [], {}
     for row in live:
         try:
-            write_file(store, row)
+            paths[row.id] = write_file(store, row)
             written.append(row)
         except MessageConflict as conflict:
             conflicts.append((row, conflict.path))
@@ -127,7 +133,7 @@ def deliver(store: Store, message_ids: Iterable[str] | None = None) -> int:
     if conflicts:
         row, path = conflicts[0]
         raise storage_error("outbox_conflict", path=str(path), id=row.id)
-    return len(written)
+    return paths
 
 
 def flow_closed(

@@ -11,6 +11,8 @@ import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +45,7 @@ def write_file(store: Store, row: Row[Any]) -> Path:
             data = sms_document(row)
         else:
             folder, name = "mail", f"{row.id}.eml"
-            data = render_email(store, row)
+            data = render_email(store, row, link_header=True)
         return _publish(root, folder, name, data)
     except OSError as exc:
         raise storage_error(
@@ -130,3 +132,35 @@ def _holds(name: str, dir_fd: int, data: bytes) -> bool:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return False
         return handle.read(len(data) + 1) == data
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The message files no consumer has taken yet (still in `outbox/*/new`)."""
+
+    count: int
+    oldest: datetime | None
+
+
+def waiting_files(root: Path) -> Waiting:
+    """Count the regular files in `root/sms/new` and `root/mail/new` (a Maildir reader
+    moves what it read to `cur/`), and when the oldest was written."""
+    count, oldest = 0, None
+    for folder in ("sms", "mail"):
+        try:
+            entries = list(os.scandir(root / folder / "new"))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            raise storage_error("outbox", detail=f"{exc.filename}: {exc.strerror}") from None
+        for entry in entries:
+            try:
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                modified = entry.stat(follow_symlinks=False).st_mtime
+            except FileNotFoundError:  # taken meanwhile
+                continue
+            count += 1
+            oldest = modified if oldest is None else min(oldest, modified)
+    when = None if oldest is None else datetime.fromtimestamp(oldest, UTC).replace(microsecond=0)
+    return Waiting(count, when)

@@ -26,6 +26,8 @@ class Settings:
     lang: str  # what the operator reads; a member's messages use the account's language
     actor: str
     debug: bool = False
+    # The configuration file the policy was read from; None: no file, the defaults.
+    config_file: Path | None = None
 
     def as_member(self) -> Settings:
         """The settings of a member's own command (`login`, `unlock`, `forgot`,
@@ -60,7 +62,7 @@ def load_settings(
         home_path = Path(platformdirs.user_data_dir("sesame"))
     config_path = Path(config).expanduser() if config else home_path / "sesame.toml"
     _require_trusted_home(home_path)
-    policy, configured_db = _read_config(config_path, required=config is not None)
+    policy, configured_db, found = _read_config(config_path, required=config is not None)
     return Settings(
         home=home_path,
         db_url=database_url(db or configured_db, home_path),
@@ -69,6 +71,7 @@ def load_settings(
         lang=lang or default_lang(),
         actor=actor or _login_name(),
         debug=debug,
+        config_file=config_path if found else None,
     )
 
 
@@ -85,14 +88,15 @@ def _require_trusted_home(home: Path) -> None:
     require_trusted(home)
 
 
-def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None]:
-    """The policy, and the database the file names (`[database] url`), if any."""
+def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None, bool]:
+    """The policy, the database the file names (`[database] url`) if any, and whether
+    there was a file (without one: the defaults)."""
     try:
         raw = read_trusted(path)
     except FileNotFoundError:
         if required:
             raise invalid("config_syntax", path=str(path), detail_key="file_not_found") from None
-        return Policy(), None
+        return Policy(), None, False
     except OSError as exc:
         raise invalid("config_syntax", path=str(path), detail=exc.strerror or "") from None
     import tomllib  # only when there is a file: its parser costs more than the lookup
@@ -102,7 +106,7 @@ def _read_config(path: Path, *, required: bool) -> tuple[Policy, str | None]:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise invalid("config_syntax", path=str(path), detail=str(exc)) from None
     database = _database_url(document.pop("database", {}))
-    return _with_blocklist(policy_from_toml(document), path.parent), database
+    return _with_blocklist(policy_from_toml(document), path.parent), database, True
 
 
 def _with_blocklist(policy: Policy, config_dir: Path) -> Policy:

@@ -22,7 +22,7 @@ from db.batch import Batch, audit_batch
 from db.listing import AccountFilter, filter_arms
 from db.schema import accounts
 from db.store import Store
-from db.unit_of_work import EventFor, Named, Result, fresh_secrets, run_step
+from db.unit_of_work import EventFor, Named, QueuedMessage, Result, fresh_secrets, run_step
 from engine.effective import effective_account, live_flow
 from engine.errors import SesameError, invalid
 from engine.events import (
@@ -77,6 +77,8 @@ class SupportResult:
     view: AccountView
     reset: Flow | None = None
     identity_failures_cleared: int = 0
+    # The message carrying the reset's secret (its id, and its file with the files transport).
+    reset_message: QueuedMessage | None = None
 
 
 def _act(store: Store, ident: Identifier, event: EventFor) -> tuple[Result, AccountView]:
@@ -116,11 +118,13 @@ def unlock(
     why = _check_reason(reason)
     event = UnlockedBySupport(why, send_reset, fresh_secrets())
     result, view = _act(store, ident, lambda _: event)
+    reset = result.flow if send_reset else None
     return SupportResult(
         result.outcome.code,
         view,
-        result.flow if send_reset else None,
+        reset,
         result.outcome.identity_failures_cleared,
+        result.message_of(reset),
     )
 
 
@@ -129,7 +133,9 @@ def send_reset(store: Store, ident: Identifier, reason: str, channel: Channel) -
     why = _check_reason(reason)
     event = ResetSentBySupport(why, channel, fresh_secrets())
     result, view = _act(store, ident, lambda _: event)
-    return SupportResult(result.outcome.code, view, result.flow)
+    return SupportResult(
+        result.outcome.code, view, result.flow, reset_message=result.message_of(result.flow)
+    )
 
 
 # --- bulk unlock ---------------------------------------------------------------------

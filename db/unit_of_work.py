@@ -12,16 +12,26 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from db import decisions, rows, send_limits, shadow
-from db.outbox import deliver
+from db.outbox import deliver_files
 from db.outbox_build import check_buildable
 from db.store import Store
 from engine.errors import SesameError
-from engine.events import Audit, Decision, Event, FreshSecrets, Outcome, Snapshot
+from engine.events import (
+    Audit,
+    Decision,
+    Event,
+    FreshSecrets,
+    Outcome,
+    SendEmail,
+    SendSms,
+    Snapshot,
+)
 from engine.identity import Identifier
 from engine.machine import Context, step, usable_channels
 from engine.model import Account, Channel, Flow
@@ -31,6 +41,17 @@ from engine.policy import Policy
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """A message a step queued: its id, channel and flow, and the outbox file it
+    was written to (the files transport; None while it waits for `outbox deliver`)."""
+
+    id: str
+    channel: Channel
+    flow_id: str | None
+    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,14 @@ class Result:
     open_flow: Flow | None = None
     # The channels the member may choose among (asked after `choose_channel`).
     channels: tuple[Channel, ...] = ()
+    # The messages the step queued, in the order of its effects.
+    messages: tuple[QueuedMessage, ...] = ()
+
+    def message_of(self, flow: Flow | None) -> QueuedMessage | None:
+        """The last message the step queued for `flow` (its secret), if any."""
+        if flow is None:
+            return None
+        return next((m for m in reversed(self.messages) if m.flow_id == flow.id), None)
 
 
 # --- which rows a step concerns --------------------------------------------------
@@ -150,21 +179,21 @@ def run_step(
     """
     try:
         with store.write() as conn:
-            result, message_ids = _step(store, conn, target, event)
+            result = _step(store, conn, target, event)
             if dry_run:
                 raise _RolledBack(result)
     except _RolledBack as rolled_back:
         return rolled_back.result
     if store.settings.policy.outbox.transport == "files":
-        deliver(store, message_ids)
+        written = deliver_files(store, [m.id for m in result.messages])
+        messages = tuple(replace(m, path=written.get(m.id)) for m in result.messages)
+        result = replace(result, messages=messages)
     if refuse and not result.outcome.ok:
         raise refusal(store, result.outcome, target)
     return result
 
 
-def _step(
-    store: Store, conn: Connection, target: Target, event: EventFor
-) -> tuple[Result, list[str]]:
+def _step(store: Store, conn: Connection, target: Target, event: EventFor) -> Result:
     """Lock, load, step and save in the caller's transaction."""
     settings = store.settings
     account, flow = lock_rows(conn, target)
@@ -183,7 +212,16 @@ def _step(
     check_buildable(decision.effects, settings.policy.mail_from, now)
     message_ids = subject.save(conn, before, decision, now, settings.actor)
     decisions.record_audit(conn, attempt, None, now, settings.actor)
-    return _result(before, decision), message_ids
+    sends = [e for e in decision.effects if isinstance(e, SendSms | SendEmail)]
+    queued = tuple(
+        QueuedMessage(
+            message_id,
+            Channel.SMS if isinstance(effect, SendSms) else Channel.EMAIL,
+            effect.flow_id,
+        )
+        for message_id, effect in zip(message_ids, sends, strict=False)
+    )
+    return replace(_result(before, decision), messages=queued)
 
 
 def _result(before: Snapshot, decision: Decision) -> Result:

@@ -14,6 +14,7 @@ from engine import (
     messages_language,
     messages_member,
     messages_operations,
+    messages_scripts,
     messages_storage,
     messages_support,
 )
@@ -177,10 +178,6 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "choose_channel.sms": ("Au {destination}", "By SMS to {destination}"),
     "choose_channel.email": ("A {destination}", "By email to {destination}"),
-    "choose_channel.command": (
-        "Puis : sesame send-code {flow} --channel sms|email",
-        "Then: sesame send-code {flow} --channel sms|email",
-    ),
     "choose_channel.prompt": (
         "Votre choix [1-{count}] : ",
         "Your choice [1-{count}]: ",
@@ -223,6 +220,7 @@ _T.update(messages_language.TEXTS)
 _T.update(messages_help.TEXTS)
 _T.update(messages_labels.TEXTS)
 _T.update(messages_explain.TEXTS)
+_T.update(messages_scripts.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

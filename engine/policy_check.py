@@ -17,9 +17,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from engine.backoff import SERIES_GAP, Backoff
 from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH, context_words
 from engine.policy import Policy
+from engine.policy_lockout import Lockout, failures_in_first_day, lockout
 
 HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
 
@@ -40,6 +40,10 @@ RECOMMENDED_PASSWORD_LENGTH = 12  # ASVS V2.1.1
 MAX_CODES_PER_DAY = 10  # sesame
 MIN_RESEND_COOLDOWN_SECONDS = 30  # sesame
 MIN_PASSWORD_HISTORY = 4  # PCI DSS 4.0 8.3.7: none of the last four
+
+# The lock-out report lives in engine.policy_lockout; its names are part of this API.
+__all__ = ["Finding", "Lockout", "PolicyReport", "SecretShape", "check_policy"]
+__all__ += ["failed_attempts_per_hour", "failures_in_first_day", "lockout"]
 
 ASVS = "OWASP ASVS 4.0.3"
 NIST = "NIST SP 800-63B"
@@ -75,26 +79,8 @@ class Finding:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Lockout:
-    """The worst a stranger who knows a NIR, but not the date of birth, can do to its member.
-
-    Login: `login_failures` wrong passwords lock it, for `login_locked_seconds`
-    (None: until a recovery or a support unlock; a time-limited lock the
-    stranger renews). Recovery: `recovery_failures` wrong dates of birth close
-    the identity check for `first_delay_seconds`; failing again as each delay
-    ends doubles it up to `max_delay_seconds`, and keeps recovery closed without
-    a break for `failures_first_day` failures in the first 24 h, then
-    `failures_per_day` a day. Support's `account unlock` lifts both.
-    """
-
-    login_failures: int
-    login_locked_seconds: int | None
-    recovery_failures: int
-    first_delay_seconds: int
-    max_delay_seconds: int
-    failures_first_day: int
-    failures_per_day: int
+# A check and whether the setting failed it (a finding) or passed.
+Judged = tuple[bool, Finding]
 
 
 @dataclass(frozen=True)
@@ -110,10 +96,14 @@ class PasswordRules:
 
 @dataclass(frozen=True)
 class PolicyReport:
+    """The findings (settings weaker than their reference), the accepted deviations,
+    the lock-out a stranger can cause, and the checks the settings passed."""
+
     findings: tuple[Finding, ...]
     accepted: tuple[Finding, ...]
     lockout: Lockout
     passwords: PasswordRules
+    passed: tuple[Finding, ...] = ()
 
 
 def failed_attempts_per_hour(max_failed_attempts: int, lock_seconds: int) -> int:
@@ -131,9 +121,9 @@ def failed_attempts_per_hour(max_failed_attempts: int, lock_seconds: int) -> int
 
 
 def check_policy(policy: Policy, shape: SecretShape | None = None) -> PolicyReport:
-    """Every finding, then the accepted deviations, in a stable order."""
+    """Every finding, the accepted deviations and the checks passed, in a stable order."""
     shape = shape or SecretShape()
-    findings = [
+    judged = [
         *_lifetimes(policy),
         *_entropy(shape),
         *_attempts(policy),
@@ -143,8 +133,10 @@ def check_policy(policy: Policy, shape: SecretShape | None = None) -> PolicyRepo
         *_send_limits(policy),
         *_notifications(policy),
     ]
+    findings = tuple(finding for failed, finding in judged if failed)
+    passed = tuple(finding for failed, finding in judged if not failed)
     return PolicyReport(
-        tuple(findings), _accepted(policy, shape), lockout(policy), password_rules(policy)
+        findings, _accepted(policy, shape), lockout(policy), password_rules(policy), passed
     )
 
 
@@ -156,54 +148,27 @@ def password_rules(policy: Policy) -> PasswordRules:
     )
 
 
-def _password_history(policy: Policy) -> list[Finding]:
-    if policy.password_history >= MIN_PASSWORD_HISTORY:
-        return []
+def _password_history(policy: Policy) -> list[Judged]:
     return [
-        Finding(
-            "password_history",
-            "password_history",
-            policy.password_history,
-            f">= {MIN_PASSWORD_HISTORY}",
-            "PCI DSS 4.0 8.3.7",
-            MEDIUM,
+        (
+            policy.password_history < MIN_PASSWORD_HISTORY,
+            Finding(
+                "password_history",
+                "password_history",
+                policy.password_history,
+                f">= {MIN_PASSWORD_HISTORY}",
+                "PCI DSS 4.0 8.3.7",
+                MEDIUM,
+            ),
         )
     ]
 
 
-def lockout(policy: Policy) -> Lockout:
-    """The stranger's worst case with these settings (see `Lockout`)."""
-    backoff = Backoff.of(policy)
-    day = int(SERIES_GAP.total_seconds())
-    return Lockout(
-        login_failures=policy.max_failed_attempts,
-        login_locked_seconds=policy.lock_seconds or None,
-        recovery_failures=policy.max_identity_failures,
-        first_delay_seconds=backoff.first_seconds,
-        max_delay_seconds=backoff.max_seconds,
-        failures_first_day=failures_in_first_day(backoff),
-        failures_per_day=math.ceil(day / backoff.max_seconds),
-    )
-
-
-def failures_in_first_day(backoff: Backoff) -> int:
-    """Wrong dates of birth a stranger makes in 24 h failing again as each delay ends.
-
-    Every failure of a series is its next rank: the first `threshold` at once,
-    each further one when the delay of the one before is over.
-    """
-    day = int(SERIES_GAP.total_seconds())
-    elapsed, rank = 0, 0
-    while elapsed < day:
-        rank += 1
-        elapsed += backoff.delay(rank)
-    return rank
-
-
-def _lifetimes(policy: Policy) -> list[Finding]:
-    found = []
-    if policy.sms_code_ttl_seconds > MAX_OOB_TTL_SECONDS:
-        found.append(
+def _lifetimes(policy: Policy) -> list[Judged]:
+    found: list[Judged] = []
+    found.append(
+        (
+            policy.sms_code_ttl_seconds > MAX_OOB_TTL_SECONDS,
             Finding(
                 "sms_code_ttl",
                 "sms_code_ttl_seconds",
@@ -211,10 +176,12 @@ def _lifetimes(policy: Policy) -> list[Finding]:
                 f"<= {MAX_OOB_TTL_SECONDS}",
                 f"{ASVS} V2.7.2; {NIST} §5.1.3.2",
                 HIGH,
-            )
+            ),
         )
-    if policy.email_link_ttl_seconds > MAX_LINK_TTL_SECONDS:
-        found.append(
+    )
+    found.append(
+        (
+            policy.email_link_ttl_seconds > MAX_LINK_TTL_SECONDS,
             Finding(
                 "email_link_ttl",
                 "email_link_ttl_seconds",
@@ -222,16 +189,18 @@ def _lifetimes(policy: Policy) -> list[Finding]:
                 f"<= {MAX_LINK_TTL_SECONDS}",
                 f"{ASVS} V2.3.1 (sesame: a short period is at most one hour)",
                 MEDIUM,
-            )
+            ),
         )
+    )
     return found
 
 
-def _entropy(shape: SecretShape) -> list[Finding]:
+def _entropy(shape: SecretShape) -> list[Judged]:
     reference = f"{ASVS} V2.7.6; {NIST} §5.1.3.2"
-    found = []
-    if shape.temp_password_bits < MIN_SECRET_BITS:
-        found.append(
+    found: list[Judged] = []
+    found.append(
+        (
+            shape.temp_password_bits < MIN_SECRET_BITS,
             Finding(
                 "temporary_password_entropy",
                 "temporary_password",
@@ -239,10 +208,12 @@ def _entropy(shape: SecretShape) -> list[Finding]:
                 f">= {MIN_SECRET_BITS} bits",
                 reference,
                 HIGH,
-            )
+            ),
         )
-    if shape.link_token_bits < MIN_SECRET_BITS:
-        found.append(
+    )
+    found.append(
+        (
+            shape.link_token_bits < MIN_SECRET_BITS,
             Finding(
                 "link_token_entropy",
                 "link_token",
@@ -250,16 +221,18 @@ def _entropy(shape: SecretShape) -> list[Finding]:
                 f">= {MIN_SECRET_BITS} bits",
                 reference,
                 HIGH,
-            )
+            ),
         )
+    )
     return found
 
 
-def _attempts(policy: Policy) -> list[Finding]:
-    found = []
+def _attempts(policy: Policy) -> list[Judged]:
+    found: list[Judged] = []
     per_hour = failed_attempts_per_hour(policy.max_failed_attempts, policy.lock_seconds)
-    if per_hour > MAX_FAILURES_PER_HOUR:
-        found.append(
+    found.append(
+        (
+            per_hour > MAX_FAILURES_PER_HOUR,
             Finding(
                 "failed_attempts",
                 "max_failed_attempts, lock_seconds",
@@ -267,11 +240,13 @@ def _attempts(policy: Policy) -> list[Finding]:
                 f"<= {MAX_FAILURES_PER_HOUR} per hour",
                 f"{ASVS} V2.2.1; {NIST} §5.2.2",
                 HIGH,
-            )
+            ),
         )
+    )
     guesses = policy.max_code_attempts * policy.max_codes_per_day
-    if guesses > MAX_CODE_GUESSES_PER_DAY:
-        found.append(
+    found.append(
+        (
+            guesses > MAX_CODE_GUESSES_PER_DAY,
             Finding(
                 "code_attempts",
                 "max_code_attempts, max_codes_per_day",
@@ -279,10 +254,12 @@ def _attempts(policy: Policy) -> list[Finding]:
                 f"<= {MAX_CODE_GUESSES_PER_DAY} per 24 h",
                 f"{NIST} §5.1.3.2, §5.2.2; {ASVS} V2.2.1",
                 MEDIUM,
-            )
+            ),
         )
-    if policy.max_identity_failures > MAX_IDENTITY_FAILURES:
-        found.append(
+    )
+    found.append(
+        (
+            policy.max_identity_failures > MAX_IDENTITY_FAILURES,
             Finding(
                 "identity_failures",
                 "max_identity_failures",
@@ -290,17 +267,19 @@ def _attempts(policy: Policy) -> list[Finding]:
                 f"<= {MAX_IDENTITY_FAILURES} before the first delay",
                 f"{ASVS} V2.2.1 (sesame: at most {MAX_IDENTITY_FAILURES} before the first delay)",
                 LOW,
-            )
+            ),
         )
+    )
     return found
 
 
-def _argon2(policy: Policy) -> list[Finding]:
+def _argon2(policy: Policy) -> list[Judged]:
     reference = f"{ASVS} V2.4.1; {NIST} §5.1.1.2; OWASP Password Storage Cheat Sheet"
     params = policy.argon2
-    found = []
-    if params.memory_cost < ARGON2_MIN_MEMORY_KIB:
-        found.append(
+    found: list[Judged] = []
+    found.append(
+        (
+            params.memory_cost < ARGON2_MIN_MEMORY_KIB,
             Finding(
                 "argon2_memory",
                 "argon2.memory_cost",
@@ -308,10 +287,12 @@ def _argon2(policy: Policy) -> list[Finding]:
                 f">= {ARGON2_MIN_MEMORY_KIB} (KiB)",
                 reference,
                 HIGH,
-            )
+            ),
         )
-    if params.time_cost < ARGON2_MIN_TIME_COST:
-        found.append(
+    )
+    found.append(
+        (
+            params.time_cost < ARGON2_MIN_TIME_COST,
             Finding(
                 "argon2_time",
                 "argon2.time_cost",
@@ -319,15 +300,17 @@ def _argon2(policy: Policy) -> list[Finding]:
                 f">= {ARGON2_MIN_TIME_COST}",
                 reference,
                 HIGH,
-            )
+            ),
         )
+    )
     return found
 
 
-def _password_length(policy: Policy) -> list[Finding]:
+def _password_length(policy: Policy) -> list[Judged]:
     length = policy.password_min_length
-    if length < MIN_PASSWORD_LENGTH:
-        return [
+    judged: list[Judged] = [
+        (
+            length < MIN_PASSWORD_LENGTH,
             Finding(
                 "password_min_length",
                 "password_min_length",
@@ -335,26 +318,31 @@ def _password_length(policy: Policy) -> list[Finding]:
                 f">= {MIN_PASSWORD_LENGTH} ({RECOMMENDED_PASSWORD_LENGTH} recommended)",
                 f"{NIST} §5.1.1.2; {ASVS} V2.1.1",
                 HIGH,
+            ),
+        )
+    ]
+    if length >= MIN_PASSWORD_LENGTH:  # below the minimum, the one finding says it all
+        judged.append(
+            (
+                length < RECOMMENDED_PASSWORD_LENGTH,
+                Finding(
+                    "password_recommended_length",
+                    "password_min_length",
+                    length,
+                    f">= {RECOMMENDED_PASSWORD_LENGTH}",
+                    f"{ASVS} V2.1.1",
+                    MEDIUM,
+                ),
             )
-        ]
-    if length < RECOMMENDED_PASSWORD_LENGTH:
-        return [
-            Finding(
-                "password_recommended_length",
-                "password_min_length",
-                length,
-                f">= {RECOMMENDED_PASSWORD_LENGTH}",
-                f"{ASVS} V2.1.1",
-                MEDIUM,
-            )
-        ]
-    return []
+        )
+    return judged
 
 
-def _send_limits(policy: Policy) -> list[Finding]:
-    found = []
-    if policy.max_codes_per_day > MAX_CODES_PER_DAY:
-        found.append(
+def _send_limits(policy: Policy) -> list[Judged]:
+    found: list[Judged] = []
+    found.append(
+        (
+            policy.max_codes_per_day > MAX_CODES_PER_DAY,
             Finding(
                 "codes_per_day",
                 "max_codes_per_day",
@@ -362,10 +350,12 @@ def _send_limits(policy: Policy) -> list[Finding]:
                 f"<= {MAX_CODES_PER_DAY}",
                 f"{ASVS} V11.1.4 (sesame: at most {MAX_CODES_PER_DAY} per 24 h)",
                 MEDIUM,
-            )
+            ),
         )
-    if policy.resend_cooldown_seconds < MIN_RESEND_COOLDOWN_SECONDS:
-        found.append(
+    )
+    found.append(
+        (
+            policy.resend_cooldown_seconds < MIN_RESEND_COOLDOWN_SECONDS,
             Finding(
                 "resend_cooldown",
                 "resend_cooldown_seconds",
@@ -373,21 +363,24 @@ def _send_limits(policy: Policy) -> list[Finding]:
                 f">= {MIN_RESEND_COOLDOWN_SECONDS}",
                 f"{ASVS} V11.1.4 (sesame: at least {MIN_RESEND_COOLDOWN_SECONDS} s)",
                 LOW,
-            )
+            ),
         )
+    )
     return found
 
 
-def _notifications(policy: Policy) -> list[Finding]:
+def _notifications(policy: Policy) -> list[Judged]:
     wanted = (
         ("notify_on_password_change", f"{ASVS} V2.5.5, V2.2.3", MEDIUM),
         ("notify_on_channel_change", f"{ASVS} V2.2.3, V2.5.5", MEDIUM),
         ("notify_on_lock", f"{ASVS} V2.2.3 (sesame: a lock is a credential event)", LOW),
     )
     return [
-        Finding(setting, setting, False, "true", reference, severity)
+        (
+            not getattr(policy, setting),
+            Finding(setting, setting, getattr(policy, setting), "true", reference, severity),
+        )
         for setting, reference, severity in wanted
-        if not getattr(policy, setting)
     ]
 
 

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import DOB, EMAIL, MOBILE, NIR, PASSWORD, Home, Run, lines
@@ -20,13 +21,30 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: a property of SQLite files (WAL, locks)")
 
 
+# How many PostgreSQL twins of sqlite_only tests this session deselected.
+_TWINS = pytest.StashKey[int]()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """SQLite-only tests run once, on SQLite: their PostgreSQL twin is deselected,
-    and reported as such ("N deselected") so that the counts add up."""
+    """SQLite-only tests run once, on SQLite: their PostgreSQL twin is deselected
+    (not skipped: there is nothing to run there), and the summary says how many of
+    the "N deselected" these are, so that the counts add up."""
     twins = [item for item in items if _is_postgresql_twin_of_sqlite_only(item)]
+    config.stash[_TWINS] = len(twins)
     if twins:
         config.hook.pytest_deselected(items=twins)
         items[:] = [item for item in items if item not in twins]
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say what the deselected tests are: the PostgreSQL copies of sqlite_only tests
+    (the rest of "N deselected" is what -k or -m left out)."""
+    twins = config.stash.get(_TWINS, 0)
+    if twins:
+        terminalreporter.write_line(
+            f"{twins} deselected: the PostgreSQL copy of each sqlite_only test "
+            "(a property of SQLite files, run on SQLite only)"
+        )
 
 
 def _is_postgresql_twin_of_sqlite_only(item: pytest.Item) -> bool:

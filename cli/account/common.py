@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.output import Output, iso_utc, local_time
+from cli.sent import message_fields
 from cli.views import account_payload, account_text, destination
 
 if TYPE_CHECKING:
@@ -19,19 +20,6 @@ IdArgument = Annotated[str, typer.Argument(metavar="ID")]
 
 
 ReasonOption = Annotated[str, typer.Option("--reason")]
-
-
-def reset_payload(result: SupportResult) -> dict[str, str | None] | None:
-    """The reset a support action sent (JSON), or None."""
-    reset = result.reset
-    if reset is None or reset.channel is None:
-        return None
-    return {
-        "flow": reset.id,
-        "channel": reset.channel.value,
-        "destination": destination(result.view.account, reset.channel),
-        "expires_at": iso_utc(reset.expires_at),
-    }
 
 
 def report(
@@ -51,9 +39,11 @@ def report(
         lines.append(out.text("support.identity_failures_cleared", count=count))
     reset = result.reset
     if reset is not None and reset.channel is not None:
+        message = result.reset_message
+        sent = "reset_queued" if message is not None and message.path is None else "reset_sent"
         lines.append(
             out.text(
-                f"support.reset_sent.{reset.channel.value}",
+                f"support.{sent}.{reset.channel.value}",
                 destination=destination(result.view.account, reset.channel),
                 flow=reset.id,
                 expires=local_time(reset.expires_at, out.lang),
@@ -62,3 +52,18 @@ def report(
         )
     lines.extend(notes)
     out.ok(payload, "\n".join(lines) + "\n" + account_text(result.view, out))
+
+
+def reset_payload(result: SupportResult) -> dict[str, Any] | None:
+    """The reset a support action sent (`--send-reset`, `send-reset`): its flow, channel,
+    masked destination, expiry, and the message (`message_id`, `outbox_file`)."""
+    reset = result.reset
+    if reset is None or reset.channel is None:
+        return None
+    return {
+        "flow": reset.id,
+        "channel": reset.channel.value,
+        "destination": destination(result.view.account, reset.channel),
+        "expires_at": iso_utc(reset.expires_at),
+        **message_fields(result.reset_message),
+    }

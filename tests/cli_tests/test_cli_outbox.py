@@ -219,20 +219,22 @@ def test_show_never_shows_the_secret(sesame, member, home):
     shown = sesame("outbox", "show", "--last", "--json", lang="en").json()["message"]
     assert shown["status"] == "queued"
     # The member's message, in the member's language (French by default); where
-    # the secret was, said in the operator's.
+    # the secret was, said in the operator's: queued, it is hidden, not "removed
+    # after sending".
     assert shown["body"] == (
-        "Espace personnel - votre mot de passe temporaire :\n[secret removed after sending]\n"
+        "Espace personnel - votre mot de passe temporaire :\n[secret hidden, not sent yet]\n"
         "Valable 10 min. Utilisez-le avec votre n° de sécurité sociale. "
         "Ne le communiquez à personne."
     )
     english = sesame("outbox", "show", shown["id"], lang="en").stdout
-    assert code not in english and "[secret removed after sending]" in english
-    assert "secret retiré" not in english
+    assert code not in english and "[secret hidden, not sent yet]" in english
+    assert "after sending" not in english and "secret masqué" not in english
     assert english.startswith(
         f"Id: {shown['id']}\nChannel: sms\nTo: *** ** 42 08\nStatus: queued\n"
     )
     french = sesame("outbox", "show", shown["id"]).stdout
-    assert code not in french and "[secret retiré après envoi]" in french
+    assert code not in french and "[secret masqué, pas encore envoyé]" in french
+    assert "après envoi" not in french
     assert french.startswith(
         f"Id : {shown['id']}\nCanal : sms\nDestinataire : *** ** 42 08\nStatut : queued\nCréé : "
     )

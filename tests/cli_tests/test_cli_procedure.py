@@ -180,7 +180,16 @@ def test_unlock_single_channel_is_used_automatically(sesame, member, home):
     result = sesame("unlock", NIR, "--dob", DOB, "--json")
     document = result.json()
     assert result.exit_code == 0
-    assert set(document) == {"ok", "flow", "state", "channel", "destination", "expires_at"}
+    assert set(document) == {
+        "ok",
+        "flow",
+        "state",
+        "channel",
+        "destination",
+        "expires_at",
+        "message_id",
+        "outbox_file",
+    }
     assert (document["state"], document["channel"], document["destination"]) == (
         "code_sent",
         "sms",

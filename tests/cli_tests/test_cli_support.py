@@ -583,7 +583,14 @@ def test_support_unlock_sends_the_reset_to_the_members_own_phone(sesame, member,
     assert sent.exit_code == 0
     document = sent.json()
     reset = document["reset"]
-    assert set(reset) == {"flow", "channel", "destination", "expires_at"}
+    assert set(reset) == {
+        "flow",
+        "channel",
+        "destination",
+        "expires_at",
+        "message_id",
+        "outbox_file",
+    }
     assert (reset["channel"], reset["destination"]) == ("sms", "*** ** 42 08")
     assert document["account"]["flow"]["id"] == reset["flow"]
     [sms] = home.sms_files()
@@ -1006,6 +1013,7 @@ def test_dashboard_counts(sesame, member, home, clock):
             "open_flows": [],
             "outbox": {"queued": 0, "sent": 0, "failed": 0, "abandoned": 0},
             "oldest_queued": None,
+            "outbox_files": {"waiting": 0, "oldest": None},
         },
     }
     member()

@@ -666,10 +666,19 @@ def test_policy_check_defaults_reports_only_the_accepted_deviations(sesame, home
     result = sesame("policy", "check", "--strict")
     assert result.exit_code == 0
     assert result.stdout.startswith(
+        f"Aucun fichier de configuration ({home.path / 'sesame.toml'} absent) : "
+        "réglages par défaut.\n\n"
         "Aucun réglage en deçà des références (OWASP ASVS 4.0.3, NIST SP 800-63B).\n\n"
+        "Contrôles satisfaits (16) :\n"
+        "- sms_code_ttl_seconds = 600 (<= 600; OWASP ASVS 4.0.3 V2.7.2; "
+        "NIST SP 800-63B §5.1.3.2)\n"
+    )
+    assert (
+        "- notify_on_lock = true (true; OWASP ASVS 4.0.3 V2.2.3 (sesame: a lock is a "
+        "credential event))\n\n"
         "Écarts assumés (exigés par la procédure) :\n"
         "- sms_temporary_password (OWASP ASVS 4.0.3 V2.7.1, V2.5.1; NIST SP 800-63B §5.1.3.3):\n"
-    )
+    ) in result.stdout
     document = sesame("policy", "check", "--json", lang="en").json()
     assert document["findings"] == []
     assert [note["check"] for note in document["accepted"]] == [
@@ -761,7 +770,8 @@ def test_policy_check_strict_fails_on_weak_settings(sesame, home):
     ]
     human = sesame("policy", "check", "--strict")
     assert human.exit_code == 2
-    assert human.stdout.startswith("Écarts :\nGravité ")
+    config = home.path / "sesame.toml"
+    assert human.stdout.startswith(f"Configuration lue : {config}\n\nÉcarts :\nGravité ")
     assert human.stderr == "4 réglage(s) en deçà des références (sesame policy check).\n"
 
 

@@ -284,10 +284,11 @@ def test_sms_goes_to_the_gateway_as_json_on_stdin(sesame, member, queue_home, st
     [queued] = outbox_rows(queue_home)
     assert deliver_pass(store, Transports(sms_command=command)) == counts(sent=1)
     [document] = [json.loads(line) for line in received.read_text().splitlines()]
-    assert set(document) == {"id", "to", "body", "created_at"}
+    assert list(document) == ["id", "to", "body", "code", "created_at"]
     assert (document["id"], document["to"]) == (queued["id"], "+33612344208")
     assert document["body"] == queued["body"]
     code = document["body"].splitlines()[1]
+    assert document["code"] == code
     [sent] = outbox_rows(queue_home)
     assert (sent["status"], sent["body"]) == ("sent", None)
     assert code not in sent["redacted_body"]

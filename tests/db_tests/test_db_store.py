@@ -118,6 +118,7 @@ def test_outbox_delivery_is_idempotent_and_scrubs_the_secret(sesame, member, hom
 
     class Row:
         id, channel, recipient, body = message_id, "sms", "+33600000000", "x"
+        redacted_body = "x"
         created_at = datetime.now(UTC)
 
     delivered = files[0].read_text()

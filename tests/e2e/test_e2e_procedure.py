@@ -77,8 +77,9 @@ def test_sms_path_then_email_path(tmp_path, database):
     assert len(member.mails()) == 1  # the lock notification
     [sms] = member.sms()
     assert sms["to"] == "+33612344208"
-    assert set(sms) == {"id", "to", "body", "created_at"}
+    assert set(sms) == {"id", "to", "body", "code", "created_at"}
     code = sms["body"].splitlines()[1]
+    assert sms["code"] == code
     assert len(code) >= 10 and code.isalnum()
     changed = member.run("login", NIR, stdin=lines(code, NEW_PASSWORD, NEW_PASSWORD))
     assert changed.exit_code == 0, changed.stderr
@@ -197,6 +198,34 @@ def test_demo_ignores_the_installation_it_is_run_next_to(tmp_path, database):
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "Account creation (support)" in completed.stdout  # it keeps SESAME_LANG
+    assert sorted(p.name for p in real.iterdir()) == ["sesame.toml"]
+    if database:
+        from sqlalchemy import create_engine, inspect
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(database, poolclass=NullPool)
+        assert inspect(engine).get_table_names() == []
+        engine.dispose()
+
+
+def test_demo_ignores_the_installation_given_by_global_options(tmp_path, database):
+    """The same attack through the options: `sesame --db URL --home … demo` too runs
+    on its own throw-away SQLite home, exit 0, nothing written to the installation."""
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    config = real / "sesame.toml"
+    config.write_text("[policy]\nmax_failed_attempts = 1\n")
+    options = ["--home", str(real), "--config", str(config), "--outbox", str(real / "outbox")]
+    options += ["--db", database or str(real / "sesame.db"), "--actor", "someone"]
+    completed = subprocess.run(
+        [str(SESAME), *options, "--lang", "en", "demo"],
+        capture_output=True,
+        text=True,
+        env=clean_environment(),
+        timeout=180,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout.endswith("demo: every step behaved as the procedure says\n")
     assert sorted(p.name for p in real.iterdir()) == ["sesame.toml"]
     if database:
         from sqlalchemy import create_engine, inspect

@@ -215,3 +215,35 @@ def test_the_first_day_count_is_what_the_rule_lets_through(backoff):
 )
 def test_the_password_rules_are_reported(changes, expected):
     assert check_policy(replace(DEFAULT, **changes)).passwords == expected
+
+
+def test_every_check_is_either_a_finding_or_passed():
+    every = [
+        "sms_code_ttl",
+        "email_link_ttl",
+        "temporary_password_entropy",
+        "link_token_entropy",
+        "failed_attempts",
+        "code_attempts",
+        "identity_failures",
+        "argon2_memory",
+        "argon2_time",
+        "password_min_length",
+        "password_recommended_length",
+        "password_history",
+        "codes_per_day",
+        "resend_cooldown",
+        "notify_on_password_change",
+        "notify_on_channel_change",
+        "notify_on_lock",
+    ]
+    assert [f.check for f in check_policy(DEFAULT).passed] == every
+    weak = replace(DEFAULT, sms_code_ttl_seconds=900, notify_on_lock=False)
+    report = check_policy(weak)
+    assert [f.check for f in report.findings] == ["sms_code_ttl", "notify_on_lock"]
+    assert [f.check for f in report.passed] == [
+        c for c in every if c not in ("sms_code_ttl", "notify_on_lock")
+    ]
+    # Below the minimum length, the recommended length is not a second finding.
+    short = check_policy(replace(DEFAULT, password_min_length=6))
+    assert "password_recommended_length" not in [f.check for f in (*short.findings, *short.passed)]

@@ -74,3 +74,46 @@ def test_files_are_owner_only_whatever_the_umask(tmp_path):
         for path in paths:
             expected = 0o700 if path.is_dir() else 0o600
             assert path.stat().st_mode & 0o777 == expected, (oct(umask), path)
+
+
+def test_the_named_code_and_link_fields_are_erased_with_the_body(tmp_path):
+    """The attack: the `code` field of the SMS and the `X-Sesame-Link` header must not
+    leave a copy of the secret in the database (WAL included) once delivered."""
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    gateway = tmp_path / "gateway.py"
+    received = tmp_path / "received.json"
+    gateway.write_text(f"import sys\nopen({str(received)!r}, 'w').write(sys.stdin.read())\n")
+    (home / "sesame.toml").write_text(
+        '[policy]\nresend_cooldown_seconds = 0\n[outbox]\ntransport = "queue"\n'
+    )
+    add = ["account", "add", "--nir", NIR, "--dob", DOB, "--email", EMAIL, "--mobile", MOBILE]
+    assert _sesame(home, *add, stdin=lines(PASSWORD, PASSWORD)) == 0
+    keeper = sqlite3.connect(home / "sesame.db")
+    keeper.execute("SELECT COUNT(*) FROM accounts").fetchall()
+    assert _sesame(home, "forgot", NIR, "--dob", DOB, "--channel", "sms") == 0
+    command = f"{sys.executable} -S {gateway}"
+    assert _sesame(home, "outbox", "deliver", "--sms-command", command) == 0
+    code = json.loads(received.read_text())["code"]
+    assert len(code) == 10
+    # The files transport: the email's header and the SMS's field, written then erased.
+    config = home / "sesame.toml"
+    config.write_text("[policy]\nresend_cooldown_seconds = 0\n")
+    assert _sesame(home, "forgot", NIR, "--dob", DOB, "--channel", "sms") == 0
+    assert _sesame(home, "forgot", NIR, "--dob", DOB, "--channel", "email") == 0
+    [sms] = (home / "outbox" / "sms" / "new").iterdir()
+    file_code = json.loads(sms.read_text())["code"]
+    mail = max((home / "outbox" / "mail" / "new").iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    [link] = [
+        line.removeprefix("X-Sesame-Link: ")
+        for line in mail.read_text().splitlines()
+        if line.startswith("X-Sesame-Link: ")
+    ]
+    token = link.split("token=")[1]
+    files = [p for p in home.iterdir() if p.name.startswith("sesame.db")]
+    assert any(p.name.endswith("-wal") for p in files)
+    stored = b"".join(p.read_bytes() for p in files)
+    for secret in (code, file_code, token):
+        assert secret.encode() not in stored, secret
+    assert keeper.execute("SELECT COUNT(*) FROM outbox WHERE body IS NOT NULL").fetchone() == (0,)
+    keeper.close()
