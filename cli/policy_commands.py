@@ -87,9 +87,41 @@ def _lockout_payload(lockout: Lockout, out: Output) -> dict[str, Any]:
                 failures=lockout.login_failures,
                 seconds=lockout.login_locked_seconds,
             ),
+            "mode": lockout.mode,
+            "failure_window_seconds": lockout.failure_window_seconds,
+            "lock_seconds": list(lockout.lock_durations),
+            "lock_reset_seconds": lockout.lock_reset_seconds,
+            "permanent_after": lockout.permanent_rank,
+            "mode_message": _mode_text(lockout, out),
         },
         "recovery": {**recovery, "message": out.text("policy.lockout.recovery", **recovery)},
     }
+
+
+def _mode_text(lockout: Lockout, out: Output) -> str:
+    """The mode in one sentence: how long the locks last and which failures count."""
+    window = lockout.failure_window_seconds
+    counting = (
+        out.text("policy.lockout.mode.window", window=window)
+        if window
+        else out.text("policy.lockout.mode.consecutive")
+    )
+    rank = lockout.permanent_rank
+    steps = len(lockout.lock_durations)
+    # after a list, its end is said by the mode's own sentence only when permanent_after cuts it
+    permanent = (
+        out.text("policy.lockout.mode.permanent_after", rank=rank)
+        if rank is not None and rank > 1
+        else ""
+    )
+    return out.text(
+        f"policy.lockout.mode.{lockout.mode}",
+        counting=counting,
+        seconds=lockout.lock_durations[0] if steps else 0,
+        durations=", ".join(str(d) for d in lockout.lock_durations),
+        reset=lockout.lock_reset_seconds,
+        permanent=permanent,
+    )
 
 
 _COLUMNS = ("severity", "setting", "value", "expected", "reference", "message")
@@ -122,8 +154,11 @@ def _policy_text(payload: Mapping[str, Any], out: Output) -> str:
             textwrap.fill(note["message"], 88, initial_indent="  ", subsequent_indent="  ")
         )
     lines += ["", out.text("policy.lockout")]
-    for part in ("login", "recovery"):
-        message = payload["lockout"][part]["message"]
+    for message in (
+        payload["lockout"]["login"]["message"],
+        payload["lockout"]["login"]["mode_message"],
+        payload["lockout"]["recovery"]["message"],
+    ):
         lines.append(textwrap.fill(message, 88, initial_indent="- ", subsequent_indent="  "))
     return "\n".join(lines)
 

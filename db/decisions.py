@@ -18,6 +18,7 @@ from db.schema import accounts, audit_events, flows, outbox
 from engine.backoff import Backoff
 from engine.counted import Counted
 from engine.events import Audit, Decision, SendEmail, SendSms, Snapshot
+from engine.lockout import history_since
 from engine.model import Account, Channel, Flow
 from engine.outbox_status import MessageStatus
 from engine.policy import Policy
@@ -38,6 +39,7 @@ def snapshot(
     since = now - timedelta(days=1)
     identity_since = now - Backoff.of(policy).history()
     clears = recent_events(conn, account.id, Counted.IDENTITY_FAILURES_CLEARED, identity_since)
+    failures_since, locks_since = history_since(policy, now)
     return Snapshot(
         account=account,
         flow=flow,
@@ -47,6 +49,16 @@ def snapshot(
         ),
         identity_failures_cleared_at=max(clears, default=None),
         recent_refused_logins=recent_events(conn, account.id, Counted.LOGIN_REFUSED, since),
+        recent_login_failures=(
+            recent_events(conn, account.id, Counted.LOGIN_FAILED, failures_since)
+            if failures_since
+            else ()
+        ),
+        recent_locks=(
+            recent_events(conn, account.id, Counted.ACCOUNT_LOCKED, locks_since)
+            if locks_since
+            else ()
+        ),
     )
 
 

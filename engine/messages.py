@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from engine import (
     messages_delivery,
     messages_input,
+    messages_lockout,
     messages_member,
     messages_operations,
     messages_storage,
@@ -216,6 +217,7 @@ _T.update(messages_member.TEXTS)
 _T.update(messages_support.TEXTS)
 _T.update(messages_delivery.TEXTS)
 _T.update(messages_operations.TEXTS)
+_T.update(messages_lockout.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

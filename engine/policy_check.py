@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from engine.backoff import SERIES_GAP, Backoff
+from engine.lockout import counts_locks, durations, lock_duration, mode, permanent_rank
 from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH
 from engine.policy import Policy
 
@@ -94,6 +95,13 @@ class Lockout:
     max_delay_seconds: int
     failures_first_day: int
     failures_per_day: int
+    # How the login counts and locks (engine.lockout): the mode, the window, the
+    # durations by rank, the rank of the first lock without end, the reset period.
+    mode: str = "permanent"
+    failure_window_seconds: int = 0
+    lock_durations: tuple[int, ...] = ()
+    permanent_rank: int | None = 1
+    lock_reset_seconds: int = 86400
 
 
 @dataclass(frozen=True)
@@ -138,13 +146,41 @@ def lockout(policy: Policy) -> Lockout:
     day = int(SERIES_GAP.total_seconds())
     return Lockout(
         login_failures=policy.max_failed_attempts,
-        login_locked_seconds=policy.lock_seconds or None,
+        login_locked_seconds=lock_duration(1, policy),
         recovery_failures=policy.max_identity_failures,
         first_delay_seconds=backoff.first_seconds,
         max_delay_seconds=backoff.max_seconds,
         failures_first_day=failures_in_first_day(backoff),
         failures_per_day=math.ceil(day / backoff.max_seconds),
+        mode=mode(policy).value,
+        failure_window_seconds=policy.failure_window_seconds,
+        lock_durations=durations(policy),
+        permanent_rank=permanent_rank(policy),
+        lock_reset_seconds=policy.lock_reset_seconds,
     )
+
+
+def login_failures_per_hour(policy: Policy) -> int:
+    """Wrong passwords one account admits per hour, at most, failing again as each lock ends.
+
+    A lock whose duration does not depend on the ones before: `failed_attempts_per_hour`.
+    Otherwise each lock's duration by its rank within `lock_reset_seconds`, until
+    an hour has passed or a lock lasts until unlocked.
+    """
+    first = lock_duration(1, policy)
+    if not counts_locks(policy):
+        return failed_attempts_per_hour(policy.max_failed_attempts, first or 0)
+    elapsed, total = 0, 0
+    locks: list[int] = []
+    while elapsed < 3600:
+        total += policy.max_failed_attempts
+        rank = 1 + sum(1 for at in locks if at > elapsed - policy.lock_reset_seconds)
+        seconds = lock_duration(rank, policy)
+        if seconds is None:
+            break
+        locks.append(elapsed)
+        elapsed += seconds
+    return total
 
 
 def failures_in_first_day(backoff: Backoff) -> int:
@@ -218,7 +254,7 @@ def _entropy(shape: SecretShape) -> list[Finding]:
 
 def _attempts(policy: Policy) -> list[Finding]:
     found = []
-    per_hour = failed_attempts_per_hour(policy.max_failed_attempts, policy.lock_seconds)
+    per_hour = login_failures_per_hour(policy)
     if per_hour > MAX_FAILURES_PER_HOUR:
         found.append(
             Finding(
@@ -378,6 +414,20 @@ def _accepted(policy: Policy, shape: SecretShape) -> tuple[Finding, ...]:
             {"failures": policy.max_identity_failures},
         ),
     ]
+    permanent = permanent_rank(policy)
+    if permanent is not None:
+        # A warning, never a finding: the procedure wants the lock without end.
+        accepted.append(
+            Finding(
+                "permanent_lock.accepted",
+                "lock_seconds, permanent_after",
+                f"{mode(policy).value}, lock {permanent}",
+                f"<= {MAX_FAILURES_PER_HOUR} failures per hour, then a time-limited lock",
+                f"{NIST} §5.2.2",
+                INFO,
+                {"failures": policy.max_failed_attempts * permanent, "locks": permanent},
+            )
+        )
     if MAX_OOB_TTL_SECONDS < policy.email_link_ttl_seconds <= MAX_LINK_TTL_SECONDS:
         accepted.append(
             Finding(
