@@ -34,6 +34,10 @@ def audit(
         list[str] | None, typer.Option("--event", help="Only this event (repeatable).")
     ] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Only this actor.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", metavar="TEXT", help="Only events from this client (--source)."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000, help="The newest N events.")] = 50,
     follow: Annotated[
         bool, typer.Option("--follow", help="Keep printing new events until Ctrl-C.")
@@ -49,6 +53,7 @@ def audit(
     from cli.parsing import parse_moment
     from db.audit_log import AuditFilter, audit_log, follow_audit
     from engine.identity import parse_identifier
+    from engine.source import check_source
 
     out = output(ctx, json_output)
     if csv_output and (json_output or follow):
@@ -63,6 +68,7 @@ def audit(
         until=parse_moment(until, now) if until is not None else None,
         events=tuple(event or ()),
         actor=actor,
+        source=check_source(source) if source is not None else None,
     )
     page = audit_log(store, filters, limit)
     if csv_output:
@@ -93,6 +99,7 @@ AUDIT_CSV_HEADERS = [
     "os_user",
     "sudo_user",
     "db_role",
+    "source",
     "nir",
     "flow",
     "event",

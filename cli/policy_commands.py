@@ -52,6 +52,43 @@ def policy_check(
     out.ok(payload, human)
 
 
+# --- policy simulate ---------------------------------------------------------
+
+
+@policy_app.command("simulate")
+def policy_simulate(
+    ctx: typer.Context,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Where +SECONDS starts from: an ISO time (default: now)."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Print the lock timeline the policy gives the failures read on stdin.
+
+    One failure a line: an ISO time, or +SECONDS after the line before,
+    optionally followed by a source. Reads sesame.toml only (no database).
+    """
+    import sys
+
+    from cli.parsing import parse_moment
+    from cli.policy_simulate import parse_attempts, timeline_payload, timeline_text
+    from engine.policy_check import lockout
+    from engine.simulate import simulate
+
+    out = output(ctx, json_output)
+    store = open_store(ctx)
+    policy, now = store.settings.policy, store.now()
+    attempts = parse_attempts(sys.stdin, parse_moment(start, now) if start else now)
+    timeline = simulate(attempts, policy, out.lang)
+    mode = dict(_lockout_payload(lockout(policy), out)["login"])
+    mode_text = mode.pop("mode_message")
+    for key in ("message", "locked_seconds", "failures"):
+        mode.pop(key)
+    mode["max_failed_attempts"] = policy.max_failed_attempts
+    out.ok(timeline_payload(timeline, mode), timeline_text(timeline, policy, mode_text, out))
+
+
 def _finding_payload(finding: Finding, out: Output) -> dict[str, Any]:
     return {
         "check": finding.check,

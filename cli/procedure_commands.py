@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import JsonOption, open_store, output
+from cli.app import JsonOption, open_store, output, use_source
 from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_choice, read_secret, stdin_is_terminal
@@ -28,6 +28,15 @@ commands = command_group()
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="NIR or registered email.")]
 DobOption = Annotated[str, typer.Option("--dob", help="Date of birth, jj/mm/aaaa.")]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        envvar="SESAME_SOURCE",
+        metavar="TEXT",
+        help="The client's address or name, for the audit log (at most 64 printable chars).",
+    ),
+]
 ChannelOption = Annotated[
     Channel | None, typer.Option("--channel", help="sms or email.", case_sensitive=False)
 ]
@@ -46,12 +55,18 @@ _LOGIN_TEXTS = {"logged_in": ("logged_in",), "password_changed": ("password_chan
 
 
 @commands.command()
-def login(ctx: typer.Context, ident: IdArgument, json_output: JsonOption = False) -> None:
+def login(
+    ctx: typer.Context,
+    ident: IdArgument,
+    source: SourceOption = None,
+    json_output: JsonOption = False,
+) -> None:
     """Log in with your NIR (or email) and password (prompted)."""
     from db import procedure
     from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
+    use_source(ctx, source)
     identifier = parse_identifier(ident)
     store = open_store(ctx)
     password = require_secret(out, "prompt.password")
@@ -66,9 +81,11 @@ def unlock(
     ident: IdArgument,
     dob: DobOption,
     channel: ChannelOption = None,
+    source: SourceOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Unlock your account: NIR (or email) and date of birth, then a channel."""
+    use_source(ctx, source)
     _recover(ctx, ident, dob, FlowKind.UNLOCK, channel, json_output)
 
 
@@ -78,9 +95,11 @@ def forgot(
     ident: IdArgument,
     dob: DobOption,
     channel: ChannelOption = None,
+    source: SourceOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Forgotten password: the same procedure for an account that is not locked."""
+    use_source(ctx, source)
     _recover(ctx, ident, dob, FlowKind.FORGOT, channel, json_output)
 
 
@@ -149,12 +168,14 @@ def send_code(
     channel: Annotated[
         Channel, typer.Option("--channel", help="sms or email.", case_sensitive=False)
     ],
+    source: SourceOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Send (or send again) the temporary password or link on a channel."""
     from db import procedure
 
     out = output(ctx, json_output)
+    use_source(ctx, source)
     store = open_store(ctx)
     _report_sent(out, procedure.send_code(store, flow.strip(), channel), None)
 
@@ -204,6 +225,7 @@ def reset(
             help="'-': type or pipe the link from the email (never an argument: ps shows it).",
         ),
     ] = None,
+    source: SourceOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Set a new password with the SMS temporary password (ID) or the email link (--token)."""
@@ -211,6 +233,7 @@ def reset(
     from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
+    use_source(ctx, source)
     if (ident is None) == (token is None):
         raise typer.BadParameter("give either ID (after an SMS) or --token (after an email)")
     if token not in (None, "-"):

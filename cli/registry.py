@@ -143,7 +143,10 @@ COMMANDS: Table = {
         {
             "check": Command(
                 _POLICY, "Compare the settings with OWASP ASVS 4.0.3 and NIST SP 800-63B."
-            )
+            ),
+            "simulate": Command(
+                _POLICY, "Print the lock timeline the policy gives the failures read on stdin."
+            ),
         },
     ),
     "spec": Command(

@@ -106,6 +106,7 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
         "os_user": event.os_user,
         "sudo_user": event.sudo_user,
         "db_role": event.db_role,
+        "source": event.source,
         "nir": event.nir,
         "flow": event.flow_id,
         "event": event.event,
@@ -116,14 +117,15 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
 
 
 def event_cells(event: AuditEvent, lang: str) -> list[str]:
-    """time, actor, system, nir, event, before→after, flow, detail: one table row for
-    people."""
+    """time, actor, system, source, nir, event, before→after, flow, detail: one table
+    row for people."""
     change = f"{event.state_before or '-'}→{event.state_after or '-'}"
     detail = " ".join(f"{key}={value}" for key, value in sorted(event.detail.items()))
     return [
         local_time(event.at, lang),
         event.actor,
         system_cell(event),
+        event.source or "-",
         event.nir or "-",
         event.event,
         change,
@@ -132,7 +134,7 @@ def event_cells(event: AuditEvent, lang: str) -> list[str]:
     ]
 
 
-EVENT_HEADERS = ["at", "actor", "system", "nir", "event", "change", "flow", "detail"]
+EVENT_HEADERS = ["at", "actor", "system", "source", "nir", "event", "change", "flow", "detail"]
 
 
 def system_cell(event: AuditEvent) -> str:

@@ -40,6 +40,7 @@ class AuditEvent:
     state_before: str | None
     state_after: str | None
     detail: dict[str, Any]
+    source: str | None = None  # the client the front end named (--source); None before 0008
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def _event_from_row(row: Row[Any]) -> AuditEvent:
         state_before=row.state_before,
         state_after=row.state_after,
         detail=json.loads(row.detail or "{}"),
+        source=row.source,
     )
 
 
@@ -120,6 +122,7 @@ class AuditFilter:
     until: datetime | None = None
     events: tuple[str, ...] = ()
     actor: str | None = None
+    source: str | None = None
 
 
 def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElement[bool]]:
@@ -138,6 +141,8 @@ def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElem
         conditions.append(c.event.in_(filters.events))
     if filters.actor is not None:
         conditions.append(c.actor == filters.actor)
+    if filters.source is not None:
+        conditions.append(c.source == filters.source)
     return conditions
 
 

@@ -63,7 +63,12 @@ def snapshot(
 
 
 def save(
-    conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+    conn: Connection,
+    before: Snapshot,
+    decision: Decision,
+    now: datetime,
+    actor: str,
+    source: str | None = None,
 ) -> list[str]:
     """Write the decision in the caller's transaction; return the queued message ids."""
     account = decision.account
@@ -89,7 +94,7 @@ def save(
         )
     for flow in decision.flows:
         save_flow(conn, flow)
-    return write_effects(conn, account.id, decision, now, actor)
+    return write_effects(conn, account.id, decision, now, actor, source)
 
 
 def save_flow(conn: Connection, flow: Flow) -> None:
@@ -114,7 +119,12 @@ def save_flow(conn: Connection, flow: Flow) -> None:
 
 
 def write_effects(
-    conn: Connection, account_id: int, decision: Decision, now: datetime, actor: str
+    conn: Connection,
+    account_id: int,
+    decision: Decision,
+    now: datetime,
+    actor: str,
+    source: str | None = None,
 ) -> list[str]:
     message_ids = [
         queue_message(conn, effect, account_id, now)
@@ -122,7 +132,7 @@ def write_effects(
         if isinstance(effect, SendSms | SendEmail)
     ]
     audits = [effect for effect in decision.effects if isinstance(effect, Audit)]
-    record_audit(conn, audits, account_id, now, actor)
+    record_audit(conn, audits, account_id, now, actor, source)
     return message_ids
 
 
@@ -132,16 +142,19 @@ def record_audit(
     account_id: int | None,
     now: datetime,
     actor: str,
+    source: str | None = None,
 ) -> None:
     """The one writer of audit rows, in the caller's transaction."""
     if events:
-        conn.execute(
-            insert(audit_events), [audit_row(event, account_id, now, actor) for event in events]
-        )
+        rows = [audit_row(event, account_id, now, actor, source) for event in events]
+        conn.execute(insert(audit_events), rows)
 
 
-def audit_row(effect: Audit, account_id: int | None, now: datetime, actor: str) -> dict[str, Any]:
-    """Every audit event: the declared actor next to the system's operator."""
+def audit_row(
+    effect: Audit, account_id: int | None, now: datetime, actor: str, source: str | None = None
+) -> dict[str, Any]:
+    """Every audit event: the declared actor next to the system's operator, and the
+    client the front end named (`--source`; never read by a rule)."""
     return {
         "at": now,
         "actor": actor,
@@ -152,6 +165,7 @@ def audit_row(effect: Audit, account_id: int | None, now: datetime, actor: str) 
         "state_before": effect.state_before,
         "state_after": effect.state_after,
         "detail": json.dumps(effect.detail, sort_keys=True),
+        "source": source,
     }
 
 

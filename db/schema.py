@@ -24,9 +24,9 @@ from sqlalchemy.types import TypeDecorator
 
 # The revision the code expects; checked without importing Alembic
 # (tests/db_tests checks it equals the migration scripts' head).
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0008"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0008")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -118,9 +118,13 @@ audit_events = Table(
     Column("state_before", String(16)),
     Column("state_after", String(16)),
     Column("detail", Text, nullable=False, default="{}"),
+    # The client the calling front end names (--source, migration 0008): a claim,
+    # shown and filtered on, never used for a decision.
+    Column("source", String(64)),
     Index("ix_audit_account_event_at", "account_id", "event", "at"),
     Index("ix_audit_at", "at"),
     Index("ix_audit_event_at", "event", "at"),
+    Index("ix_audit_source_at", "source", "at"),
 )
 
 outbox = Table(

@@ -21,6 +21,8 @@ class Settings:
     lang: str
     actor: str
     debug: bool = False
+    # The client the calling front end names (--source, SESAME_SOURCE), already checked.
+    source: str | None = None
 
 
 def default_lang(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
@@ -41,6 +43,7 @@ def load_settings(
     lang: str | None = None,
     actor: str | None = None,
     debug: bool = False,
+    source: str | None = None,
 ) -> Settings:
     """Resolve every location; explicit values win over the defaults under home."""
     if lang is not None and lang not in ("fr", "en"):
@@ -62,6 +65,7 @@ def load_settings(
         lang=lang or default_lang(),
         actor=actor or _login_name(),
         debug=debug,
+        source=source,
     )
 
 

@@ -94,7 +94,13 @@ class ShadowSubject:
         )
 
     def save(
-        self, conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+        self,
+        conn: Connection,
+        before: Snapshot,
+        decision: Decision,
+        now: datetime,
+        actor: str,
+        source: str | None = None,
     ) -> list[str]:
         """The same writes as a real account: its row when it changed, its events.
 

@@ -107,7 +107,13 @@ class _Subject(Protocol):
     def snapshot(self, conn: Connection, now: datetime, policy: Policy) -> Snapshot: ...
 
     def save(
-        self, conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+        self,
+        conn: Connection,
+        before: Snapshot,
+        decision: Decision,
+        now: datetime,
+        actor: str,
+        source: str | None = None,
     ) -> list[str]: ...
 
 
@@ -120,9 +126,15 @@ class _Known:
         return decisions.snapshot(conn, self.account, self.flow, now, policy)
 
     def save(
-        self, conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+        self,
+        conn: Connection,
+        before: Snapshot,
+        decision: Decision,
+        now: datetime,
+        actor: str,
+        source: str | None = None,
     ) -> list[str]:
-        return decisions.save(conn, before, decision, now, actor)
+        return decisions.save(conn, before, decision, now, actor, source)
 
 
 class _RolledBack(Exception):
@@ -180,8 +192,8 @@ def _step(
     before = subject.snapshot(conn, now, settings.policy)
     decision = step(before, stepped, Context(now, settings.policy, settings.lang))
     check_buildable(decision.effects, settings.policy.mail_from, now)
-    message_ids = subject.save(conn, before, decision, now, settings.actor)
-    decisions.record_audit(conn, attempt, None, now, settings.actor)
+    message_ids = subject.save(conn, before, decision, now, settings.actor, settings.source)
+    decisions.record_audit(conn, attempt, None, now, settings.actor, settings.source)
     return _result(before, decision), message_ids
 
 

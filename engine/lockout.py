@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from engine.policy import Policy
 
 
+# What `account list --source` calls a failure from a source: a wrong password,
+# a login refused while locked, a wrong date of birth, a wrong temporary password.
+FAILURE_EVENTS = ("login_failed", "login_refused", "identity_failed", "code_rejected")
+
+
 class LockMode(StrEnum):
     """What `policy check` reports: which kind of lock these settings give."""
 

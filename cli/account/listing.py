@@ -38,6 +38,14 @@ def account_list(
     has_flow: Annotated[
         bool, typer.Option("--has-flow", help="Only accounts with an open recovery flow.")
     ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            metavar="TEXT",
+            help="Only accounts with a failure from this client in the failure window.",
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000, help="Page size.")] = 50,
     offset: Annotated[int, typer.Option(min=0, max=MAX_OFFSET, help="Accounts to skip.")] = 0,
     csv_output: CsvOption = False,
@@ -56,7 +64,12 @@ def account_list(
     since = parse_moment(locked_since, store.now()) if locked_since is not None else None
     if since is not None and state not in (None, AccountState.LOCKED):
         raise invalid("options_conflict", options="--locked-since, --state")
-    page = list_accounts(store, AccountFilter(state, since, has_flow), limit, offset)
+    from engine.source import check_source
+
+    window = store.settings.policy.failure_window_seconds
+    client = check_source(source) if source is not None else None
+    filters = AccountFilter(state, since, has_flow, client, window)
+    page = list_accounts(store, filters, limit, offset)
     if csv_output:
         typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)
         return
