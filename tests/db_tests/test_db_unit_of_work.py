@@ -63,6 +63,15 @@ def _refused(sesame: Callable[..., Any]) -> None:
     assert sesame("login", NIR, input=lines("wrong password")).exit_code != 0
 
 
+def _wrong_password(sesame: Callable[..., Any]) -> None:
+    assert sesame("login", NIR, input=lines("wrong password")).exit_code == 3
+
+
+def _locked(sesame: Callable[..., Any]) -> None:
+    codes = [sesame("login", NIR, input=lines("wrong password")).exit_code for _ in range(3)]
+    assert codes == [3, 3, 4]
+
+
 # Each counted event: the member's or support's commands that write it, and
 # what the limit's counter then reads.
 SCENARIOS: dict[Counted, tuple[Callable[..., None], Callable[[Snapshot], int]]] = {
@@ -73,7 +82,11 @@ SCENARIOS: dict[Counted, tuple[Callable[..., None], Callable[[Snapshot], int]]] 
         lambda s: int(s.identity_failures_cleared_at is not None),
     ),
     Counted.LOGIN_REFUSED: (_refused, lambda s: len(s.recent_refused_logins)),
+    Counted.LOGIN_FAILED: (_wrong_password, lambda s: len(s.recent_login_failures)),
+    Counted.ACCOUNT_LOCKED: (_locked, lambda s: len(s.recent_locks)),
 }
+# Login failures and locks are read only when the policy counts them (engine.lockout).
+COUNTING_POLICY = {"failure_window_seconds": 3600, "lock_seconds": [600, 1200]}
 
 
 def test_every_counted_event_has_a_scenario():
@@ -83,6 +96,7 @@ def test_every_counted_event_has_a_scenario():
 @pytest.mark.parametrize("counted", list(Counted))
 def test_what_a_rule_writes_is_what_its_limit_counts(sesame, member, home, counted):
     """A counted event renamed on one side only (writer or counter) fails here."""
+    home.configure(resend_cooldown_seconds=0, **COUNTING_POLICY)
     member()
     act, count = SCENARIOS[counted]
     assert count(_snapshot(home)) == 0
