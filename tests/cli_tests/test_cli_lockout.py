@@ -424,3 +424,52 @@ def test_policy_simulate_empty(sesame, home):
     result = sesame("policy", "simulate", input="", lang="en")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[-1] == "No failure on standard input."
+
+
+@pytest.mark.parametrize("window", [0, 600])
+@pytest.mark.parametrize("state", [None, "locked", "active"])
+def test_list_by_source_searches_indexes_never_scans(home, sesame, member, window, state):
+    """EXPLAIN on the very statements `list_accounts --source` sends (as for the other filters)."""
+    from sqlalchemy import event
+
+    from db.listing import AccountFilter, list_accounts
+    from db.settings import load_settings
+    from db.store import Store
+    from engine.model import AccountState
+
+    member()
+    fail(sesame, "--source", "kiosk-12")
+    store = Store(load_settings(home=str(home.path), db=home.db_url))
+    sent: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    filters = AccountFilter(
+        state=AccountState(state) if state else None,
+        locked_since=None,
+        source="kiosk-12",
+        failure_window_seconds=window,
+    )
+    page = list_accounts(store, filters, limit=50, offset=0)
+    event.remove(store.engine, "before_cursor_execute", capture)
+    assert page.total == (0 if state == "locked" else 1)
+    with store.engine.connect() as conn:
+        if not home.is_sqlite:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+        for statement, parameters in sent:
+            if "audit_events" not in statement:
+                continue
+            if home.is_sqlite:
+                plan = [
+                    row[-1]
+                    for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                ]
+                assert not [step for step in plan if step.startswith("SCAN")], (statement, plan)
+                assert any("ix_audit_source_at" in step for step in plan), plan
+            else:
+                plan = [row[0] for row in conn.exec_driver_sql(f"EXPLAIN {statement}", parameters)]
+                assert not [step for step in plan if "Seq Scan" in step], (statement, plan)
+    store.close()
