@@ -50,7 +50,14 @@ def snapshot(
         identity_failures_cleared_at=max(clears, default=None),
         recent_refused_logins=recent_events(conn, account.id, Counted.LOGIN_REFUSED, since),
         recent_login_failures=(
-            recent_events(conn, account.id, Counted.LOGIN_FAILED, failures_since)
+            # the newest max_failed_attempts: more never changes a decision (engine.lockout)
+            recent_events(
+                conn,
+                account.id,
+                Counted.LOGIN_FAILED,
+                failures_since,
+                newest=policy.max_failed_attempts,
+            )
             if failures_since
             else ()
         ),

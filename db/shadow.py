@@ -86,7 +86,11 @@ class ShadowSubject:
                 conn, Counted.LOGIN_REFUSED, now - timedelta(days=1)
             ),
             recent_login_failures=(
-                self._recent(conn, Counted.LOGIN_FAILED, failures_since) if failures_since else ()
+                self._recent(
+                    conn, Counted.LOGIN_FAILED, failures_since, newest=policy.max_failed_attempts
+                )
+                if failures_since
+                else ()
             ),
             recent_locks=(
                 self._recent(conn, Counted.ACCOUNT_LOCKED, locks_since) if locks_since else ()
@@ -149,13 +153,18 @@ class ShadowSubject:
             conn.execute(insert(shadow_events), events)
         return []
 
-    def _recent(self, conn: Connection, event: Counted, since: datetime) -> tuple[datetime, ...]:
-        """When the shadow's `event` happened since `since`: what its limit counts."""
+    def _recent(
+        self, conn: Connection, event: Counted, since: datetime, newest: int | None = None
+    ) -> tuple[datetime, ...]:
+        """When the shadow's `event` happened since `since` (the `newest` ones when
+        given): what its limit counts."""
         query = select(shadow_events.c.at).where(
             shadow_events.c.key == self.key,
             shadow_events.c.event == event,
             shadow_events.c.at > since,
         )
+        if newest is not None:
+            query = query.order_by(shadow_events.c.at.desc()).limit(newest)
         return tuple(conn.execute(query).scalars())
 
 

@@ -98,7 +98,9 @@ def counted_failures(
     `failed_attempts` are the failures since the last reset (a success, an
     unlock, an ended lock), the newest of the failures in the history. With a
     window, only those of the last `failure_window_seconds` count: the newest
-    `failed_attempts` failures of the window, at most.
+    `failed_attempts` failures of the window, at most. The shell loads only the
+    newest `max_failed_attempts` failures of the window: a rule only ever asks
+    whether the count reaches `max_failed_attempts`, so more would change nothing.
     """
     if policy.failure_window_seconds <= 0:
         return failed_attempts

@@ -191,3 +191,23 @@ def test_after_failure_backs_off_then_abandons():
     assert after_failure(1, params, now) == (MessageStatus.FAILED, now + timedelta(seconds=10))
     assert after_failure(2, params, now) == (MessageStatus.FAILED, now + timedelta(seconds=20))
     assert after_failure(3, params, now) == (MessageStatus.ABANDONED, None)
+
+
+def test_the_snapshot_reads_only_the_newest_failures_a_rule_can_use(sesame, member, home, clock):
+    """With a window, the newest max_failed_attempts failures, whatever the history."""
+    home.configure(
+        resend_cooldown_seconds=0,
+        failure_window_seconds=86400,
+        lock_seconds=1,
+        max_failed_attempts=3,
+    )
+    member()
+    failed = []
+    for _ in range(3):
+        for _ in range(3):  # each third failure locks for 1 s
+            failed.append(clock.now)
+            sesame("login", NIR, input=lines("wrong password"))
+            clock.advance(1)
+        clock.advance(2)
+    assert home.query("SELECT COUNT(*) FROM audit_events WHERE event = 'login_failed'") == [(9,)]
+    assert sorted(_snapshot(home).recent_login_failures) == failed[-3:]
