@@ -36,6 +36,7 @@ class Globals:
     actor: str | None = None
     debug: bool = False
     as_json: bool = False
+    source: str | None = None  # the member's commands' --source
     settings: Settings | None = None  # loaded once, by the access check or open_store
     member: bool = False  # a member's own command (`cli.registry` MEMBER): audited as such
 
@@ -138,6 +139,20 @@ def output(ctx: typer.Context, as_json: bool) -> Output:
     return Output(options.language(), as_json)
 
 
+def use_source(ctx: typer.Context, raw: str | None) -> None:
+    """`--source` of a member's command: checked (exit 2), then written on its audit events."""
+    if raw is None:
+        return
+    from dataclasses import replace
+
+    from engine.source import check_source
+
+    options = _globals(ctx)
+    options.source = check_source(raw)
+    if options.settings is not None:  # loaded already by the access check
+        options.settings = replace(options.settings, source=options.source)
+
+
 def open_store(ctx: typer.Context) -> Store:
     from db.store import Store
 
@@ -160,6 +175,7 @@ def _settings(ctx: ClickContext) -> Settings:
             lang=options.lang,
             actor=options.actor,
             debug=options.debug,
+            source=options.source,
         )
     return options.settings
 

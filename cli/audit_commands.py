@@ -30,6 +30,7 @@ def audit(
     until: Annotated[str | None, typer.Option("--until")] = None,
     event: Annotated[list[str] | None, typer.Option("--event")] = None,
     actor: Annotated[str | None, typer.Option("--actor")] = None,
+    source: Annotated[str | None, typer.Option("--source", metavar="TEXT")] = None,
     reason: Annotated[str | None, typer.Option("--reason")] = None,
     batch: Annotated[str | None, typer.Option("--batch")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
@@ -40,6 +41,7 @@ def audit(
     from cli.parsing import parse_moment
     from db.audit_log import AuditFilter, audit_log, follow_audit
     from engine.identity import parse_identifier
+    from engine.source import check_source
 
     out = output(ctx, json_output)
     if csv_output and (json_output or follow):
@@ -56,6 +58,7 @@ def audit(
         actor=actor,
         reason=reason,
         batch=batch,
+        source=check_source(source) if source is not None else None,
     )
     page = audit_log(store, filters, limit)
     if csv_output:
@@ -95,6 +98,7 @@ AUDIT_CSV_HEADERS = [
     "os_user",
     "sudo_user",
     "db_role",
+    "source",
     "nir",
     "flow",
     "event",

@@ -56,6 +56,35 @@ def policy_check(
     out.ok(payload, human)
 
 
+# --- policy simulate ---------------------------------------------------------
+
+
+@policy_app.command("simulate")
+def policy_simulate(
+    ctx: typer.Context,
+    start: Annotated[str | None, typer.Option("--start")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    import sys
+
+    from cli.parsing import parse_moment
+    from cli.policy_simulate import parse_attempts, timeline_payload, timeline_text
+    from engine.policy_check import lockout
+    from engine.simulate import simulate
+
+    out = output(ctx, json_output)
+    store = open_store(ctx)
+    policy, now = store.settings.policy, store.now()
+    attempts = parse_attempts(sys.stdin, parse_moment(start, now) if start else now)
+    timeline = simulate(attempts, policy)
+    mode = dict(_lockout_payload(lockout(policy), out)["login"])
+    mode_text = mode.pop("mode_message")
+    for key in ("message", "locked_seconds", "failures"):
+        mode.pop(key)
+    mode["max_failed_attempts"] = policy.max_failed_attempts
+    out.ok(timeline_payload(timeline, mode), timeline_text(timeline, policy, mode_text, out))
+
+
 def _finding_payload(finding: Finding, out: Output) -> dict[str, Any]:
     return {
         "check": finding.check,
@@ -101,6 +130,12 @@ def _lockout_payload(lockout: Lockout, out: Output) -> dict[str, Any]:
                 failures=lockout.login_failures,
                 seconds=lockout.login_locked_seconds,
             ),
+            "mode": lockout.mode,
+            "failure_window_seconds": lockout.failure_window_seconds,
+            "lock_seconds": list(lockout.lock_durations),
+            "lock_reset_seconds": lockout.lock_reset_seconds,
+            "permanent_after": lockout.permanent_rank,
+            "mode_message": _mode_text(lockout, out),
         },
         "recovery": {**recovery, "message": out.text("policy.lockout.recovery", **recovery)},
     }
@@ -138,6 +173,32 @@ def _passwords_payload(rules: PasswordRules, out: Output) -> dict[str, Any]:
     }
 
 
+def _mode_text(lockout: Lockout, out: Output) -> str:
+    """The mode in one sentence: how long the locks last and which failures count."""
+    window = lockout.failure_window_seconds
+    counting = (
+        out.text("policy.lockout.mode.window", window=window)
+        if window
+        else out.text("policy.lockout.mode.consecutive")
+    )
+    rank = lockout.permanent_rank
+    steps = len(lockout.lock_durations)
+    # after a list, its end is said by the mode's own sentence only when permanent_after cuts it
+    permanent = (
+        out.text("policy.lockout.mode.permanent_after", rank=rank)
+        if rank is not None and rank > 1
+        else ""
+    )
+    return out.text(
+        f"policy.lockout.mode.{lockout.mode}",
+        counting=counting,
+        seconds=lockout.lock_durations[0] if steps else 0,
+        durations=", ".join(str(d) for d in lockout.lock_durations),
+        reset=lockout.lock_reset_seconds,
+        permanent=permanent,
+    )
+
+
 _COLUMNS = ("severity", "setting", "value", "expected", "reference", "message")
 
 
@@ -171,8 +232,11 @@ def _policy_text(payload: Mapping[str, Any], out: Output) -> str:
     for message in payload["passwords"]["messages"]:
         lines.append(textwrap.fill(message, 88, initial_indent="- ", subsequent_indent="  "))
     lines += ["", out.text("policy.lockout")]
-    for part in ("login", "recovery"):
-        message = payload["lockout"][part]["message"]
+    for message in (
+        payload["lockout"]["login"]["message"],
+        payload["lockout"]["login"]["mode_message"],
+        payload["lockout"]["recovery"]["message"],
+    ):
         lines.append(textwrap.fill(message, 88, initial_indent="- ", subsequent_indent="  "))
     return "\n".join(lines)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.app import JsonOption, open_store, output
+from cli.app import JsonOption, open_store, output, use_source
 from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
 from cli.prompts import read_choice, read_secret, stdin_is_terminal
@@ -29,6 +29,9 @@ commands = command_group()
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID")]
 DobOption = Annotated[str, typer.Option("--dob")]
+SourceOption = Annotated[
+    str | None, typer.Option("--source", envvar="SESAME_SOURCE", metavar="TEXT")
+]
 ChannelOption = Annotated[Channel | None, typer.Option("--channel", case_sensitive=False)]
 
 
@@ -45,11 +48,17 @@ _LOGIN_TEXTS = {"logged_in": ("logged_in",), "password_changed": ("password_chan
 
 
 @commands.command()
-def login(ctx: typer.Context, ident: IdArgument, json_output: JsonOption = False) -> None:
+def login(
+    ctx: typer.Context,
+    ident: IdArgument,
+    source: SourceOption = None,
+    json_output: JsonOption = False,
+) -> None:
     from db import procedure
     from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
+    use_source(ctx, source)
     identifier = parse_identifier(ident)
     store = open_store(ctx)
     password = require_secret(out, "prompt.password")
@@ -64,8 +73,10 @@ def unlock(
     ident: IdArgument,
     dob: DobOption,
     channel: ChannelOption = None,
+    source: SourceOption = None,
     json_output: JsonOption = False,
 ) -> None:
+    use_source(ctx, source)
     _recover(ctx, ident, dob, FlowKind.UNLOCK, channel, json_output)
 
 
@@ -75,8 +86,10 @@ def forgot(
     ident: IdArgument,
     dob: DobOption,
     channel: ChannelOption = None,
+    source: SourceOption = None,
     json_output: JsonOption = False,
 ) -> None:
+    use_source(ctx, source)
     _recover(ctx, ident, dob, FlowKind.FORGOT, channel, json_output)
 
 
@@ -143,11 +156,13 @@ def send_code(
     ctx: typer.Context,
     flow: Annotated[str, typer.Argument(metavar="FLOW")],
     channel: Annotated[Channel, typer.Option("--channel", case_sensitive=False)],
+    source: SourceOption = None,
     json_output: JsonOption = False,
 ) -> None:
     from db import procedure
 
     out = output(ctx, json_output)
+    use_source(ctx, source)
     store = open_store(ctx)
     _report_sent(out, procedure.send_code(store, flow.strip(), channel), None)
 
@@ -198,12 +213,14 @@ def reset(
             metavar="-",
         ),
     ] = None,
+    source: SourceOption = None,
     json_output: JsonOption = False,
 ) -> None:
     from db import procedure
     from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
+    use_source(ctx, source)
     if (ident is None) == (token is None):
         from typer._click.exceptions import UsageError
 

@@ -95,7 +95,7 @@ COMMANDS: Table = {
         },
     ),
     "policy": Group(
-        {"check": Command(_POLICY)},
+        {"check": Command(_POLICY), "simulate": Command(_POLICY)},
     ),
     "spec": Command("cli.spec_commands", audience=MEMBER),
     "demo": Command("cli.demo", audience=MEMBER),

@@ -104,6 +104,7 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
         "os_user": event.os_user,
         "sudo_user": event.sudo_user,
         "db_role": event.db_role,
+        "source": event.source,
         "nir": event.nir,
         "flow": event.flow_id,
         "event": event.event,
@@ -116,8 +117,8 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
 
 
 def event_cells(event: AuditEvent, lang: str) -> list[str]:
-    """time, actor, system, nir, event, before→after, flow, detail: one table row for
-    people."""
+    """time, actor, system, source, nir, event, before→after, flow, detail: one table
+    row for people."""
     change = f"{event.state_before or '-'}→{event.state_after or '-'}"
     detail = " ".join(f"{key}={value}" for key, value in sorted(event.detail.items()))
     if event.batch_id:
@@ -129,6 +130,7 @@ def event_cells(event: AuditEvent, lang: str) -> list[str]:
         local_time(event.at, lang),
         event.actor,
         system_cell(event),
+        event.source or "-",
         event.nir or "-",
         event.event,
         change,
@@ -137,7 +139,7 @@ def event_cells(event: AuditEvent, lang: str) -> list[str]:
     ]
 
 
-EVENT_COLUMNS = ("at", "actor", "system", "nir", "event", "change", "flow", "detail")
+EVENT_COLUMNS = ("at", "actor", "system", "source", "nir", "event", "change", "flow", "detail")
 
 
 def system_cell(event: AuditEvent) -> str:

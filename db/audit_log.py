@@ -43,6 +43,7 @@ class AuditEvent:
     # a bulk action's batch and the file it read (None before migration 0007)
     batch_id: str | None = None
     batch_source: str | None = None
+    source: str | None = None  # the client the front end named (--source); None before 0008
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _event_from_row(row: Row[Any]) -> AuditEvent:
         detail=json.loads(row.detail or "{}"),
         batch_id=row.batch_id,
         batch_source=row.batch_source,
+        source=row.source,
     )
 
 
@@ -128,6 +130,7 @@ class AuditFilter:
     # a substring of the detail's `reason`, in any case
     reason: str | None = None
     batch: str | None = None
+    source: str | None = None
 
 
 def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElement[bool]]:
@@ -152,6 +155,8 @@ def _audit_conditions(conn: Connection, filters: AuditFilter) -> list[ColumnElem
         postgres = conn.dialect.name == "postgresql"
         wanted = filters.reason.lower() if postgres else filters.reason.casefold()
         conditions.append(_detail_reason(conn).contains(wanted, autoescape=True))
+    if filters.source is not None:
+        conditions.append(c.source == filters.source)
     return conditions
 
 

@@ -20,6 +20,7 @@ from db.schema import accounts, audit_events, flows, outbox
 from engine.backoff import Backoff
 from engine.counted import Counted
 from engine.events import Audit, Decision, SendEmail, SendSms, Snapshot
+from engine.lockout import history_since
 from engine.model import Account, Channel, Flow
 from engine.outbox_status import MessageStatus
 from engine.policy import Policy
@@ -40,6 +41,7 @@ def snapshot(
     since = now - timedelta(days=1)
     identity_since = now - Backoff.of(policy).history()
     clears = recent_events(conn, account.id, Counted.IDENTITY_FAILURES_CLEARED, identity_since)
+    failures_since, locks_since = history_since(policy, now)
     return Snapshot(
         account=account,
         flow=flow,
@@ -49,6 +51,23 @@ def snapshot(
         ),
         identity_failures_cleared_at=max(clears, default=None),
         recent_refused_logins=recent_events(conn, account.id, Counted.LOGIN_REFUSED, since),
+        recent_login_failures=(
+            # the newest max_failed_attempts: more never changes a decision (engine.lockout)
+            recent_events(
+                conn,
+                account.id,
+                Counted.LOGIN_FAILED,
+                failures_since,
+                newest=policy.max_failed_attempts,
+            )
+            if failures_since
+            else ()
+        ),
+        recent_locks=(
+            recent_events(conn, account.id, Counted.ACCOUNT_LOCKED, locks_since)
+            if locks_since
+            else ()
+        ),
     )
 
 
@@ -59,6 +78,7 @@ def save(
     now: datetime,
     actor: str,
     password_history: int = 0,
+    source: str | None = None,
 ) -> list[str]:
     """Write the decision in the caller's transaction; return the queued message ids.
 
@@ -92,7 +112,7 @@ def save(
         )
     for flow in decision.flows:
         save_flow(conn, flow)
-    return write_effects(conn, account.id, decision, now, actor)
+    return write_effects(conn, account.id, decision, now, actor, source)
 
 
 def save_flow(conn: Connection, flow: Flow) -> None:
@@ -117,7 +137,12 @@ def save_flow(conn: Connection, flow: Flow) -> None:
 
 
 def write_effects(
-    conn: Connection, account_id: int, decision: Decision, now: datetime, actor: str
+    conn: Connection,
+    account_id: int,
+    decision: Decision,
+    now: datetime,
+    actor: str,
+    source: str | None = None,
 ) -> list[str]:
     message_ids = [
         queue_message(conn, effect, account_id, now)
@@ -125,7 +150,7 @@ def write_effects(
         if isinstance(effect, SendSms | SendEmail)
     ]
     audits = [effect for effect in decision.effects if isinstance(effect, Audit)]
-    record_audit(conn, audits, account_id, now, actor)
+    record_audit(conn, audits, account_id, now, actor, source)
     return message_ids
 
 
@@ -135,16 +160,19 @@ def record_audit(
     account_id: int | None,
     now: datetime,
     actor: str,
+    source: str | None = None,
 ) -> None:
     """The one writer of audit rows, in the caller's transaction."""
     if events:
-        conn.execute(
-            insert(audit_events), [audit_row(event, account_id, now, actor) for event in events]
-        )
+        rows = [audit_row(event, account_id, now, actor, source) for event in events]
+        conn.execute(insert(audit_events), rows)
 
 
-def audit_row(effect: Audit, account_id: int | None, now: datetime, actor: str) -> dict[str, Any]:
-    """Every audit event: the declared actor next to the system's operator."""
+def audit_row(
+    effect: Audit, account_id: int | None, now: datetime, actor: str, source: str | None = None
+) -> dict[str, Any]:
+    """Every audit event: the declared actor next to the system's operator, and the
+    client the front end named (`--source`; never read by a rule)."""
     return {
         "at": now,
         "actor": actor,
@@ -156,6 +184,7 @@ def audit_row(effect: Audit, account_id: int | None, now: datetime, actor: str) 
         "state_before": effect.state_before,
         "state_after": effect.state_after,
         "detail": json.dumps(effect.detail, sort_keys=True),
+        "source": source,
     }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import exists, func, or_, select, union_all
 
 from db import rows
 from db.account_view import AccountView
@@ -18,6 +18,7 @@ from db.effective_state import state_arms
 from db.schema import accounts, audit_events, flows, outbox
 from db.store import Store
 from engine.effective import effective_account, live_flow
+from engine.lockout import FAILURE_EVENTS
 from engine.model import OPEN_FLOW_STATES, AccountState, Flow
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ class AccountFilter:
     has_flow: bool = False
     # an incident window's end: locked before this moment (exclusive)
     locked_until: datetime | None = None
+    # accounts with a failure from this `--source` in the window: the last
+    # `failure_window_seconds` when > 0, else since the last successful login
+    source: str | None = None
+    failure_window_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,29 @@ def filter_arms(filters: AccountFilter, now: datetime) -> list[list[ColumnElemen
             flows.c.state.in_(OPEN_FLOW_STATES), flows.c.expires_at > now
         )
         common.append(accounts.c.id.in_(open_flows))
+    if filters.source is not None:
+        common += _failed_from(filters.source, filters.failure_window_seconds, now)
     state = filters.state
     if state is None and (filters.locked_since or filters.locked_until) is not None:
         state = AccountState.LOCKED
     if state is None:
         return [common]
     return [[*arm, *common] for arm in state_arms(state, now)]
+
+
+def _failed_from(source: str, window: int, now: datetime) -> list[ColumnElement[bool]]:
+    """A failure from `source` in the window (index ix_audit_source_at): the last
+    `window` seconds, or (0) since the account's last successful login."""
+    e = audit_events.c
+    failed = [e.source == source, e.event.in_(FAILURE_EVENTS)]
+    if window > 0:
+        failed.append(e.at > now - timedelta(seconds=window))
+        return [accounts.c.id.in_(select(e.account_id).where(*failed))]
+    since_success = or_(accounts.c.last_login_at.is_(None), e.at > accounts.c.last_login_at)
+    return [
+        accounts.c.id.in_(select(e.account_id).where(*failed)),
+        exists(select(e.id).where(e.account_id == accounts.c.id, *failed, since_success)),
+    ]
 
 
 def _newest_first(arms: list[list[ColumnElement[bool]]]) -> Any:

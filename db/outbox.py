@@ -172,7 +172,9 @@ def abandon(
         return False
     detail = {"message": row.id, "channel": row.channel, "reason": reason}
     event = Audit("message_abandoned", row.status, done, detail, row.flow_id)
-    record_audit(conn, [event], row.account_id, store.now(), store.settings.actor)
+    record_audit(
+        conn, [event], row.account_id, store.now(), store.settings.actor, store.settings.source
+    )
     return True
 
 
@@ -190,7 +192,7 @@ def _record_conflict(
     detail = {"message": row.id, "channel": row.channel, "path": shown}
     queued = MessageStatus.QUEUED
     event = Audit("message_conflict", queued, queued, detail, row.flow_id)
-    record_audit(conn, [event], row.account_id, now, store.settings.actor)
+    record_audit(conn, [event], row.account_id, now, store.settings.actor, store.settings.source)
 
 
 def _message(row: Row[Any]) -> Message:

@@ -161,7 +161,9 @@ def _rehash(store: Store, account_id: int, checked_hash: str, password: str) -> 
         )
         if stored.rowcount:
             audit = Audit("password_rehashed", A.ACTIVE, A.ACTIVE)
-            decisions.record_audit(conn, [audit], account_id, store.now(), store.settings.actor)
+            decisions.record_audit(
+                conn, [audit], account_id, store.now(), store.settings.actor, store.settings.source
+            )
 
 
 def start_recovery(

@@ -107,12 +107,15 @@ def flow_by_digest(
 
 
 def recent_events(
-    conn: Connection, account_id: int, event: str, since: datetime
+    conn: Connection, account_id: int, event: str, since: datetime, newest: int | None = None
 ) -> tuple[datetime, ...]:
-    """When `event` happened to the account since `since` (rate limits read the audit log)."""
+    """When `event` happened to the account since `since` (rate limits read the audit log);
+    only the `newest` ones when given (the index reads them backwards)."""
     query = select(audit_events.c.at).where(
         audit_events.c.account_id == account_id,
         audit_events.c.event == event,
         audit_events.c.at > since,
     )
+    if newest is not None:
+        query = query.order_by(audit_events.c.at.desc()).limit(newest)
     return tuple(conn.execute(query).scalars())

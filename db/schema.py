@@ -26,7 +26,7 @@ from sqlalchemy.types import TypeDecorator
 # (tests/db_tests checks it equals the migration scripts' head).
 HEAD_REVISION = "0009"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0009")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -123,10 +123,14 @@ audit_events = Table(
     # A bulk action's batch (migration 0007): its id, and the file it read, if any.
     Column("batch_id", String(32)),
     Column("batch_source", String(1000)),
+    # The client the calling front end names (--source, migration 0008): a claim,
+    # shown and filtered on, never used for a decision.
+    Column("source", String(64)),
     Index("ix_audit_account_event_at", "account_id", "event", "at"),
     Index("ix_audit_at", "at"),
     Index("ix_audit_event_at", "event", "at"),
     Index("ix_audit_batch", "batch_id"),
+    Index("ix_audit_source_at", "source", "at"),
 )
 
 outbox = Table(

@@ -35,6 +35,9 @@ class Settings:
         declared `--actor`/`SESAME_ACTOR`, which is for support commands."""
         return replace(self, actor=MEMBER_ACTOR)
 
+    # The client the calling front end names (--source, SESAME_SOURCE), already checked.
+    source: str | None = None
+
 
 def default_lang(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
     """French when the locale says so (LC_ALL, then LC_MESSAGES, then LANG)."""
@@ -50,6 +53,7 @@ def load_settings(
     lang: str | None = None,
     actor: str | None = None,
     debug: bool = False,
+    source: str | None = None,
 ) -> Settings:
     """Resolve every location; explicit values win over the defaults under home."""
     if lang is not None:
@@ -72,6 +76,7 @@ def load_settings(
         actor=actor or _login_name(),
         debug=debug,
         config_file=config_path if found else None,
+        source=source,
     )
 
 

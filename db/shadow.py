@@ -36,6 +36,7 @@ from engine.counted import Counted
 from engine.errors import SesameError
 from engine.events import Audit, Decision, Snapshot
 from engine.identity import Identifier
+from engine.lockout import history_since
 from engine.model import Account, AccountState
 from engine.policy import Policy
 
@@ -77,16 +78,33 @@ class ShadowSubject:
     def snapshot(self, conn: Connection, now: datetime, policy: Policy) -> Snapshot:
         """The same history as a real account's snapshot (db.decisions.snapshot)."""
         identity_since = now - Backoff.of(policy).history()
+        failures_since, locks_since = history_since(policy, now)
         return Snapshot(
             account=_account(self.row, now),
             recent_identity_failures=self._recent(conn, Counted.IDENTITY_FAILED, identity_since),
             recent_refused_logins=self._recent(
                 conn, Counted.LOGIN_REFUSED, now - timedelta(days=1)
             ),
+            recent_login_failures=(
+                self._recent(
+                    conn, Counted.LOGIN_FAILED, failures_since, newest=policy.max_failed_attempts
+                )
+                if failures_since
+                else ()
+            ),
+            recent_locks=(
+                self._recent(conn, Counted.ACCOUNT_LOCKED, locks_since) if locks_since else ()
+            ),
         )
 
     def save(
-        self, conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+        self,
+        conn: Connection,
+        before: Snapshot,
+        decision: Decision,
+        now: datetime,
+        actor: str,
+        source: str | None = None,
     ) -> list[str]:
         """The same writes as a real account: its row when it changed, its events.
 
@@ -121,7 +139,12 @@ class ShadowSubject:
         ]
         if events:
             # Events older than any history a limit reads will never count again.
-            read_since = now - max(Backoff.of(self.policy).history(), timedelta(days=1))
+            read_since = now - max(
+                Backoff.of(self.policy).history(),
+                timedelta(days=1),
+                timedelta(seconds=self.policy.failure_window_seconds),
+                timedelta(seconds=self.policy.lock_reset_seconds),
+            )
             conn.execute(
                 delete(shadow_events).where(
                     shadow_events.c.key == self.key, shadow_events.c.at < read_since
@@ -130,13 +153,18 @@ class ShadowSubject:
             conn.execute(insert(shadow_events), events)
         return []
 
-    def _recent(self, conn: Connection, event: Counted, since: datetime) -> tuple[datetime, ...]:
-        """When the shadow's `event` happened since `since`: what its limit counts."""
+    def _recent(
+        self, conn: Connection, event: Counted, since: datetime, newest: int | None = None
+    ) -> tuple[datetime, ...]:
+        """When the shadow's `event` happened since `since` (the `newest` ones when
+        given): what its limit counts."""
         query = select(shadow_events.c.at).where(
             shadow_events.c.key == self.key,
             shadow_events.c.event == event,
             shadow_events.c.at > since,
         )
+        if newest is not None:
+            query = query.order_by(shadow_events.c.at.desc()).limit(newest)
         return tuple(conn.execute(query).scalars())
 
 

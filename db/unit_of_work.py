@@ -136,7 +136,13 @@ class _Subject(Protocol):
     def snapshot(self, conn: Connection, now: datetime, policy: Policy) -> Snapshot: ...
 
     def save(
-        self, conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+        self,
+        conn: Connection,
+        before: Snapshot,
+        decision: Decision,
+        now: datetime,
+        actor: str,
+        source: str | None = None,
     ) -> list[str]: ...
 
 
@@ -150,9 +156,15 @@ class _Known:
         return decisions.snapshot(conn, self.account, self.flow, now, policy)
 
     def save(
-        self, conn: Connection, before: Snapshot, decision: Decision, now: datetime, actor: str
+        self,
+        conn: Connection,
+        before: Snapshot,
+        decision: Decision,
+        now: datetime,
+        actor: str,
+        source: str | None = None,
     ) -> list[str]:
-        return decisions.save(conn, before, decision, now, actor, self.password_history)
+        return decisions.save(conn, before, decision, now, actor, self.password_history, source)
 
 
 class _RolledBack(Exception):
@@ -210,8 +222,8 @@ def _step(store: Store, conn: Connection, target: Target, event: EventFor) -> Re
     before = subject.snapshot(conn, now, settings.policy)
     decision = step(before, stepped, Context(now, settings.policy))
     check_buildable(decision.effects, settings.policy.mail_from, now)
-    message_ids = subject.save(conn, before, decision, now, settings.actor)
-    decisions.record_audit(conn, attempt, None, now, settings.actor)
+    message_ids = subject.save(conn, before, decision, now, settings.actor, settings.source)
+    decisions.record_audit(conn, attempt, None, now, settings.actor, settings.source)
     sends = [e for e in decision.effects if isinstance(e, SendSms | SendEmail)]
     queued = tuple(
         QueuedMessage(

@@ -21,3 +21,7 @@ class Counted(StrEnum):
     IDENTITY_FAILURES_CLEARED = "identity_failures_cleared"
     # a login refused on a locked or disabled account: bounded per day
     LOGIN_REFUSED = "login_refused"
+    # a wrong password: counted within `failure_window_seconds` (engine.lockout)
+    LOGIN_FAILED = "login_failed"
+    # a lock: its rank within `lock_reset_seconds` sets its duration (engine.lockout)
+    ACCOUNT_LOCKED = "account_locked"

@@ -18,7 +18,9 @@ class Snapshot:
     (the open one, or the one a submitted secret points to) and the recent
     history that rate limits count (sends: rolling 24 h; identity failures: as
     far back as the back-off needs, `engine.backoff.Backoff.history`), with the
-    last time support cleared the identity failures."""
+    last time support cleared the identity failures. Login failures and locks
+    are loaded only when the policy counts them (`engine.lockout.history_since`):
+    failures within `failure_window_seconds`, locks within `lock_reset_seconds`."""
 
     account: Account
     flow: Flow | None = None
@@ -26,6 +28,8 @@ class Snapshot:
     recent_identity_failures: tuple[datetime, ...] = ()
     identity_failures_cleared_at: datetime | None = None
     recent_refused_logins: tuple[datetime, ...] = ()
+    recent_login_failures: tuple[datetime, ...] = ()
+    recent_locks: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)

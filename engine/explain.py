@@ -213,7 +213,7 @@ def state_rule(facts: Facts, policy: Policy, now: datetime) -> Rule:
                 "lock_expired",
                 at=stored.locked_at,
                 unlocks_at=stored.locked_until,
-                lock_seconds=policy.lock_seconds,
+                lock_seconds=_lock_length(stored),
                 max_failed_attempts=maximum,
             )
         return _locked_rule(facts, policy)
@@ -231,9 +231,17 @@ def _locked_rule(facts: Facts, policy: Policy) -> Rule:
         failures=count,
         within_seconds=within,
         max_failed_attempts=policy.max_failed_attempts,
-        lock_seconds=policy.lock_seconds,
+        lock_seconds=_lock_length(account),
         unlocks_at=account.locked_until,
     )
+
+
+def _lock_length(account: Account) -> int:
+    """This lock's length in seconds (0: until unlocked), whatever the policy's
+    durations: with progressive locks, each lock has its own."""
+    if account.locked_at is None or account.locked_until is None:
+        return 0
+    return int((account.locked_until - account.locked_at).total_seconds())
 
 
 def lock_span(failures: Sequence[Failure], locked_at: datetime | None, count: int) -> int | None:

@@ -12,6 +12,7 @@ from engine import (
     messages_input,
     messages_labels,
     messages_language,
+    messages_lockout,
     messages_member,
     messages_operations,
     messages_scripts,
@@ -221,6 +222,7 @@ _T.update(messages_help.TEXTS)
 _T.update(messages_labels.TEXTS)
 _T.update(messages_explain.TEXTS)
 _T.update(messages_scripts.TEXTS)
+_T.update(messages_lockout.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

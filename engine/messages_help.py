@@ -311,6 +311,33 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Only this event (repeatable): " + ", ".join(AUDIT_EVENTS) + ".",
     ),
     "help.audit.actor": ("Seulement cet auteur.", "Only this actor."),
+    "help.audit.source": (
+        "Seulement les événements de ce client (--source des commandes du membre).",
+        "Only events from this client (the member commands' --source).",
+    ),
+    "help.account.list.source": (
+        "Seulement les comptes ayant un échec venant de ce client dans la fenêtre d'échecs.",
+        "Only accounts with a failure from this client in the failure window.",
+    ),
+    "help.*.source": (
+        "L'adresse ou le nom du client, pour le journal d'audit (64 caractères imprimables "
+        "au plus ; ou SESAME_SOURCE).",
+        "The client's address or name, for the audit log (at most 64 printable characters; "
+        "or SESAME_SOURCE).",
+    ),
+    "help.policy.simulate": (
+        "Afficher les blocages que la politique donnerait aux échecs lus sur l'entrée "
+        "standard.\n\n"
+        "Un échec par ligne : une heure ISO, ou +SECONDES après la ligne précédente, "
+        "éventuellement suivie d'une source. Ne lit que sesame.toml (pas de base).",
+        "Print the lock timeline the policy gives the failures read on stdin.\n\n"
+        "One failure a line: an ISO time, or +SECONDS after the line before, optionally "
+        "followed by a source. Reads sesame.toml only (no database).",
+    ),
+    "help.policy.simulate.start": (
+        "Point de départ des +SECONDES : une heure ISO (défaut : maintenant).",
+        "Where +SECONDS starts from: an ISO time (default: now).",
+    ),
     "help.audit.reason": (
         "Seulement les événements dont le motif du support contient ce texte (sans "
         "distinction de casse).",

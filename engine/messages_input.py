@@ -91,6 +91,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Configuration : « {key} » dépasse {high} caractères.",
         "Configuration: '{key}' is longer than {high} characters.",
     ),
+    "invalid.config_list": (
+        "Configuration : « {key} » doit être une durée ou une liste de 1 à {high} durées.",
+        "Configuration: '{key}' must be a duration or a list of 1 to {high} durations.",
+    ),
     "invalid.config_text": (
         "Configuration : « {key} » contient un caractère interdit ({char}) : caractères de "
         "contrôle, de mise en forme et séparateurs de ligne ne peuvent pas figurer dans un "

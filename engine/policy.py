@@ -47,7 +47,17 @@ class AccessParams:
 @dataclass(frozen=True)
 class Policy:
     max_failed_attempts: int = 3
-    lock_seconds: int = 0
+    # 0: a lock lasts until a recovery or support's unlock (the procedure); N:
+    # every lock lasts N s; a list (progressive): the n-th lock within
+    # `lock_reset_seconds` lasts the n-th duration (engine.lockout).
+    lock_seconds: int | tuple[int, ...] = 0
+    # 0: consecutive failures until a success (the procedure); N: only the
+    # failures of the last N s count toward max_failed_attempts.
+    failure_window_seconds: int = 0
+    # How long a lock still counts toward the next one's rank.
+    lock_reset_seconds: int = 86400
+    # The rank of the first lock without end (0: after the list of lock_seconds).
+    permanent_after: int = 0
     flow_ttl_seconds: int = 900
     sms_code_ttl_seconds: int = 600
     email_link_ttl_seconds: int = 1800
@@ -80,6 +90,9 @@ class Policy:
 _MINIMUM = {
     "max_failed_attempts": 1,
     "lock_seconds": 0,
+    "failure_window_seconds": 0,
+    "lock_reset_seconds": 1,
+    "permanent_after": 0,
     "flow_ttl_seconds": 1,
     "sms_code_ttl_seconds": 1,
     "email_link_ttl_seconds": 1,
@@ -147,6 +160,7 @@ def policy_from_toml(document: Mapping[str, Any]) -> Policy:
             choices = " | ".join(LANGS)
             raise invalid("config_choice", key="policy.default_language", choices=choices)
         policy_values["default_language"] = language
+    _check_lockout(policy_values)
     group = access_values.get("support_group")
     if group is not None and not _GROUP_NAME.fullmatch(group):
         raise invalid("config_type", key="access.support_group", expected="group name")
@@ -156,6 +170,31 @@ def policy_from_toml(document: Mapping[str, Any]) -> Policy:
         outbox=OutboxParams(**outbox_values),
         access=AccessParams(**access_values),
     )
+
+
+# A progressive list longer than this is a mistake (and `policy simulate` prints each).
+MAX_LOCK_STEPS = 20
+
+
+def _check_lockout(values: dict[str, Any]) -> None:
+    """`lock_seconds` as a list, and `permanent_after` within what the list allows."""
+    durations = values.get("lock_seconds", 0)
+    if isinstance(durations, tuple):
+        if not 1 <= len(durations) <= MAX_LOCK_STEPS:
+            raise invalid("config_list", key="policy.lock_seconds", high=MAX_LOCK_STEPS)
+        for duration in durations:
+            if type(duration) is not int:
+                raise invalid("config_type", key="policy.lock_seconds", expected="int")
+            if not 1 <= duration <= _MAXIMUM_DEFAULT:
+                high = _MAXIMUM_DEFAULT
+                raise invalid("config_range", key="policy.lock_seconds", low=1, high=high)
+    # a list: its locks then one without end; one duration: any rank; 0: every lock is permanent
+    if isinstance(durations, tuple):
+        high = len(durations) + 1
+    else:
+        high = 1 if durations == 0 else MAX_LOCK_STEPS
+    if values.get("permanent_after", 0) > high:
+        raise invalid("config_range", key="policy.permanent_after", low=0, high=high)
 
 
 def _check_backoff(values: Mapping[str, Any]) -> None:
@@ -187,6 +226,8 @@ def _section(
 
 
 def _checked(qualified: str, key: str, value: object, default: object) -> object:
+    if key == "lock_seconds" and isinstance(value, list):
+        return tuple(value)  # progressive locking: checked by _check_lockout
     expected = type(default)
     # bool is a subclass of int: `lock_seconds = true` must not pass as 1.
     if type(value) is not expected:

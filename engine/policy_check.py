@@ -17,9 +17,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from engine.lockout import mode, permanent_rank
 from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH, context_words
 from engine.policy import Policy
-from engine.policy_lockout import Lockout, failures_in_first_day, lockout
+from engine.policy_lockout import (
+    Lockout,
+    failed_attempts_per_hour,
+    failures_in_first_day,
+    lockout,
+    login_failures_per_hour,
+)
 
 HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
 
@@ -104,20 +111,6 @@ class PolicyReport:
     lockout: Lockout
     passwords: PasswordRules
     passed: tuple[Finding, ...] = ()
-
-
-def failed_attempts_per_hour(max_failed_attempts: int, lock_seconds: int) -> int:
-    """Wrong passwords one account admits per hour, at most.
-
-    A lock without end (`lock_seconds = 0`) lasts until a recovery or a
-    support unlock: `max_failed_attempts` in all. A time-limited lock lets
-    `max_failed_attempts` through every `lock_seconds`, hence
-    max_failed_attempts × 3600 / lock_seconds per hour (never fewer than one
-    round), rounded up.
-    """
-    if lock_seconds == 0:
-        return max_failed_attempts
-    return math.ceil(max_failed_attempts * max(1.0, 3600 / lock_seconds))
 
 
 def check_policy(policy: Policy, shape: SecretShape | None = None) -> PolicyReport:
@@ -229,7 +222,7 @@ def _entropy(shape: SecretShape) -> list[Judged]:
 
 def _attempts(policy: Policy) -> list[Judged]:
     found: list[Judged] = []
-    per_hour = failed_attempts_per_hour(policy.max_failed_attempts, policy.lock_seconds)
+    per_hour = login_failures_per_hour(policy)
     found.append(
         (
             per_hour > MAX_FAILURES_PER_HOUR,
@@ -410,6 +403,20 @@ def _accepted(policy: Policy, shape: SecretShape) -> tuple[Finding, ...]:
             {"failures": policy.max_identity_failures},
         ),
     ]
+    permanent = permanent_rank(policy)
+    if permanent is not None:
+        # A warning, never a finding: the procedure wants the lock without end.
+        accepted.append(
+            Finding(
+                "permanent_lock.accepted",
+                "lock_seconds, permanent_after",
+                f"{mode(policy).value}, lock {permanent}",
+                f"<= {MAX_FAILURES_PER_HOUR} failures per hour, then a time-limited lock",
+                f"{NIST} §5.2.2",
+                INFO,
+                {"failures": policy.max_failed_attempts * permanent, "locks": permanent},
+            )
+        )
     if MAX_OOB_TTL_SECONDS < policy.email_link_ttl_seconds <= MAX_LINK_TTL_SECONDS:
         accepted.append(
             Finding(

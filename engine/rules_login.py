@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from engine.counted import Counted
 from engine.events import Audit, Decision, Effect, Outcome, PasswordChecked, Snapshot
+from engine.lockout import counted_failures, counts_locks, lock_duration, lock_rank
 from engine.model import AccountState, Channel, Flow, FlowState
 from engine.outcomes import Code
 from engine.passwords import digests_equal
@@ -50,7 +51,7 @@ def login_disabled(snap: Snapshot, ev: PasswordChecked, ctx: Context) -> Decisio
     """A disabled account says so only to its right password. To a wrong one it
     answers what an active, then locked, account would (same counter, same
     lock message, same limit), so that a stranger cannot tell it apart."""
-    if not ev.matched and snap.account.failed_attempts < ctx.policy.max_failed_attempts:
+    if not ev.matched and _counted(snap, ctx) < ctx.policy.max_failed_attempts:
         return _login_failed(snap, ctx)
     refused = _refused_while_locked(snap, ctx)
     if ev.matched and refused.outcome.code is Code.ACCOUNT_LOCKED:
@@ -63,20 +64,35 @@ def _login_failed(snap: Snapshot, ctx: Context) -> Decision:
     (a disabled account only answers as if it had locked)."""
     account, policy = snap.account, ctx.policy
     state = account.state
-    failures = account.failed_attempts + 1
-    failed = Audit("login_failed", state, state, {"failed_attempts": str(failures)})
+    failures = _counted(snap, ctx) + 1
+    failed = Audit(Counted.LOGIN_FAILED, state, state, {"failed_attempts": str(failures)})
     counted = replace(account, failed_attempts=failures)
     if failures < policy.max_failed_attempts:
         return decide(snap, Code.AUTH_FAILED, False, failed, account=counted)
     if state is A.DISABLED:
         return decide(snap, Code.ACCOUNT_LOCKED, False, failed, account=counted)
-    locked_until = ctx.now + timedelta(seconds=policy.lock_seconds) if policy.lock_seconds else None
+    rank = lock_rank(snap.recent_locks, ctx.now, policy)
+    seconds = lock_duration(rank, policy)
+    locked_until = ctx.now + timedelta(seconds=seconds) if seconds else None
     locked = replace(counted, state=A.LOCKED, locked_at=ctx.now, locked_until=locked_until)
-    effects: list[Effect] = [failed, Audit("account_locked", A.ACTIVE, A.LOCKED)]
+    # The rank and duration, when the policy makes them vary (what `account explain` reads).
+    detail = {"lock_count": str(rank), "lock_seconds": str(seconds or 0)}
+    lock_audit = Audit(
+        Counted.ACCOUNT_LOCKED, A.ACTIVE, A.LOCKED, detail if counts_locks(policy) else {}
+    )
+    effects: list[Effect] = [failed, lock_audit]
     if policy.notify_on_lock and account.email:
         params: dict[str, object] = {"max_failed_attempts": policy.max_failed_attempts}
         effects.append(notification(account, account.email, "email.locked", params, ctx))
     return decide(snap, Code.ACCOUNT_LOCKED, False, *effects, account=locked)
+
+
+def _counted(snap: Snapshot, ctx: Context) -> int:
+    """The failures that count before this one (`engine.lockout.counted_failures`)."""
+    account = snap.account
+    return counted_failures(
+        account.failed_attempts, snap.recent_login_failures, ctx.now, ctx.policy
+    )
 
 
 def _refused_while_locked(snap: Snapshot, ctx: Context) -> Decision:

@@ -37,6 +37,7 @@ def account_list(
     ] = None,
     locked_until: Annotated[str | None, typer.Option("--locked-until")] = None,
     has_flow: Annotated[bool, typer.Option("--has-flow")] = False,
+    source: Annotated[str | None, typer.Option("--source", metavar="TEXT")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
     offset: Annotated[int, typer.Option(min=0, max=MAX_OFFSET)] = 0,
     csv_output: CsvOption = False,
@@ -53,7 +54,18 @@ def account_list(
     for name, moment in (("--locked-since", since), ("--locked-until", until)):
         if moment is not None and state not in (None, AccountState.LOCKED):
             raise invalid("options_conflict", options=f"{name}, --state")
-    filters = AccountFilter(state, since, has_flow, locked_until=until)
+    from engine.source import check_source
+
+    window = store.settings.policy.failure_window_seconds
+    client = check_source(source) if source is not None else None
+    filters = AccountFilter(
+        state,
+        since,
+        has_flow,
+        locked_until=until,
+        source=client,
+        failure_window_seconds=window,
+    )
     page = list_accounts(store, filters, limit, offset)
     if csv_output:
         typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)

@@ -285,6 +285,7 @@ def test_show_adds_events_and_messages_without_secrets(sesame, member, home):
         "os_user",
         "sudo_user",
         "db_role",
+        "source",
         "nir",
         "flow",
         "event",
@@ -894,7 +895,7 @@ def test_audit_human_csv_and_empty(sesame, member, home):
     assert sesame("audit", lang="en").stdout == "No events.\n"
     member()
     table = sesame("audit", lang="en").stdout.splitlines()
-    header = ["at", "actor", "system", "nir", "event", "change", "flow", "detail"]
+    header = ["at", "actor", "system", "source", "nir", "event", "change", "flow", "detail"]
     assert table[0].split() == header
     french = sesame("audit").stdout.splitlines()[0].split()
     assert french == [
@@ -902,7 +903,7 @@ def test_audit_human_csv_and_empty(sesame, member, home):
         *("événement", "changement", "demande", "détail"),
     ]
     system = [OS_USER, *(["db:" + db_role(home)] if db_role(home) else [])]
-    assert table[2].split()[3 : 4 + len(system)] == [*system, NIR_COMPACT]
+    assert table[2].split()[3 : 5 + len(system)] == [*system, "-", NIR_COMPACT]
     assert table[2].split()[-5:] == [
         NIR_COMPACT,
         "account_created",
@@ -912,11 +913,11 @@ def test_audit_human_csv_and_empty(sesame, member, home):
     ]
     csv_lines = sesame("audit", "--csv").stdout.splitlines()
     assert csv_lines[0] == (
-        "id,at,actor,os_user,sudo_user,db_role,nir,flow,event,state_before,state_after,detail,"
-        "batch,batch_source"
+        "id,at,actor,os_user,sudo_user,db_role,source,nir,flow,event,state_before,state_after,"
+        "detail,batch,batch_source"
     )
     assert csv_lines[1].endswith(
-        f",{OS_USER},,{db_role(home) or ''},{NIR_COMPACT},,account_created,,active,"
+        f",{OS_USER},,{db_role(home) or ''},,{NIR_COMPACT},,account_created,,active,"
         '"{""password"": ""set""}",,'
     )
     assert sesame("audit", "--csv", "--follow").exit_code == 2

@@ -684,14 +684,38 @@ def test_policy_check_defaults_reports_only_the_accepted_deviations(sesame, home
     assert [note["check"] for note in document["accepted"]] == [
         "sms_channel.accepted",
         "identity_gate.accepted",
+        "permanent_lock.accepted",
         "email_link_ttl.accepted",
     ]
+    # a warning that --strict does not fail on: the procedure wants the lock without end
+    permanent = document["accepted"][2]
+    assert {k: v for k, v in permanent.items() if k != "message"} == {
+        "check": "permanent_lock.accepted",
+        "setting": "lock_seconds, permanent_after",
+        "value": "permanent, lock 1",
+        "expected": "<= 100 failures per hour, then a time-limited lock",
+        "reference": "NIST SP 800-63B §5.2.2",
+        "severity": "info",
+    }
+    assert permanent["message"] == (
+        "A lock without end (until unlocked) after 3 wrong passwords lets anyone who knows a "
+        "NIR lock its owner out: a denial of service the procedure accepts. NIST SP 800-63B "
+        "(§5.2.2) allows up to 100 consecutive failures before locking; a time-limited lock "
+        "(lock_seconds = [60, 300, 900]) would avoid it."
+    )
     assert document["lockout"] == {
         "login": {
             "failures": 3,
             "locked_seconds": None,
             "message": "login: 3 wrong passwords lock the credentials until a recovery or a "
             "support unlock (lock_seconds = 0).",
+            "mode": "permanent",
+            "failure_window_seconds": 0,
+            "lock_seconds": [],
+            "lock_reset_seconds": 86400,
+            "permanent_after": 1,
+            "mode_message": "mode: locked until unlocked from the first lock; failures count "
+            "until a successful login (failure_window_seconds = 0).",
         },
         "recovery": {
             "failures": 5,
@@ -710,12 +734,22 @@ def test_policy_check_defaults_reports_only_the_accepted_deviations(sesame, home
         "provoquer :\n"
         "- connexion : 3 mots de passe faux bloquent les identifiants jusqu'à une récupération ou\n"
         "  un déblocage par le support (lock_seconds = 0).\n"
+        "- mode : verrouillage jusqu'au déblocage dès le premier verrouillage ; les échecs\n"
+        "  comptent jusqu'à une connexion réussie (failure_window_seconds = 0).\n"
         "- récupération : 5 dates de naissance fausses ferment la vérification d'identité pour un\n"
         "  délai de 900 s ; chaque nouvel échec à la fin d'un délai double celui-ci, jusqu'à\n"
         "  86400 s. En échouant à chaque fin de délai, l'inconnu la garde fermée sans\n"
         "  interruption avec 11 échecs les premières 24 h, puis 1 par 24 h. Le support lève le\n"
         "  délai (sesame account unlock).\n"
     )
+    assert (
+        "- lock_seconds, permanent_after (NIST SP 800-63B §5.2.2):\n"
+        "  Un verrouillage sans fin (jusqu'au déblocage) après 3 mots de passe faux permet à\n"
+        "  quiconque connaît un NIR de bloquer son titulaire : un déni de service que la\n"
+        "  procédure accepte. Le NIST SP 800-63B (§5.2.2) admet jusqu'à 100 échecs consécutifs\n"
+        "  avant de bloquer ; un verrouillage limité dans le temps (lock_seconds = [60, 300,\n"
+        "  900]) l'éviterait.\n"
+    ) in result.stdout
     assert not has_database(home)  # no database needed
 
 

@@ -268,3 +268,44 @@ def test_the_home_names_its_database_and_db_wins(tmp_path):
             load_settings(home=str(home))
         assert refused.value.reason in ("config_type", "config_unknown_key"), text
         assert str(refused.value.params["key"]).startswith("database"), text
+
+
+def test_migration_0008_adds_the_source_and_its_index_and_goes_back(sesame, home):
+    """Events of an older schema keep a NULL source; the downgrade drops both."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(home.url, poolclass=NullPool)
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(__import__("db").__file__).parent / "migrations")
+    )
+
+    def migrate(step, revision):
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            step(config, revision)
+
+    def audit_shape():
+        inspector = inspect(engine)
+        columns = {c["name"] for c in inspector.get_columns("audit_events")}
+        indexes = {i["name"] for i in inspector.get_indexes("audit_events")}
+        return "source" in columns, "ix_audit_source_at" in indexes
+
+    migrate(command.upgrade, "0005")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO audit_events (at, actor, event, detail) "
+            "VALUES ('2026-01-01 00:00:00', 'old', 'login_unknown', '{}')"
+        )
+    assert audit_shape() == (False, False)
+    migrate(command.upgrade, "0008")
+    assert audit_shape() == (True, True)
+    assert [(e["actor"], e["source"]) for e in sesame("audit", "--json").json()["events"]] == [
+        ("old", None)
+    ]
+    migrate(command.downgrade, "0005")
+    assert audit_shape() == (False, False)
+    engine.dispose()

@@ -63,6 +63,15 @@ def _refused(sesame: Callable[..., Any]) -> None:
     assert sesame("login", NIR, input=lines("wrong password")).exit_code != 0
 
 
+def _wrong_password(sesame: Callable[..., Any]) -> None:
+    assert sesame("login", NIR, input=lines("wrong password")).exit_code == 3
+
+
+def _locked(sesame: Callable[..., Any]) -> None:
+    codes = [sesame("login", NIR, input=lines("wrong password")).exit_code for _ in range(3)]
+    assert codes == [3, 3, 4]
+
+
 # Each counted event: the member's or support's commands that write it, and
 # what the limit's counter then reads.
 SCENARIOS: dict[Counted, tuple[Callable[..., None], Callable[[Snapshot], int]]] = {
@@ -73,7 +82,11 @@ SCENARIOS: dict[Counted, tuple[Callable[..., None], Callable[[Snapshot], int]]] 
         lambda s: int(s.identity_failures_cleared_at is not None),
     ),
     Counted.LOGIN_REFUSED: (_refused, lambda s: len(s.recent_refused_logins)),
+    Counted.LOGIN_FAILED: (_wrong_password, lambda s: len(s.recent_login_failures)),
+    Counted.ACCOUNT_LOCKED: (_locked, lambda s: len(s.recent_locks)),
 }
+# Login failures and locks are read only when the policy counts them (engine.lockout).
+COUNTING_POLICY = {"failure_window_seconds": 3600, "lock_seconds": [600, 1200]}
 
 
 def test_every_counted_event_has_a_scenario():
@@ -83,6 +96,7 @@ def test_every_counted_event_has_a_scenario():
 @pytest.mark.parametrize("counted", list(Counted))
 def test_what_a_rule_writes_is_what_its_limit_counts(sesame, member, home, counted):
     """A counted event renamed on one side only (writer or counter) fails here."""
+    home.configure(resend_cooldown_seconds=0, **COUNTING_POLICY)
     member()
     act, count = SCENARIOS[counted]
     assert count(_snapshot(home)) == 0
@@ -177,3 +191,23 @@ def test_after_failure_backs_off_then_abandons():
     assert after_failure(1, params, now) == (MessageStatus.FAILED, now + timedelta(seconds=10))
     assert after_failure(2, params, now) == (MessageStatus.FAILED, now + timedelta(seconds=20))
     assert after_failure(3, params, now) == (MessageStatus.ABANDONED, None)
+
+
+def test_the_snapshot_reads_only_the_newest_failures_a_rule_can_use(sesame, member, home, clock):
+    """With a window, the newest max_failed_attempts failures, whatever the history."""
+    home.configure(
+        resend_cooldown_seconds=0,
+        failure_window_seconds=86400,
+        lock_seconds=1,
+        max_failed_attempts=3,
+    )
+    member()
+    failed = []
+    for _ in range(3):
+        for _ in range(3):  # each third failure locks for 1 s
+            failed.append(clock.now)
+            sesame("login", NIR, input=lines("wrong password"))
+            clock.advance(1)
+        clock.advance(2)
+    assert home.query("SELECT COUNT(*) FROM audit_events WHERE event = 'login_failed'") == [(9,)]
+    assert sorted(_snapshot(home).recent_login_failures) == failed[-3:]

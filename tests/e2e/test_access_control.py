@@ -273,12 +273,12 @@ def test_without_access_anyone_may_and_a_spoofed_actor_stands_next_to_the_real_u
     table = site.run("audit", "--limit", "1", as_user=False).stdout.splitlines()
     assert table[0].split()[:3] == ["at", "actor", "system"]
     system = [USER, "db:postgres"] if site.db_url else [USER]
-    cells = table[2].split()  # date, time, actor, system…, nir, …
-    assert cells[2 : 4 + len(system)] == ["agent.martin", *system, NIR_COMPACT]
+    cells = table[2].split()  # date, time, actor, system…, source, nir, …
+    assert cells[2 : 5 + len(system)] == ["agent.martin", *system, "-", NIR_COMPACT]
     csv_lines = site.run("audit", "--csv", "--limit", "1", as_user=False).stdout.splitlines()
-    assert csv_lines[0].startswith("id,at,actor,os_user,sudo_user,db_role,nir,")
+    assert csv_lines[0].startswith("id,at,actor,os_user,sudo_user,db_role,source,nir,")
     assert (
-        f",agent.martin,{USER},,{'postgres' if site.db_url else ''},{NIR_COMPACT}," in csv_lines[1]
+        f",agent.martin,{USER},,{'postgres' if site.db_url else ''},,{NIR_COMPACT}," in csv_lines[1]
     )
 
 

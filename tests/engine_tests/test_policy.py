@@ -26,6 +26,9 @@ def test_defaults_are_the_documented_ones() -> None:
     assert dataclasses.asdict(Policy()) == {
         "max_failed_attempts": 3,
         "lock_seconds": 0,
+        "failure_window_seconds": 0,
+        "lock_reset_seconds": 86400,
+        "permanent_after": 0,
         "flow_ttl_seconds": 900,
         "sms_code_ttl_seconds": 600,
         "email_link_ttl_seconds": 1800,
@@ -410,4 +413,95 @@ def test_url_message() -> None:
     assert error_message(error.code, error.reason, error.params, "en") == (
         "Configuration: 'policy.reset_url' must be an https:// address (http:// only for "
         "localhost) without credentials, spaces or #fragment (here: fragment)."
+    )
+
+
+def test_lock_seconds_may_be_a_list() -> None:
+    policy = policy_from_toml(
+        {"policy": {"lock_seconds": [60, 300, 900], "lock_reset_seconds": 3600}}
+    )
+    assert policy.lock_seconds == (60, 300, 900)
+    assert policy.lock_reset_seconds == 3600
+    assert (
+        policy_from_toml({"policy": {"failure_window_seconds": 900}}).failure_window_seconds == 900
+    )
+
+
+@pytest.mark.parametrize(
+    ("document", "reason", "params"),
+    [
+        (
+            {"policy": {"lock_seconds": []}},
+            "config_list",
+            {"key": "policy.lock_seconds", "high": 20},
+        ),
+        (
+            {"policy": {"lock_seconds": list(range(1, 22))}},
+            "config_list",
+            {"key": "policy.lock_seconds", "high": 20},
+        ),
+        (
+            {"policy": {"lock_seconds": [60, "5m"]}},
+            "config_type",
+            {"key": "policy.lock_seconds", "expected": "int"},
+        ),
+        (
+            {"policy": {"lock_seconds": [60, True]}},
+            "config_type",
+            {"key": "policy.lock_seconds", "expected": "int"},
+        ),
+        (
+            {"policy": {"lock_seconds": [60, 0]}},
+            "config_range",
+            {"key": "policy.lock_seconds", "low": 1, "high": YEAR},
+        ),
+        (
+            {"policy": {"failure_window_seconds": -1}},
+            "config_range",
+            {"key": "policy.failure_window_seconds", "low": 0, "high": YEAR},
+        ),
+        (
+            {"policy": {"failure_window_seconds": "15m"}},
+            "config_type",
+            {"key": "policy.failure_window_seconds", "expected": "int"},
+        ),
+        (
+            {"policy": {"lock_reset_seconds": 0}},
+            "config_range",
+            {"key": "policy.lock_reset_seconds", "low": 1, "high": YEAR},
+        ),
+        (
+            {"policy": {"lock_seconds": [60, 300], "permanent_after": 4}},
+            "config_range",
+            {"key": "policy.permanent_after", "low": 0, "high": 3},
+        ),
+        (
+            {"policy": {"permanent_after": 2}},
+            "config_range",
+            {"key": "policy.permanent_after", "low": 0, "high": 1},
+        ),
+        (
+            {"policy": {"lock_seconds": 600, "permanent_after": 21}},
+            "config_range",
+            {"key": "policy.permanent_after", "low": 0, "high": 20},
+        ),
+        (
+            {"policy": {"permanent_after": -1}},
+            "config_range",
+            {"key": "policy.permanent_after", "low": 0, "high": YEAR},
+        ),
+    ],
+)
+def test_lockout_settings_are_refused_naming_the_key(
+    document: dict[str, Any], reason: str, params: dict[str, object]
+) -> None:
+    error = refusal(document)
+    assert error.reason == reason
+    assert dict(error.params) == params
+
+
+def test_lock_list_message() -> None:
+    error = refusal({"policy": {"lock_seconds": []}})
+    assert error_message(error.code, error.reason, error.params, "fr") == (
+        "Configuration : « policy.lock_seconds » doit être une durée ou une liste de 1 à 20 durées."
     )

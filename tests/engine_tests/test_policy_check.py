@@ -136,6 +136,7 @@ def test_accepted_deviations_are_reported_apart_with_their_protections():
     assert [(a.check, a.severity) for a in report.accepted] == [
         ("sms_channel.accepted", "info"),
         ("identity_gate.accepted", "info"),
+        ("permanent_lock.accepted", "info"),
         ("email_link_ttl.accepted", "info"),
     ]
     sms = report.accepted[0]
@@ -247,3 +248,87 @@ def test_every_check_is_either_a_finding_or_passed():
     # Below the minimum length, the recommended length is not a second finding.
     short = check_policy(replace(DEFAULT, password_min_length=6))
     assert "password_recommended_length" not in [f.check for f in (*short.findings, *short.passed)]
+
+
+@pytest.mark.parametrize(
+    ("changes", "warned", "value", "failures"),
+    [
+        ({}, True, "permanent, lock 1", 3),
+        ({"lock_seconds": 600}, False, None, None),
+        ({"lock_seconds": 600, "permanent_after": 4}, True, "timed, lock 4", 12),
+        ({"lock_seconds": (60, 300, 900)}, True, "progressive, lock 4", 12),
+        ({"lock_seconds": (60, 300), "max_failed_attempts": 5}, True, "progressive, lock 3", 15),
+    ],
+)
+def test_a_lock_without_end_is_warned_not_failed(changes, warned, value, failures):
+    """A warning among the accepted deviations (NIST §5.2.2), never a finding."""
+    report = check_policy(replace(DEFAULT, **changes))
+    found = [a for a in report.accepted if a.check == "permanent_lock.accepted"]
+    assert bool(found) is warned
+    assert "permanent_lock" not in [f.check for f in report.findings]
+    if found:
+        assert found[0].value == value
+        assert found[0].reference == "NIST SP 800-63B §5.2.2"
+        assert found[0].params["failures"] == failures
+
+
+@pytest.mark.parametrize(
+    ("changes", "mode", "permanent", "first"),
+    [
+        ({}, "permanent", 1, None),
+        ({"lock_seconds": 900}, "timed", None, 900),
+        ({"lock_seconds": (60, 300, 900)}, "progressive", 4, 60),
+        ({"lock_seconds": (60, 300, 900), "permanent_after": 2}, "progressive", 2, 60),
+    ],
+)
+def test_the_lockout_reports_the_mode(changes, mode, permanent, first):
+    report = lockout(replace(DEFAULT, failure_window_seconds=600, **changes))
+    assert (report.mode, report.permanent_rank, report.login_locked_seconds) == (
+        mode,
+        permanent,
+        first,
+    )
+    assert report.failure_window_seconds == 600
+    assert report.lock_durations == tuple(
+        changes.get("lock_seconds", ())
+        if isinstance(changes.get("lock_seconds"), tuple)
+        else ((changes["lock_seconds"],) if changes.get("lock_seconds") else ())
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"lock_seconds": 900},
+        {"lock_seconds": (60, 300, 900)},
+        {"lock_seconds": (120, 120, 120, 120), "lock_reset_seconds": 300},
+        {"lock_seconds": (30,) * 20, "max_failed_attempts": 5},
+        {"lock_seconds": 100, "permanent_after": 5},
+    ],
+)
+def test_login_failures_per_hour_is_what_the_rules_let_through(changes):
+    """Replay the stranger against the machine: fail as soon as each lock ends.
+
+    (One duration that does not divide the hour keeps the rounded formula of
+    `failed_attempts_per_hour`, whose thresholds are tested above.)"""
+    from datetime import UTC, datetime, timedelta
+
+    from engine.policy_check import login_failures_per_hour
+    from engine.simulate import Attempt, simulate
+
+    policy = replace(DEFAULT, **changes)
+    start = datetime(2026, 11, 26, tzinfo=UTC)
+    attempts: list[Attempt] = []
+    now = start
+    while now < start + timedelta(hours=1):
+        attempts.append(Attempt(now))
+        timeline = simulate(attempts, policy)
+        if timeline.state == "locked":
+            if timeline.locked_until is None:
+                break
+            now = timeline.locked_until
+    failed = sum(
+        1 for line in simulate(attempts, policy).lines if line.happened in ("failed", "locked")
+    )
+    assert login_failures_per_hour(policy) == failed
