@@ -12,6 +12,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.at": ("date", "at"),
     "column.actor": ("auteur", "actor"),
     "column.system": ("système", "system"),
+    "column.source": ("source", "source"),
     "column.nir": ("nir", "nir"),
     "column.event": ("événement", "event"),
     "column.change": ("changement", "change"),

@@ -303,25 +303,12 @@ def test_the_timeline_is_bounded_and_counts_the_rest(sesame, member, at_start, h
 
 
 def test_with_a_source_column_failures_group_by_source_and_the_stale_one_is_named(
-    sesame, member, at_start, home, monkeypatch
+    sesame, member, at_start, home
 ):
-    """Once audit events record a source (a nullable `source` column, added here
-    by hand), explain reads it: grouping, the timeline's column, the finding."""
-    from sqlalchemy import Column, MetaData, String, Table
-
-    import db.explain
-    from db.schema import audit_events
-
+    """Audit events record the member commands' `--source` (schema 0008):
+    explain groups the failures by it, shows it in the timeline and names the
+    stale client."""
     member()
-    home.query("ALTER TABLE audit_events ADD COLUMN source VARCHAR(64)")
-    with_source = Table(
-        "audit_events",
-        MetaData(),
-        *(Column(column.name, column.type) for column in audit_events.columns),
-        Column("source", String(64)),
-    )
-    monkeypatch.setattr(db.explain, "_LATEST", db.explain.latest_query(with_source))
-    monkeypatch.setattr(db.explain, "SOURCES_RECORDED", True)
     [(account_id,)] = home.query("SELECT id FROM accounts")
     kiosk = [0, 7, 200]  # a person at a kiosk: irregular
     mail = [10, 310, 612, 905, 1210]  # every ~5 min: within ±10 % of the median

@@ -134,7 +134,7 @@ def test_audit_shows_and_filters_the_source(sesame, member):
     csv_lines = sesame("audit", "--csv", "--source", "10.1.2.3").stdout.splitlines()
     assert csv_lines[0] == (
         "id,at,actor,os_user,sudo_user,db_role,source,nir,flow,event,state_before,state_after,"
-        "detail"
+        "detail,batch,batch_source"
     )
     assert f",10.1.2.3,{NIR_COMPACT},,login_failed,active,active," in csv_lines[1]
 

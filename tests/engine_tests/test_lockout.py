@@ -54,7 +54,7 @@ class Case:
     def decide(self) -> Decision:
         policy = replace(Policy(), **self.policy)  # type: ignore[arg-type]
         snap = Snapshot(self.account, recent_login_failures=self.failures, recent_locks=self.locks)
-        return step(snap, WRONG, Context(NOW, policy, "fr"))
+        return step(snap, WRONG, Context(NOW, policy))
 
 
 def failed(count: int) -> tuple[str, dict[str, str]]:
@@ -230,7 +230,7 @@ def test_an_ended_progressive_lock_is_lifted_then_the_count_restarts() -> None:
     policy = replace(Policy(), lock_seconds=(60, 300))
     ended = locked(locked_at=ago(minutes=2), locked_until=ago(minutes=1))
     snap = Snapshot(ended, recent_locks=(ago(minutes=2),))
-    decision = step(snap, WRONG, Context(NOW, policy, "fr"))
+    decision = step(snap, WRONG, Context(NOW, policy))
     assert decision.outcome.code == "auth_failed"
     assert decision.account == account(failed_attempts=1)
     assert [e.event for e in decision.effects if isinstance(e, Audit)] == [
