@@ -14,12 +14,12 @@ are marked "sesame:" in the reference text.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from engine.lockout import mode, permanent_rank
-from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH, context_words
+from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH
 from engine.policy import Policy
+from engine.policy_findings import ASVS, HIGH, INFO, LOW, MEDIUM, NIST, Finding, Judged
 from engine.policy_lockout import (
     Lockout,
     failed_attempts_per_hour,
@@ -27,8 +27,12 @@ from engine.policy_lockout import (
     lockout,
     login_failures_per_hour,
 )
-
-HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
+from engine.policy_passwords import (
+    PasswordRules,
+    password_history_checks,
+    password_length_checks,
+    password_rules,
+)
 
 # The random link token is `secrets.token_urlsafe(LINK_TOKEN_BYTES)` (db.unit_of_work);
 # tests/engine_tests/test_policy_check.py checks the two agree.
@@ -42,18 +46,12 @@ MAX_CODE_GUESSES_PER_DAY = 100  # §5.2.2's 100, counted per 24 h: stricter than
 MAX_IDENTITY_FAILURES = 10  # sesame, per 24 h
 ARGON2_MIN_MEMORY_KIB = 19456  # OWASP Password Storage Cheat Sheet: m=19 MiB, t=2, p=1
 ARGON2_MIN_TIME_COST = 2
-MIN_PASSWORD_LENGTH = 8  # NIST §5.1.1.2
-RECOMMENDED_PASSWORD_LENGTH = 12  # ASVS V2.1.1
 MAX_CODES_PER_DAY = 10  # sesame
 MIN_RESEND_COOLDOWN_SECONDS = 30  # sesame
-MIN_PASSWORD_HISTORY = 4  # PCI DSS 4.0 8.3.7: none of the last four
 
 # The lock-out report lives in engine.policy_lockout; its names are part of this API.
-__all__ = ["Finding", "Lockout", "PolicyReport", "SecretShape", "check_policy"]
+__all__ = ["Finding", "Lockout", "PasswordRules", "PolicyReport", "SecretShape", "check_policy"]
 __all__ += ["failed_attempts_per_hour", "failures_in_first_day", "lockout"]
-
-ASVS = "OWASP ASVS 4.0.3"
-NIST = "NIST SP 800-63B"
 
 
 @dataclass(frozen=True)
@@ -71,34 +69,6 @@ class SecretShape:
     @property
     def link_token_bits(self) -> int:
         return self.link_token_bytes * 8
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One setting against its reference; `check` names its catalogue text (`policy.<check>`)."""
-
-    check: str
-    setting: str
-    value: int | float | bool | str
-    expected: str
-    reference: str
-    severity: str
-    params: Mapping[str, object] = field(default_factory=dict)
-
-
-# A check and whether the setting failed it (a finding) or passed.
-Judged = tuple[bool, Finding]
-
-
-@dataclass(frozen=True)
-class PasswordRules:
-    """What a new password may not be, besides its length and the member's own data:
-    one of the account's last `history`, on the default list or the operator's file
-    (`blocklist_file`, None: none), or contain one of `context_words`."""
-
-    history: int
-    context_words: tuple[str, ...]
-    blocklist_file: str | None
 
 
 @dataclass(frozen=True)
@@ -121,8 +91,8 @@ def check_policy(policy: Policy, shape: SecretShape | None = None) -> PolicyRepo
         *_entropy(shape),
         *_attempts(policy),
         *_argon2(policy),
-        *_password_length(policy),
-        *_password_history(policy),
+        *password_length_checks(policy),
+        *password_history_checks(policy),
         *_send_limits(policy),
         *_notifications(policy),
     ]
@@ -131,30 +101,6 @@ def check_policy(policy: Policy, shape: SecretShape | None = None) -> PolicyRepo
     return PolicyReport(
         findings, _accepted(policy, shape), lockout(policy), password_rules(policy), passed
     )
-
-
-def password_rules(policy: Policy) -> PasswordRules:
-    return PasswordRules(
-        history=policy.password_history,
-        context_words=context_words(policy.organization),
-        blocklist_file=policy.password_blocklist or None,
-    )
-
-
-def _password_history(policy: Policy) -> list[Judged]:
-    return [
-        (
-            policy.password_history < MIN_PASSWORD_HISTORY,
-            Finding(
-                "password_history",
-                "password_history",
-                policy.password_history,
-                f">= {MIN_PASSWORD_HISTORY}",
-                "PCI DSS 4.0 8.3.7",
-                MEDIUM,
-            ),
-        )
-    ]
 
 
 def _lifetimes(policy: Policy) -> list[Judged]:
@@ -297,38 +243,6 @@ def _argon2(policy: Policy) -> list[Judged]:
         )
     )
     return found
-
-
-def _password_length(policy: Policy) -> list[Judged]:
-    length = policy.password_min_length
-    judged: list[Judged] = [
-        (
-            length < MIN_PASSWORD_LENGTH,
-            Finding(
-                "password_min_length",
-                "password_min_length",
-                length,
-                f">= {MIN_PASSWORD_LENGTH} ({RECOMMENDED_PASSWORD_LENGTH} recommended)",
-                f"{NIST} §5.1.1.2; {ASVS} V2.1.1",
-                HIGH,
-            ),
-        )
-    ]
-    if length >= MIN_PASSWORD_LENGTH:  # below the minimum, the one finding says it all
-        judged.append(
-            (
-                length < RECOMMENDED_PASSWORD_LENGTH,
-                Finding(
-                    "password_recommended_length",
-                    "password_min_length",
-                    length,
-                    f">= {RECOMMENDED_PASSWORD_LENGTH}",
-                    f"{ASVS} V2.1.1",
-                    MEDIUM,
-                ),
-            )
-        )
-    return judged
 
 
 def _send_limits(policy: Policy) -> list[Judged]:

@@ -280,7 +280,15 @@ def test_policy_check_names_its_file_and_lists_what_passed(sesame, home):
     config = home.path / "sesame.toml"
     home.configure(resend_cooldown_seconds=0)  # one finding, with fast argon2's two
     document = sesame("policy", "check", "--json", lang="en").json()
-    assert set(document) == {"ok", "findings", "accepted", "lockout", "config_file", "passed"}
+    assert set(document) == {
+        "ok",
+        "findings",
+        "accepted",
+        "lockout",
+        "passwords",
+        "config_file",
+        "passed",
+    }
     assert document["config_file"] == str(config)
     failed = [f["check"] for f in document["findings"]]
     passed = [p["check"] for p in document["passed"]]
@@ -295,6 +303,7 @@ def test_policy_check_names_its_file_and_lists_what_passed(sesame, home):
         "identity_failures",
         "password_min_length",
         "password_recommended_length",
+        "password_history",
         "codes_per_day",
         "notify_on_password_change",
         "notify_on_channel_change",
@@ -309,7 +318,7 @@ def test_policy_check_names_its_file_and_lists_what_passed(sesame, home):
     }
     human = sesame("policy", "check", lang="en").stdout
     assert human.startswith(f"Configuration read: {config}\n\nFindings:\n")
-    assert "\n\nChecks passed (13):\n- sms_code_ttl_seconds = 600 (<= 600; " in human
+    assert "\n\nChecks passed (14):\n- sms_code_ttl_seconds = 600 (<= 600; " in human
     assert "\n- notify_on_lock = true (true; " in human
     config.unlink()
     defaults = sesame("policy", "check", "--json", lang="en").json()

@@ -669,7 +669,7 @@ def test_policy_check_defaults_reports_only_the_accepted_deviations(sesame, home
         f"Aucun fichier de configuration ({home.path / 'sesame.toml'} absent) : "
         "réglages par défaut.\n\n"
         "Aucun réglage en deçà des références (OWASP ASVS 4.0.3, NIST SP 800-63B).\n\n"
-        "Contrôles satisfaits (16) :\n"
+        "Contrôles satisfaits (17) :\n"
         "- sms_code_ttl_seconds = 600 (<= 600; OWASP ASVS 4.0.3 V2.7.2; "
         "NIST SP 800-63B §5.1.3.2)\n"
     )
