@@ -325,7 +325,7 @@ def test_policy_check_names_its_file_and_lists_what_passed(sesame, home):
     assert (defaults["config_file"], defaults["findings"], len(defaults["passed"])) == (
         None,
         [],
-        16,
+        17,
     )
     shown = sesame("policy", "check", lang="en").stdout
     assert shown.startswith(f"No configuration file ({config} not found): the defaults.\n\n")
