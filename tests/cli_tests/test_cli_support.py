@@ -899,7 +899,7 @@ def test_audit_human_csv_and_empty(sesame, member, home):
     assert table[0].split() == header
     french = sesame("audit").stdout.splitlines()[0].split()
     assert french == [
-        *("date", "auteur", "système", "nir"),
+        *("date", "auteur", "système", "source", "nir"),
         *("événement", "changement", "demande", "détail"),
     ]
     system = [OS_USER, *(["db:" + db_role(home)] if db_role(home) else [])]
