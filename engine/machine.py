@@ -17,9 +17,8 @@ docs/spec.md is that print.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from dataclasses import replace
+from typing import Any
 
 from engine.errors import IllegalTransition
 from engine.events import (
@@ -30,7 +29,6 @@ from engine.events import (
     CodeSubmitted,
     Decision,
     DisabledBySupport,
-    Effect,
     EnabledBySupport,
     Event,
     IdentityChecked,
@@ -44,6 +42,7 @@ from engine.events import (
 )
 from engine.model import AccountState, FlowState
 from engine.outcomes import Code
+from engine.row import Row, on, table_of
 from engine.rules import Context, State, expire, noop, refuse, usable_channels
 from engine.rules_login import login_active, login_disabled, login_locked
 from engine.rules_recovery import (
@@ -82,7 +81,6 @@ __all__ = [
 ]
 
 A, F, C = AccountState, FlowState, Code
-E = TypeVar("E")
 ACCOUNT_EVENTS = (
     AccountCreated,
     PasswordChecked,
@@ -93,44 +91,6 @@ ACCOUNT_EVENTS = (
     EnabledBySupport,
     ChannelsChanged,
 )
-
-
-@dataclass(frozen=True)
-class Row(Generic[E]):
-    """One transition: in `state`, on an `event`, `rule` decides; the decision
-    moves records only into `to`, answers one of `outcomes` and emits only
-    `effects`."""
-
-    state: State
-    event: type[E]
-    rule: Callable[[Snapshot, E, Context], Decision]
-    to: frozenset[AccountState | FlowState]
-    outcomes: frozenset[Code]
-    effects: frozenset[type[Effect]]
-
-
-def on(
-    state: State,
-    event: type[E],
-    rule: Callable[[Snapshot, E, Context], Decision],
-    *,
-    outcomes: Iterable[Code],
-    to: Iterable[AccountState | FlowState] = (),
-    effects: Iterable[type[Effect]] = (),
-) -> Row[E]:
-    """A row; typed so that a rule for another event is a mypy error."""
-    return Row(state, event, rule, frozenset(to), frozenset(outcomes), frozenset(effects))
-
-
-def _table(*rows: Row[Any]) -> dict[tuple[State, type], Row[Any]]:
-    """The rows by (state, event type); a key given twice is a programming error."""
-    table: dict[tuple[State, type], Row[Any]] = {}
-    for row in rows:
-        key = (row.state, row.event)
-        if key in table:
-            raise ValueError(f"two rows for {row.state} on {row.event.__name__}")
-        table[key] = row
-    return table
 
 
 def step(snapshot: Snapshot | None, event: Event, ctx: Context) -> Decision:
@@ -172,7 +132,7 @@ def dispatch_state(snapshot: Snapshot, event: Event) -> State:
     return snapshot.flow.state if snapshot.flow else None
 
 
-TRANSITIONS: dict[tuple[State, type], Row[Any]] = _table(
+TRANSITIONS: dict[tuple[State, type], Row[Any]] = table_of(
     # --- account machine: creation (`account add`, `account import`) ---------------
     on(
         None,

@@ -16,7 +16,7 @@ from mypy import api
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPET = """\
 from engine.events import IdentityChecked, PasswordChecked
-from engine.machine import on
+from engine.row import on
 from engine.outcomes import Code
 from engine.rules import refuse
 from engine.rules_login import login_active
