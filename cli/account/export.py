@@ -60,7 +60,8 @@ def account_export(
         # Recorded once the rows are out (or the pipe closed): how many left.
         exported.close()
         filters = {"state": state.value if state else None, "with_hashes": with_hashes}
-        record_export(store, "account export", filters, counted.count)
+        fmt = "json" if json_output else "csv"
+        record_export(store, "account export", fmt, filters, counted.count)
 
 
 class _Counted:

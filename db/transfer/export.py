@@ -81,11 +81,13 @@ def export_accounts(
             )
 
 
-def record_export(store: Store, command: str, filters: Mapping[str, object], count: int) -> None:
+def record_export(
+    store: Store, command: str, fmt: str, filters: Mapping[str, object], count: int
+) -> None:
     """One `accounts_exported` event: who (the actor and the system's user, as
-    every audit row), the command, its filter as given and the rows written;
-    no personal data."""
-    detail = {"command": command, "filter": dict(filters), "rows": count}
+    every audit row), the command and its format (csv, json), its filter as
+    given and the rows written; no personal data."""
+    detail = {"command": command, "format": fmt, "filter": dict(filters), "rows": count}
     event = Audit("accounts_exported", None, None, detail)
     with store.write() as conn:
         record_audit(conn, [event], None, store.now(), store.settings.actor)

@@ -663,9 +663,9 @@ def test_every_export_is_audited_with_its_filter_and_row_count(sesame, member, h
     )
     assert [(actor, has_os_user, account, json.loads(detail)) for actor, has_os_user, account,
             detail in audited] == [
-        ("fraude@cpam", True, None, {"command": "account export", "rows": 2,
+        ("fraude@cpam", True, None, {"command": "account export", "format": "json", "rows": 2,
                                      "filter": {"state": "active", "with_hashes": False}}),
-        ("auditor", True, None, {"command": "account export", "rows": 2,
+        ("auditor", True, None, {"command": "account export", "format": "csv", "rows": 2,
                                  "filter": {"state": None, "with_hashes": True}}),
     ]  # fmt: skip
     assert NIR_COMPACT not in str(audited) and PAUL_COMPACT not in str(audited)
