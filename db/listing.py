@@ -6,7 +6,7 @@ and 0003), so they stay fast on a million accounts; no machine is imported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -118,7 +118,7 @@ def list_accounts(store: Store, filters: AccountFilter, limit: int, offset: int)
 STREAM_CHUNK = 1000
 
 
-def stream_accounts(store: Store, filters: AccountFilter) -> Iterator[AccountView]:
+def stream_accounts(store: Store, filters: AccountFilter) -> Generator[AccountView]:
     """Every matching account, newest first, STREAM_CHUNK at a time in one read
     transaction: each chunk continues below the last id read (keyset, on the
     same indexes as a page), so memory stays flat however many accounts match."""

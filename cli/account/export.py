@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.account.list_stream import Tally
 from cli.app import JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import iso_utc
@@ -48,7 +49,8 @@ def account_export(
     exported = export_accounts(store, state, with_hashes=with_hashes, lock_details=lock_details)
     # The first row opens the database: a refusal still comes before any output.
     first = next(exported, None)
-    counted = _Counted(_chain(first, exported))
+    tally = Tally()
+    counted = tally.each(_chain(first, exported))
     names = columns(with_hashes, lock_details)
     try:
         if json_output:
@@ -61,19 +63,7 @@ def account_export(
         exported.close()
         filters = {"state": state.value if state else None, "with_hashes": with_hashes}
         fmt = "json" if json_output else "csv"
-        record_export(store, "account export", fmt, filters, counted.count)
-
-
-class _Counted:
-    """The rows, counted as they are written."""
-
-    def __init__(self, rows: Iterator[ExportedAccount]) -> None:
-        self._rows, self.count = rows, 0
-
-    def __iter__(self) -> Iterator[ExportedAccount]:
-        for row in self._rows:
-            self.count += 1
-            yield row
+        record_export(store, "account export", fmt, filters, tally.count)
 
 
 def _chain(first: ExportedAccount | None, rest: Iterator[ExportedAccount]) -> Iterator[Any]:

@@ -5,34 +5,72 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cli.output import iso_utc
 
 if TYPE_CHECKING:
+    from db.account_view import AccountView
     from db.listing import AccountFilter
     from db.store import Store
 
+T = TypeVar("T")
 
-def write_csv(headers: list[str], rows: Iterable[list[object]]) -> int:
-    """The header, then each row as it comes; the number of rows."""
+
+class Tally:
+    """Rows counted as they are handed to the output: an export that a closed
+    pipe interrupted is audited with what left."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def each(self, rows: Iterable[T]) -> Iterator[T]:
+        for row in rows:
+            self.count += 1
+            yield row
+
+
+def stream_all(
+    store: Store,
+    filters: AccountFilter,
+    given: dict[str, object],
+    *,
+    headers: list[str] | None,
+    csv_row: Callable[[AccountView], list[object]],
+    payload: Callable[[AccountView], dict[str, Any]],
+) -> None:
+    """`--all`: CSV (`headers` given) or JSON, then the audit, even when interrupted."""
+    from db.listing import stream_accounts
+
+    views = stream_accounts(store, filters)
+    tally = Tally()
+    try:
+        if headers is not None:
+            write_csv(headers, (csv_row(view) for view in tally.each(views)))
+        else:
+            write_json(payload(view) for view in tally.each(views))
+        sys.stdout.flush()  # a closed pipe shows here, inside the command: see cli.app
+    finally:
+        views.close()
+        audit_list(store, given, tally.count, "json" if headers is None else "csv")
+
+
+def write_csv(headers: list[str], rows: Iterable[list[object]]) -> None:
+    """The header, then each row as it comes."""
     from cli.csv_output import CsvWriter
     from cli.output import escape
 
     writer = CsvWriter(sys.stdout)
     writer.row(headers)
-    count = 0
     for row in rows:
         writer.row(None if cell is None else escape(str(cell)) for cell in row)
-        count += 1
-    return count
 
 
-def write_json(payloads: Iterable[dict[str, Any]]) -> int:
+def write_json(payloads: Iterable[dict[str, Any]]) -> None:
     """`{"ok": true, "accounts": [...], "total": N}`, one document written as it
-    streams (the total, the rows written, comes last); the number of rows."""
+    streams (the total, the rows written, comes last)."""
     write = sys.stdout.write
     write('{"ok": true, "accounts": [')
     count = 0
@@ -40,7 +78,6 @@ def write_json(payloads: Iterable[dict[str, Any]]) -> int:
         write(("" if count == 0 else ", ") + json.dumps(payload, ensure_ascii=False))
         count += 1
     write(f'], "total": {count}}}\n')
-    return count
 
 
 def list_filter(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -75,20 +74,22 @@ def account_list(
     given = list_stream.list_filter(filters, all_rows=all_rows, limit=limit, offset=offset)
     fmt = "csv" if csv_output else "json"
     if all_rows:
-        from db.listing import stream_accounts
-
-        views = stream_accounts(store, filters)
-        if csv_output:
-            count = list_stream.write_csv(LIST_CSV_HEADERS, (_csv_row(v) for v in views))
-        else:
-            count = list_stream.write_json(account_payload(v) for v in views)
-        sys.stdout.flush()  # a closed pipe shows here, inside the command: see cli.app
-        list_stream.audit_list(store, given, count, fmt)
+        list_stream.stream_all(
+            store,
+            filters,
+            given,
+            headers=LIST_CSV_HEADERS if csv_output else None,
+            csv_row=_csv_row,
+            payload=account_payload,
+        )
         return
     page = list_accounts(store, filters, limit, offset)
     if csv_output:
-        typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)
-        list_stream.audit_list(store, given, len(page.views), fmt)
+        try:
+            text = csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views])
+            typer.echo(text, nl=False)
+        finally:  # a closed pipe too: the page left
+            list_stream.audit_list(store, given, len(page.views), fmt)
         return
     table = terminal_table(
         out.columns("nir", "state", "failures", "locked_since", "flow", "channels"),
