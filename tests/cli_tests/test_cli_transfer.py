@@ -652,6 +652,43 @@ def test_an_export_of_locked_accounts_imports_and_its_lock_details_are_ignored(s
     assert unknown.exit_code == 2
 
 
+def test_the_last_failure_is_one_seek_on_the_audit_index(sesame, home, tmp_path):
+    """SQLite's plan of the export with lock details: the audit log is searched
+    on ix_audit_account_event_at, never scanned."""
+    from sqlalchemy import event
+
+    from db.settings import load_settings
+    from db.store import Store
+    from db.transfer.export import export_accounts
+    from engine.model import AccountState
+
+    if not home.is_sqlite:
+        pytest.skip("SQLite's EXPLAIN QUERY PLAN")
+    sesame("account", "import", write(tmp_path, PAUL))
+    for _ in range(3):
+        sesame("login", PAUL_COMPACT, input=lines("wrong"))
+    store = Store(load_settings(home=str(home.path), db=home.db_url))
+    sent: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "audit_events" in statement and statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    exported = list(
+        export_accounts(store, AccountState.LOCKED, with_hashes=False, lock_details=True)
+    )
+    event.remove(store.engine, "before_cursor_execute", capture)
+    assert [account.failed_attempts for account in exported] == [3]
+    [(statement, parameters)] = sent
+    with store.engine.connect() as conn:
+        plan = [
+            row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        ]
+    audit_steps = [step for step in plan if "audit_events" in step]
+    assert audit_steps and all("ix_audit_account_event_at" in step for step in audit_steps), plan
+
+
 def test_every_export_is_audited_with_its_filter_and_row_count(sesame, member, home, tmp_path):
     member()
     sesame("account", "import", write(tmp_path, PAUL))
