@@ -6,6 +6,7 @@ and 0003), so they stay fast on a million accounts; no machine is imported.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -111,6 +112,34 @@ def list_accounts(store: Store, filters: AccountFilter, limit: int, offset: int)
         for a in found
     ]
     return AccountPage(views, total)
+
+
+# `account list --all`: the accounts read this many at a time, newest first.
+STREAM_CHUNK = 1000
+
+
+def stream_accounts(store: Store, filters: AccountFilter) -> Generator[AccountView]:
+    """Every matching account, newest first, STREAM_CHUNK at a time in one read
+    transaction: each chunk continues below the last id read (keyset, on the
+    same indexes as a page), so memory stays flat however many accounts match."""
+    now = store.now()
+    arms = filter_arms(filters, now)
+    last_id: int | None = None
+    with store.read() as conn:
+        while True:
+            below = [] if last_id is None else [accounts.c.id < last_id]
+            chunk = _newest_first([[*arm, *below] for arm in arms]).limit(STREAM_CHUNK)
+            found = [rows.account_from_row(row) for row in conn.execute(chunk)]
+            if not found:
+                return
+            open_by_account = _open_flows(conn, [account.id for account in found])
+            for a in found:
+                yield AccountView(
+                    effective_account(a, now), live_flow(open_by_account.get(a.id), now)
+                )
+            if len(found) < STREAM_CHUNK:
+                return
+            last_id = found[-1].id
 
 
 def _open_flows(conn: Connection, account_ids: list[int]) -> dict[int, Flow]:

@@ -34,6 +34,7 @@ AUDIT_EVENTS: tuple[str, ...] = tuple(
             "account_disabled",
             "account_enabled",
             "channels_changed",
+            "accounts_exported",
             "accounts_exported_with_hashes",
             # the outbox
             "message_abandoned",

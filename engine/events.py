@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from engine.languages import DEFAULT_LANGUAGE
 from engine.model import Account, Flow
@@ -169,7 +170,7 @@ class Audit:
     event: str
     state_before: str | None
     state_after: str | None
-    detail: dict[str, str] = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)
     flow_id: str | None = None
 
 

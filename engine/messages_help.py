@@ -149,6 +149,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "help.account.list.limit": ("Taille de la page.", "Page size."),
     "help.account.list.offset": ("Comptes à sauter.", "Accounts to skip."),
+    "help.account.list.all_rows": (
+        "Tous les comptes, sans limite, écrits au fil de l'eau (avec --csv ou --json).",
+        "Every account, no limit, streamed (with --csv or --json).",
+    ),
     "help.account.show": (
         "Consulter un compte : état, derniers événements, messages.\n\n"
         "Tout ce que montre `status`, plus les 10 derniers événements d'audit et les "
@@ -275,14 +279,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.account.export": (
         "Écrire des comptes au format de l'import.\n\n"
         "Colonnes nir,birth_date,email,mobile (et password_hash avec --with-hashes), "
-        "puis language.",
+        "puis language ; avec --state locked, aussi locked_at, failed_attempts et "
+        "last_failure_at (que l'import ignore). Chaque export est audité.",
         "Write accounts in the import format.\n\n"
         "Columns nir,birth_date,email,mobile (and password_hash with --with-hashes), "
-        "then language.",
+        "then language; with --state locked, also locked_at, failed_attempts and "
+        "last_failure_at (which import ignores). Every export is audited.",
     ),
     "help.account.export.state": (
-        "Seulement les comptes dans cet état.",
-        "Only accounts in this state.",
+        "Seulement les comptes dans cet état (locked : avec l'heure du blocage, les "
+        "échecs et le dernier échec).",
+        "Only accounts in this state (locked: with the lock time, the failures and the "
+        "last failure).",
     ),
     "help.account.export.as_csv": (
         "CSV sur la sortie standard (par défaut).",

@@ -85,6 +85,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ces options ne peuvent pas être combinées : {options}.",
         "These options cannot be combined: {options}.",
     ),
+    "invalid.list_all_format": (
+        "--all envoie tous les comptes à un script : ajoutez --csv ou --json (sans --all, "
+        "la liste affiche une page de --limit comptes).",
+        "--all streams every account to a script: add --csv or --json (without --all, the "
+        "list shows a page of --limit accounts).",
+    ),
     "invalid.options_missing": (
         "Indiquez une de ces options : {options}.",
         "Give one of these options: {options}.",

@@ -40,6 +40,7 @@ def account_list(
     source: Annotated[str | None, typer.Option("--source", metavar="TEXT")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
     offset: Annotated[int, typer.Option(min=0, max=MAX_OFFSET)] = 0,
+    all_rows: Annotated[bool, typer.Option("--all")] = False,
     csv_output: CsvOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -48,6 +49,8 @@ def account_list(
 
     out = output(ctx, json_output)
     _one_format(csv_output, json_output)
+    if all_rows:
+        _all_rows_alone(ctx, csv_output, json_output)
     store = open_store(ctx)
     since = parse_moment(locked_since, store.now()) if locked_since is not None else None
     until = parse_moment(locked_until, store.now()) if locked_until is not None else None
@@ -66,9 +69,27 @@ def account_list(
         source=client,
         failure_window_seconds=window,
     )
+    from cli.account import list_stream
+
+    given = list_stream.list_filter(filters, all_rows=all_rows, limit=limit, offset=offset)
+    fmt = "csv" if csv_output else "json"
+    if all_rows:
+        list_stream.stream_all(
+            store,
+            filters,
+            given,
+            headers=LIST_CSV_HEADERS if csv_output else None,
+            csv_row=_csv_row,
+            payload=account_payload,
+        )
+        return
     page = list_accounts(store, filters, limit, offset)
     if csv_output:
-        typer.echo(csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views]), nl=False)
+        try:
+            text = csv_text(LIST_CSV_HEADERS, [_csv_row(view) for view in page.views])
+            typer.echo(text, nl=False)
+        finally:  # a closed pipe too: the page left
+            list_stream.audit_list(store, given, len(page.views), fmt)
         return
     table = terminal_table(
         out.columns("nir", "state", "failures", "locked_since", "flow", "channels"),
@@ -79,6 +100,8 @@ def account_list(
         {"accounts": [account_payload(view) for view in page.views], "total": page.total},
         f"{table}\n{total}",
     )
+    if json_output:
+        list_stream.audit_list(store, given, len(page.views), fmt)
 
 
 LIST_CSV_HEADERS = [
@@ -143,3 +166,14 @@ def _csv_row(view: AccountView) -> list[object]:
 def _one_format(csv_output: bool, json_output: bool) -> None:
     if csv_output and json_output:
         raise invalid("options_conflict", options="--csv, --json")
+
+
+def _all_rows_alone(ctx: typer.Context, csv_output: bool, json_output: bool) -> None:
+    """--all streams every account to a script: CSV or JSON, no page."""
+    from typer._click.core import ParameterSource
+
+    for name in ("limit", "offset"):
+        if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT:
+            raise invalid("options_conflict", options=f"--all, --{name}")
+    if not (csv_output or json_output):
+        raise invalid("list_all_format")

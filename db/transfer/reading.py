@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from db.transfer.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RawRow
+from db.transfer.rows import LOCK_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RawRow
 from engine.errors import invalid
 from engine.spreadsheet import restore_cell
 
 BATCH_ROWS = 5000
+# Every column an import knows; the lock details of an export are read past.
+KNOWN_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *LOCK_COLUMNS)
 
 
 def open_file(path: Path, *, binary: bool = False) -> Any:
@@ -44,7 +46,7 @@ def header(handle: IO[str], path: Path) -> tuple[dict[str, int], str]:
     delimiter = ";" if ";" in header_line and "," not in header_line else ","
     fields = next(csv.reader([header_line], delimiter=delimiter), [])
     names = [name.strip().lower() for name in fields]
-    unknown = [name for name in names if name not in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
+    unknown = [name for name in names if name not in KNOWN_COLUMNS]
     if unknown:
         raise invalid("import_unknown_column", column=unknown[0])
     missing = [name for name in REQUIRED_COLUMNS if name not in names]

@@ -26,6 +26,9 @@ HASH_COLUMN = "password_hash"
 # Optional: a file without it (an export before it existed) takes the default.
 LANGUAGE_COLUMN = "language"
 OPTIONAL_COLUMNS = (HASH_COLUMN, LANGUAGE_COLUMN)
+# What `account export --state locked` adds for the fraud team: a report's columns,
+# which an import of that file reads past (the account starts afresh, unlocked).
+LOCK_COLUMNS = ("locked_at", "failed_attempts", "last_failure_at")
 
 _ISO_DATE = re.compile(r"\A\s*([0-9]{4})-([0-9]{2})-([0-9]{2})\s*\Z")
 # The PHC string's salt and hash: standard base64 without padding.
@@ -69,11 +72,13 @@ class Refusal:
 Checked = NewAccount | Refusal
 
 
-def columns(with_hashes: bool) -> list[str]:
-    """The CSV columns export writes (and import reads): the language last, so
-    that the columns of an older export keep their places."""
+def columns(with_hashes: bool, lock_details: bool = False) -> list[str]:
+    """The CSV columns export writes (and import reads): the language after the
+    import's columns, so that the columns of an older export keep their places;
+    the lock details (which import ignores) last."""
     hashes = [HASH_COLUMN] if with_hashes else []
-    return [*REQUIRED_COLUMNS, *hashes, LANGUAGE_COLUMN]
+    details = list(LOCK_COLUMNS) if lock_details else []
+    return [*REQUIRED_COLUMNS, *hashes, LANGUAGE_COLUMN, *details]
 
 
 def check_batch(columns: dict[str, int], today: date, batch: list[RawRow]) -> list[Checked]:

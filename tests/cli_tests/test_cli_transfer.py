@@ -567,13 +567,7 @@ def test_export_csv_json_state_and_hashes(sesame, member, home, tmp_path):
     )
     assert sesame("account", "export", "--csv").stdout == csv_out.stdout
     locked = sesame("account", "export", "--state", "locked", "--json")
-    assert locked.json() == {
-        "ok": True,
-        "accounts": [
-            {"nir": PAUL_COMPACT, "birth_date": "03/05/1985", "email": None,
-             "mobile": "+33145678910", "language": "fr"}
-        ],
-    }  # fmt: skip
+    assert [account["nir"] for account in locked.json()["accounts"]] == [PAUL_COMPACT]
     active = sesame("account", "export", "--state", "active", "--json").json()
     assert [account["nir"] for account in active["accounts"]] == [NIR_COMPACT]
     assert "password_hash" not in csv_out.stdout
@@ -594,6 +588,124 @@ def test_export_csv_json_state_and_hashes(sesame, member, home, tmp_path):
         "WHERE event = 'accounts_exported_with_hashes'"
     )
     assert audited == [("auditor", None, '{"state": "all"}')]
+
+
+def iso(moment) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_export_of_locked_accounts_has_lock_time_failures_and_last_failure(
+    sesame, member, clock, tmp_path
+):
+    member()
+    sesame("account", "import", write(tmp_path, PAUL))
+    sesame("login", NIR_COMPACT, input=lines("wrong"))  # a failure, no lock
+    first_failure = iso(clock.now)
+    for _ in range(3):
+        clock.advance(60)
+        sesame("login", PAUL_COMPACT, input=lines("wrong"))
+    locked_at = iso(clock.now)
+    clock.advance(60)
+    locked = sesame("account", "export", "--state", "locked", "--json")
+    assert (locked.exit_code, locked.json()) == (
+        0,
+        {
+            "ok": True,
+            "accounts": [
+                {"nir": PAUL_COMPACT, "birth_date": "03/05/1985", "email": None,
+                 "mobile": "+33145678910", "language": "fr", "locked_at": locked_at,
+                 "failed_attempts": 3, "last_failure_at": locked_at}
+            ],
+        },
+    )  # fmt: skip
+    as_csv = sesame("account", "export", "--state", "locked")
+    assert as_csv.stdout == (
+        f"{EXPORTED},locked_at,failed_attempts,last_failure_at\n"
+        f"{PAUL_COMPACT},03/05/1985,,'+33145678910,fr,{locked_at},3,{locked_at}\n"
+    )
+    # the other states keep the import format
+    active = sesame("account", "export", "--state", "active")
+    assert active.stdout == f"{EXPORTED}\n{NIR_COMPACT},{DOB},{EMAIL},'+33612344208,fr\n"
+    assert first_failure != locked_at
+
+
+def test_an_export_of_locked_accounts_imports_and_its_lock_details_are_ignored(sesame, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    sesame("account", "import", write(tmp_path, PAUL))
+    for _ in range(3):
+        sesame("login", PAUL_COMPACT, input=lines("wrong"))
+    report = tmp_path / "locked.csv"
+    report.write_text(sesame("account", "export", "--state", "locked").stdout)
+    other = Home(tmp_path / "other")
+    other.path.mkdir()
+    other.configure()
+    runner = CliRunner()
+    imported = runner.invoke(app, ["--home", str(other.path), "account", "import", str(report)])
+    assert imported.exit_code == 0, imported.stderr
+    exported = runner.invoke(app, ["--home", str(other.path), "account", "export"])
+    # the account starts afresh: active, no failures
+    assert exported.stdout == f"{EXPORTED}\n{PAUL_COMPACT},03/05/1985,,'+33145678910,fr\n"
+    unknown = sesame("account", "import", write(tmp_path, PAUL, header=f"{HEADER},locked_since"))
+    assert unknown.exit_code == 2
+
+
+def test_the_last_failure_is_one_seek_on_the_audit_index(sesame, home, tmp_path):
+    """SQLite's plan of the export with lock details: the audit log is searched
+    on ix_audit_account_event_at, never scanned."""
+    from sqlalchemy import event
+
+    from db.settings import load_settings
+    from db.store import Store
+    from db.transfer.export import export_accounts
+    from engine.model import AccountState
+
+    if not home.is_sqlite:
+        pytest.skip("SQLite's EXPLAIN QUERY PLAN")
+    sesame("account", "import", write(tmp_path, PAUL))
+    for _ in range(3):
+        sesame("login", PAUL_COMPACT, input=lines("wrong"))
+    store = Store(load_settings(home=str(home.path), db=home.db_url))
+    sent: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "audit_events" in statement and statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    exported = list(
+        export_accounts(store, AccountState.LOCKED, with_hashes=False, lock_details=True)
+    )
+    event.remove(store.engine, "before_cursor_execute", capture)
+    assert [account.failed_attempts for account in exported] == [3]
+    [(statement, parameters)] = sent
+    with store.engine.connect() as conn:
+        plan = [
+            row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        ]
+    audit_steps = [step for step in plan if "audit_events" in step]
+    assert audit_steps and all("ix_audit_account_event_at" in step for step in audit_steps), plan
+
+
+def test_every_export_is_audited_with_its_filter_and_row_count(sesame, member, home, tmp_path):
+    member()
+    sesame("account", "import", write(tmp_path, PAUL))
+    sesame("--actor", "fraude@cpam", "account", "export", "--state", "active", "--json")
+    sesame("--actor", "auditor", "account", "export", "--with-hashes")
+    audited = home.query(
+        "SELECT actor, os_user IS NOT NULL, account_id, detail FROM audit_events "
+        "WHERE event = 'accounts_exported' ORDER BY id"
+    )
+    assert [(actor, has_os_user, account, json.loads(detail)) for actor, has_os_user, account,
+            detail in audited] == [
+        ("fraude@cpam", True, None, {"command": "account export", "format": "json", "rows": 2,
+                                     "filter": {"state": "active", "with_hashes": False}}),
+        ("auditor", True, None, {"command": "account export", "format": "csv", "rows": 2,
+                                 "filter": {"state": None, "with_hashes": True}}),
+    ]  # fmt: skip
+    assert NIR_COMPACT not in str(audited) and PAUL_COMPACT not in str(audited)
 
 
 def test_export_of_an_empty_home_and_format_conflict(sesame):

@@ -76,12 +76,18 @@ def test_export_into_a_pipe_closed_early_is_exit_0_and_quiet(env, tmp_path):
     (tmp_path / "many.csv").write_text("\n".join(rows) + "\n")
     assert run(env, "account", "import", str(tmp_path / "many.csv")).returncode == 0
     for args in (["account", "export"], ["account", "export", "--json"],
-                 ["account", "list", "--csv", "--limit", "3000"]):  # fmt: skip
+                 ["account", "list", "--csv", "--limit", "3000"],
+                 ["account", "list", "--all", "--csv"],
+                 ["account", "list", "--all", "--json"]):  # fmt: skip
         pipeline = subprocess.run(
             ["bash", "-c", 'set -o pipefail; "$0" "$@" | head -c 10 >/dev/null', SESAME, *args],
             capture_output=True, env=env, timeout=120,
         )  # fmt: skip
         assert (pipeline.returncode, pipeline.stderr) == (0, b""), (args, pipeline)
+    # every interrupted export is audited all the same (with the rows handed out)
+    audited = run(env, "audit", "--event", "accounts_exported", "--json")
+    commands = [e["detail"]["command"] for e in json.loads(audited.stdout)["events"]]
+    assert commands == ["account export"] * 2 + ["account list"] * 3
 
 
 def _generated(count: int) -> list[str]:

@@ -136,6 +136,7 @@ def test_support_session_unlock_with_reset_by_sms(tmp_path):
     agent_only = json.loads(site.run("audit", "--actor", AGENT, "--json").stdout)["events"]
     assert [e["event"] for e in agent_only] == [
         "account_created",
+        "accounts_exported",  # `account list --json` hands out NIRs: audited
         "account_unlocked",
         "flow_started",
         "code_sent",
