@@ -135,7 +135,7 @@ def _lockout_payload(lockout: Lockout, out: Output) -> dict[str, Any]:
             "lock_seconds": list(lockout.lock_durations),
             "lock_reset_seconds": lockout.lock_reset_seconds,
             "permanent_after": lockout.permanent_rank,
-            "mode_message": _mode_text(lockout, out),
+            "mode_message": mode_text(lockout, out),
         },
         "recovery": {**recovery, "message": out.text("policy.lockout.recovery", **recovery)},
     }
@@ -173,7 +173,7 @@ def _passwords_payload(rules: PasswordRules, out: Output) -> dict[str, Any]:
     }
 
 
-def _mode_text(lockout: Lockout, out: Output) -> str:
+def mode_text(lockout: Lockout, out: Output) -> str:
     """The mode in one sentence: how long the locks last and which failures count."""
     window = lockout.failure_window_seconds
     counting = (
