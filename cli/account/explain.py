@@ -71,7 +71,7 @@ def _rule_payload(rule: Rule) -> dict[str, Any]:
 
 def policy_payload(policy: Policy, out: Output) -> dict[str, Any]:
     """The policy's lock mode, as `policy check` reports it."""
-    from cli.policy_commands import mode_text
+    from cli.lock_mode import mode_text
     from engine.policy_lockout import lockout
 
     found = lockout(policy)
