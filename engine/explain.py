@@ -221,12 +221,15 @@ def state_rule(facts: Facts, policy: Policy, now: datetime) -> Rule:
         return Rule("disabled", at=facts.disabled_at, reason=facts.disabled_reason)
     if stored.state is AccountState.LOCKED:
         if effective_state(stored, now) is AccountState.ACTIVE:
+            rank = this_lock_rank(facts, policy)
             return Rule(
-                "lock_expired",
+                "lock_expired.ranked" if rank is not None else "lock_expired",
                 at=stored.locked_at,
                 unlocks_at=stored.locked_until,
                 lock_seconds=_lock_length(stored),
                 max_failed_attempts=maximum,
+                lock_count=rank,
+                lock_reset_seconds=policy.lock_reset_seconds if rank is not None else None,
             )
         return _locked_rule(facts, policy)
     window = policy.failure_window_seconds

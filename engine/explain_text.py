@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from engine import messages
 from engine.explain import DOB, REASON, NextStep, Rule, StaleClient, span_text
@@ -32,6 +32,11 @@ def sentence(rule: Rule, lang: str, when: When) -> str:
         "reset": span_text(rule.lock_reset_seconds) if rule.lock_reset_seconds else "-",
         "lock_length": span_text(rule.lock_seconds) if rule.lock_seconds else "-",
         "permanent_after": rule.permanent_after,
+        "counts_until": (
+            when(rule.at + timedelta(seconds=rule.lock_reset_seconds))
+            if rule.at and rule.lock_reset_seconds
+            else "-"
+        ),
     }
     return messages.text(f"explain.rule.{rule.code}", lang, params)
 

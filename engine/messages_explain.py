@@ -62,6 +62,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "(lock_seconds={lock_seconds}).",
         "Active: the lock of {at} ended by itself at {unlocks_at} (lock_seconds={lock_seconds}).",
     ),
+    "explain.rule.lock_expired.ranked": (
+        "Actif : le {rank} du {at} a pris fin de lui-même le {unlocks_at} ({lock_length}) ; "
+        "il compte pour le rang du prochain blocage jusqu'au {counts_until}.",
+        "Active: {rank} of {at} ended by itself at {unlocks_at} ({lock_length}); it counts "
+        "toward the next lock's rank until {counts_until}.",
+    ),
     "explain.rule.active": (
         "Actif : {failures} tentative(s) infructueuse(s) depuis la dernière connexion réussie "
         "ou le dernier déblocage ; bloqué à {max_failed_attempts}, "

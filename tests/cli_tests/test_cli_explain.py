@@ -466,6 +466,18 @@ def test_progressive_locks_name_their_rank_and_when_they_end(sesame, member, at_
         "login (failure_window_seconds = 0).",
     }
     at_start.advance(300)
+    ended = explain(sesame, lang="en")
+    assert ended.exit_code == 0
+    assert ended.stdout.splitlines()[1] == (
+        "Active: lock 2 of 2026-11-26 10:02:54 ended by itself at 2026-11-26 10:07:54 (5 min); "
+        "it counts toward the next lock's rank until 2026-11-27 10:02:54."
+    )
+    rule = explain(sesame, "--json").json()["rule"]
+    assert (rule["code"], rule["lock_count"], rule["lock_seconds"]) == (
+        "lock_expired.ranked",
+        2,
+        300,
+    )
     assert fail_logins(sesame, at_start, 3, every=20) == [3, 3, 4]  # lock 3: no end
     third = explain(sesame, lang="en")
     assert third.stdout.splitlines()[1:3] == [

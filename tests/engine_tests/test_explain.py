@@ -120,6 +120,15 @@ SENTENCES = [
         "Active: the lock of 10:02:14 ended by itself at 10:29:00 (lock_seconds=1606).",
     ),
     (
+        "a ranked lock that has ended still counts toward the next one",
+        facts(replace(TIMED, locked_until=LOCKED_AT + timedelta(seconds=300)), lock_count=2),
+        Policy(lock_seconds=(60, 300), lock_reset_seconds=7200),
+        "Actif : le 2e blocage du 10:02:14 a pris fin de lui-même le 10:07:14 (5 min) ; il "
+        "compte pour le rang du prochain blocage jusqu'au 12:02:14.",
+        "Active: lock 2 of 10:02:14 ended by itself at 10:07:14 (5 min); it counts toward the "
+        "next lock's rank until 12:02:14.",
+    ),
+    (
         "active with failures",
         facts(account(failed_attempts=2), THREE_IN_15_MIN[:2]),
         Policy(),
