@@ -10,6 +10,7 @@ import typer
 
 from cli.app import JsonOption, open_store, output
 from cli.lazy import command_group
+from cli.lock_mode import mode_text
 from cli.output import Output
 from cli.report import refuse_with_report
 from engine.outcomes import Code
@@ -135,7 +136,7 @@ def _lockout_payload(lockout: Lockout, out: Output) -> dict[str, Any]:
             "lock_seconds": list(lockout.lock_durations),
             "lock_reset_seconds": lockout.lock_reset_seconds,
             "permanent_after": lockout.permanent_rank,
-            "mode_message": _mode_text(lockout, out),
+            "mode_message": mode_text(lockout, out),
         },
         "recovery": {**recovery, "message": out.text("policy.lockout.recovery", **recovery)},
     }
@@ -171,32 +172,6 @@ def _passwords_payload(rules: PasswordRules, out: Output) -> dict[str, Any]:
         },
         "messages": [history, out.text("policy.passwords.blocklist", words=words), operator],
     }
-
-
-def _mode_text(lockout: Lockout, out: Output) -> str:
-    """The mode in one sentence: how long the locks last and which failures count."""
-    window = lockout.failure_window_seconds
-    counting = (
-        out.text("policy.lockout.mode.window", window=window)
-        if window
-        else out.text("policy.lockout.mode.consecutive")
-    )
-    rank = lockout.permanent_rank
-    steps = len(lockout.lock_durations)
-    # after a list, its end is said by the mode's own sentence only when permanent_after cuts it
-    permanent = (
-        out.text("policy.lockout.mode.permanent_after", rank=rank)
-        if rank is not None and rank > 1
-        else ""
-    )
-    return out.text(
-        f"policy.lockout.mode.{lockout.mode}",
-        counting=counting,
-        seconds=lockout.lock_durations[0] if steps else 0,
-        durations=", ".join(str(d) for d in lockout.lock_durations),
-        reset=lockout.lock_reset_seconds,
-        permanent=permanent,
-    )
 
 
 _COLUMNS = ("severity", "setting", "value", "expected", "reference", "message")

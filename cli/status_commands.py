@@ -9,7 +9,7 @@ import typer
 from cli.app import JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
-from cli.views import account_payload, account_text
+from cli.views import account_text, with_lock_count
 
 commands = command_group()
 
@@ -31,7 +31,7 @@ def status(
         _dashboard(ctx, out)
         return
     view = account_status(open_store(ctx), parse_identifier(ident))
-    out.ok({"account": account_payload(view)}, lambda: account_text(view, out))
+    out.ok({"account": with_lock_count(view)}, lambda: account_text(view, out))
 
 
 def _dashboard(ctx: typer.Context, out: Output) -> None:

@@ -63,6 +63,12 @@ def account_payload(view: AccountView) -> dict[str, Any]:
     }
 
 
+def with_lock_count(view: AccountView) -> dict[str, Any]:
+    """`status ID` and `account show ID`: the account and its lock count (None:
+    locks have no rank)."""
+    return {**account_payload(view), "lock_count": view.lock_count}
+
+
 def account_text(view: AccountView, out: Output) -> str:
     from tabulate import tabulate
 
@@ -92,6 +98,8 @@ def account_text(view: AccountView, out: Output) -> str:
         ("language", account.language),
         ("open_flow", flow_text),
     ]
+    if view.lock_count is not None:
+        rows.insert(5, ("lock_count", view.lock_count))
     return tabulate([(out.text(f"label.{key}"), value) for key, value in rows], tablefmt="plain")
 
 

@@ -14,6 +14,7 @@ failure carries it, with no change here; until then the source is None and
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, and_, bindparam, func, literal, select, union_all
@@ -21,6 +22,7 @@ from sqlalchemy import String, and_, bindparam, func, literal, select, union_all
 from db import rows
 from db.schema import audit_events, outbox
 from db.store import Store
+from engine.counted import Counted
 from engine.errors import SesameError
 from engine.explain import (
     CANCELLED_AS_FAILURE,
@@ -37,7 +39,9 @@ from engine.explain import (
     failure_kind,
 )
 from engine.identity import Identifier
+from engine.model import Account
 from engine.outcomes import Code
+from engine.policy import Policy
 from engine.states import AccountState
 
 if TYPE_CHECKING:
@@ -51,6 +55,7 @@ _CANCELLED_PATTERN = f'%"{CANCELLED_AS_FAILURE}"%'
 
 def explanation(store: Store, ident: Identifier) -> Explanation:
     """Why the account `ident` is in its state (NOT_FOUND: exit 12)."""
+    policy, now = store.settings.policy, store.now()
     with store.read() as conn:
         account = rows.find_account(conn, ident)
         if account is None:
@@ -67,8 +72,47 @@ def explanation(store: Store, ident: Identifier) -> Explanation:
             disabled_reason=reason,
             messages=_latest_messages(conn, account.id),
             sources_recorded=SOURCES_RECORDED,
+            **lock_facts(conn, account, policy, now),
         )
-    return explain(facts, store.settings.policy, store.now())
+    return explain(facts, policy, now)
+
+
+def lock_facts(conn: Connection, account: Account, policy: Policy, now: datetime) -> Any:
+    """What ranks a lock and counts failures in a window (`Facts` fields): the
+    rank the lock's event recorded, the locks of the `lock_reset_seconds`
+    before the lock (or now), the newest wrong passwords of the window."""
+    c = audit_events.c
+    recorded = None
+    if account.locked_at is not None:
+        query = (
+            select(c.detail)
+            .where(
+                c.account_id == account.id,
+                c.event == Counted.ACCOUNT_LOCKED.value,
+                c.at <= account.locked_at,
+            )
+            .order_by(c.at.desc(), c.id.desc())
+            .limit(1)
+        )
+        detail = json.loads(conn.execute(query).scalar() or "{}")
+        value = detail.get("lock_count")
+        recorded = int(value) if isinstance(value, str) and value.isdigit() else None
+    reset = timedelta(seconds=policy.lock_reset_seconds)
+    since = min(now, account.locked_at or now) - reset
+    locks = rows.recent_events(conn, account.id, Counted.ACCOUNT_LOCKED.value, since)
+    window = policy.failure_window_seconds
+    failures = (
+        rows.recent_events(
+            conn,
+            account.id,
+            Counted.LOGIN_FAILED.value,
+            now - timedelta(seconds=window),
+            newest=policy.max_failed_attempts,
+        )
+        if window > 0
+        else ()
+    )
+    return {"lock_count": recorded, "recent_locks": locks, "window_failures": failures}
 
 
 def _failure_condition(event: str, table: Table = audit_events) -> ColumnElement[bool]:

@@ -28,6 +28,7 @@ from statistics import median
 from engine.counted import Counted
 from engine.effective import effective_account, effective_state, live_flow
 from engine.identity import mask_destination
+from engine.lockout import counted_failures, counts_locks, lock_rank, permanent_rank
 from engine.model import Account, Flow
 from engine.policy import Policy
 from engine.states import AccountState, Channel, FlowState
@@ -110,6 +111,12 @@ class Facts:
     disabled_reason: str | None = None
     messages: Sequence[Message] = ()  # the latest MESSAGES_LAST, oldest first
     sources_recorded: bool = False  # whether audit events can hold a source
+    # The rank its lock event recorded (`lock_count` in its detail; None: not recorded).
+    lock_count: int | None = None
+    # The lock events of the `lock_reset_seconds` before the lock (to rank an
+    # unrecorded one) and the newest wrong passwords of the failure window.
+    recent_locks: Sequence[datetime] = ()
+    window_failures: Sequence[datetime] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,10 @@ class Rule:
     lock_seconds: int | None = None
     unlocks_at: datetime | None = None
     reason: str | None = None
+    window_seconds: int | None = None  # failure_window_seconds, when failures count in one
+    lock_count: int | None = None  # the lock's rank, when locks have ranks
+    lock_reset_seconds: int | None = None
+    permanent_after: int | None = None  # the rank of the first lock without end
 
 
 @dataclass(frozen=True)
@@ -152,6 +163,7 @@ class NextStep:
     who: str
     action: str
     args: tuple[str, ...]
+    until: datetime | None = None  # `wait`: when the lock ends by itself
 
 
 @dataclass(frozen=True)
@@ -209,31 +221,62 @@ def state_rule(facts: Facts, policy: Policy, now: datetime) -> Rule:
         return Rule("disabled", at=facts.disabled_at, reason=facts.disabled_reason)
     if stored.state is AccountState.LOCKED:
         if effective_state(stored, now) is AccountState.ACTIVE:
+            rank = this_lock_rank(facts, policy)
             return Rule(
-                "lock_expired",
+                "lock_expired.ranked" if rank is not None else "lock_expired",
                 at=stored.locked_at,
                 unlocks_at=stored.locked_until,
                 lock_seconds=_lock_length(stored),
                 max_failed_attempts=maximum,
+                lock_count=rank,
+                lock_reset_seconds=policy.lock_reset_seconds if rank is not None else None,
             )
         return _locked_rule(facts, policy)
+    window = policy.failure_window_seconds
+    if window > 0:
+        counted = counted_failures(stored.failed_attempts, facts.window_failures, now, policy)
+        return Rule(
+            "active_window", failures=counted, max_failed_attempts=maximum, window_seconds=window
+        )
     return Rule("active", failures=stored.failed_attempts, max_failed_attempts=maximum)
 
 
 def _locked_rule(facts: Facts, policy: Policy) -> Rule:
+    """`<head>.<tail>`: head `locked_window` (failures counted in a window),
+    `locked_within` (their span known) or `locked`; tail `ranked_timed` /
+    `ranked_permanent` when locks have ranks, else `timed` / `permanent`."""
     account = facts.account
     count = account.failed_attempts
     within = lock_span(facts.failures, account.locked_at, count)
+    window = policy.failure_window_seconds
+    head = "locked_window" if window > 0 else "locked_within" if within is not None else "locked"
+    rank = this_lock_rank(facts, policy)
     until = "timed" if account.locked_until else "permanent"
     return Rule(
-        f"locked_within.{until}" if within is not None else f"locked.{until}",
+        f"{head}.ranked_{until}" if rank is not None else f"{head}.{until}",
         at=account.locked_at,
         failures=count,
         within_seconds=within,
         max_failed_attempts=policy.max_failed_attempts,
         lock_seconds=_lock_length(account),
         unlocks_at=account.locked_until,
+        window_seconds=window if window > 0 else None,
+        lock_count=rank,
+        lock_reset_seconds=policy.lock_reset_seconds if rank is not None else None,
+        permanent_after=(permanent_rank(policy) or rank) if rank is not None else None,
     )
+
+
+def this_lock_rank(facts: Facts, policy: Policy) -> int | None:
+    """The stored lock's rank: as its event recorded it, else as the policy
+    counts (`engine.lockout.lock_rank` over the locks before it); None when
+    locks have no rank."""
+    if facts.lock_count is not None:
+        return facts.lock_count
+    locked_at = facts.account.locked_at
+    if locked_at is None or not counts_locks(policy):
+        return None
+    return lock_rank([t for t in facts.recent_locks if t < locked_at], locked_at, policy)
 
 
 def _lock_length(account: Account) -> int:
@@ -256,13 +299,14 @@ def lock_span(failures: Sequence[Failure], locked_at: datetime | None, count: in
 
 
 def span_text(seconds: int) -> str:
-    """A duration for people, the same in French and English: 45 s, 15 min, 2 h 05."""
+    """A duration for people, the same in French and English: 45 s, 15 min, 24 h, 2 h 05."""
     if seconds < 60:
         return f"{seconds} s"
     minutes = round(seconds / 60)
     if minutes < 60:
         return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d}"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 def group_by_source(failures: Sequence[Failure]) -> tuple[SourceGroup, ...]:
@@ -320,6 +364,8 @@ def next_steps(account: Account, state: AccountState, flow: Flow | None) -> tupl
         steps += _flow_steps(account, flow)
     if state is AccountState.LOCKED:
         steps.append(NextStep("member", "unlock", ("sesame", "unlock", nir, "--dob", DOB)))
+        if account.locked_until is not None:
+            steps.append(NextStep("member", "wait", (), until=account.locked_until))
         steps.append(
             NextStep("support", "unlock", ("sesame", "account", "unlock", nir, "--reason", REASON))
         )
@@ -357,3 +403,14 @@ def _flow_steps(account: Account, flow: Flow) -> list[NextStep]:
     if flow.channel is Channel.SMS:
         return [NextStep("member", "reset_sms", ("sesame", "reset", account.nir))]
     return [NextStep("member", "reset_email", ("sesame", "reset", "--token", "-"))]
+
+
+def lock_count(facts: Facts, policy: Policy, now: datetime) -> int | None:
+    """`status`'s lock count: on a locked account, its lock's rank; else the
+    locks of the last `lock_reset_seconds`, those the next lock counts on
+    (an ended lock keeps its place); None when locks have no rank."""
+    if effective_state(facts.account, now) is AccountState.LOCKED:
+        return this_lock_rank(facts, policy)
+    if not counts_locks(policy):
+        return None
+    return lock_rank(facts.recent_locks, now, policy) - 1

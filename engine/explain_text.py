@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from engine import messages
 from engine.explain import DOB, REASON, NextStep, Rule, StaleClient, span_text
@@ -26,8 +26,25 @@ def sentence(rule: Rule, lang: str, when: When) -> str:
         "lock_seconds": rule.lock_seconds,
         "unlocks_at": when(rule.unlocks_at) if rule.unlocks_at else "-",
         "reason": rule.reason or "-",
+        "window": span_text(rule.window_seconds) if rule.window_seconds else "-",
+        "window_seconds": rule.window_seconds,
+        "rank": rank_text(rule.lock_count, lang) if rule.lock_count is not None else "-",
+        "reset": span_text(rule.lock_reset_seconds) if rule.lock_reset_seconds else "-",
+        "lock_length": span_text(rule.lock_seconds) if rule.lock_seconds else "-",
+        "permanent_after": rule.permanent_after,
+        "counts_until": (
+            when(rule.at + timedelta(seconds=rule.lock_reset_seconds))
+            if rule.at and rule.lock_reset_seconds
+            else "-"
+        ),
     }
     return messages.text(f"explain.rule.{rule.code}", lang, params)
+
+
+def rank_text(rank: int, lang: str) -> str:
+    """A lock's rank: 1er blocage, 3e blocage / lock 1, lock 3."""
+    key = "explain.lock_rank.first" if rank == 1 else "explain.lock_rank"
+    return messages.text(key, lang, {"rank": rank})
 
 
 def stale_line(stale: StaleClient, lang: str, when: When) -> str:
@@ -54,5 +71,6 @@ def command_line(step: NextStep, lang: str) -> str | None:
     return " ".join(filled.get(arg) or shlex.quote(arg) for arg in step.args)
 
 
-def action_label(step: NextStep, lang: str) -> str:
-    return messages.text(f"explain.action.{step.who}.{step.action}", lang)
+def action_label(step: NextStep, lang: str, when: When) -> str:
+    until = when(step.until) if step.until else "-"
+    return messages.text(f"explain.action.{step.who}.{step.action}", lang, {"until": until})

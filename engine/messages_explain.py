@@ -14,28 +14,59 @@ _PERMANENT_EN = "permanent until unlocked."
 _TIMED_FR = "se débloque de lui-même le {unlocks_at} (lock_seconds={lock_seconds})."
 _TIMED_EN = "unlocks by itself at {unlocks_at} (lock_seconds={lock_seconds})."
 
+_WINDOW_HEAD_FR = (
+    "Bloqué le {at} après {failures} tentatives infructueuses (mot de passe) dans la fenêtre "
+    "de {window} (failure_window_seconds={window_seconds})"
+)
+_WINDOW_HEAD_EN = (
+    "Locked at {at} after {failures} failed passwords within the {window} window "
+    "(failure_window_seconds={window_seconds})"
+)
+_RANKED_TIMED_FR = "{rank} en {reset} : {lock_length}, se débloque de lui-même le {unlocks_at}."
+_RANKED_TIMED_EN = "{rank} within {reset}: {lock_length}, unlocks by itself at {unlocks_at}."
+_RANKED_PERMANENT_FR = (
+    "{rank} en {reset} : bloqué jusqu'au déblocage (permanent_after={permanent_after})."
+)
+_RANKED_PERMANENT_EN = (
+    "{rank} within {reset}: permanent until unlocked (permanent_after={permanent_after})."
+)
+
+# A lock's sentence: `explain.rule.<head>.<tail>` (engine.explain._locked_rule).
+_HEADS = {
+    "locked_within": (_LOCKED_FR + _WITHIN_FR, _LOCKED_EN + _WITHIN_EN),
+    "locked": (_LOCKED_FR, _LOCKED_EN),
+    "locked_window": (_WINDOW_HEAD_FR, _WINDOW_HEAD_EN),
+}
+_TAILS = {
+    "permanent": (_PERMANENT_FR, _PERMANENT_EN),
+    "timed": (_TIMED_FR, _TIMED_EN),
+    "ranked_timed": (_RANKED_TIMED_FR, _RANKED_TIMED_EN),
+    "ranked_permanent": (_RANKED_PERMANENT_FR, _RANKED_PERMANENT_EN),
+}
+_LOCK_SENTENCES: dict[str, tuple[str, str]] = {
+    f"explain.rule.{head}.{tail}": (
+        head_fr + _POLICY_FR + tail_fr,
+        head_en + _POLICY_EN + tail_en,
+    )
+    for head, (head_fr, head_en) in _HEADS.items()
+    for tail, (tail_fr, tail_en) in _TAILS.items()
+}
+
 TEXTS: dict[str, tuple[str, str]] = {
     # --- the rule that put the account in its state: one sentence ------------------
-    "explain.rule.locked_within.permanent": (
-        _LOCKED_FR + _WITHIN_FR + _POLICY_FR + _PERMANENT_FR,
-        _LOCKED_EN + _WITHIN_EN + _POLICY_EN + _PERMANENT_EN,
-    ),
-    "explain.rule.locked_within.timed": (
-        _LOCKED_FR + _WITHIN_FR + _POLICY_FR + _TIMED_FR,
-        _LOCKED_EN + _WITHIN_EN + _POLICY_EN + _TIMED_EN,
-    ),
-    "explain.rule.locked.permanent": (
-        _LOCKED_FR + _POLICY_FR + _PERMANENT_FR,
-        _LOCKED_EN + _POLICY_EN + _PERMANENT_EN,
-    ),
-    "explain.rule.locked.timed": (
-        _LOCKED_FR + _POLICY_FR + _TIMED_FR,
-        _LOCKED_EN + _POLICY_EN + _TIMED_EN,
-    ),
+    **_LOCK_SENTENCES,
+    "explain.lock_rank.first": ("1er blocage", "lock 1"),
+    "explain.lock_rank": ("{rank}e blocage", "lock {rank}"),
     "explain.rule.lock_expired": (
         "Actif : le blocage du {at} a pris fin de lui-même le {unlocks_at} "
         "(lock_seconds={lock_seconds}).",
         "Active: the lock of {at} ended by itself at {unlocks_at} (lock_seconds={lock_seconds}).",
+    ),
+    "explain.rule.lock_expired.ranked": (
+        "Actif : le {rank} du {at} a pris fin de lui-même le {unlocks_at} ({lock_length}) ; "
+        "il compte pour le rang du prochain blocage jusqu'au {counts_until}.",
+        "Active: {rank} of {at} ended by itself at {unlocks_at} ({lock_length}); it counts "
+        "toward the next lock's rank until {counts_until}.",
     ),
     "explain.rule.active": (
         "Actif : {failures} tentative(s) infructueuse(s) depuis la dernière connexion réussie "
@@ -43,6 +74,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "politique max_failed_attempts={max_failed_attempts}.",
         "Active: {failures} failed password(s) since the last success or unlock; "
         "locks at {max_failed_attempts}, policy max_failed_attempts={max_failed_attempts}.",
+    ),
+    "explain.rule.active_window": (
+        "Actif : {failures} tentative(s) infructueuse(s) comptée(s) dans la fenêtre de "
+        "{window} (failure_window_seconds={window_seconds}) ; bloqué à {max_failed_attempts}, "
+        "politique max_failed_attempts={max_failed_attempts}.",
+        "Active: {failures} failed password(s) count within the {window} window "
+        "(failure_window_seconds={window_seconds}); locks at {max_failed_attempts}, "
+        "policy max_failed_attempts={max_failed_attempts}.",
     ),
     "explain.rule.disabled": (
         "Désactivé le {at} par le support, motif : {reason}.",
@@ -134,6 +173,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Recevez un lien par email",
         "Receive a link by email",
     ),
+    "explain.action.member.wait": (
+        "Ou attendez le {until} : le blocage prend fin de lui-même",
+        "Or wait until {until}: the lock ends by itself",
+    ),
+    "explain.policy": ("Politique : {mode}", "Policy: {mode}"),
     "explain.action.member.contact_support": ("Contactez le support", "Contact support"),
     "explain.action.support.unlock": ("Débloquer le compte", "Unlock the account"),
     "explain.action.support.clear_failures": (

@@ -48,6 +48,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "label.failed_attempts": ("Échecs", "Failed attempts"),
     "label.locked_at": ("Bloqué le", "Locked at"),
     "label.locked_until": ("Bloqué jusqu'au", "Locked until"),
+    "label.lock_count": ("Nombre de blocages", "Lock count"),
     "label.last_login": ("Dernière connexion", "Last login"),
     "label.password_changed": ("Mot de passe changé le", "Password changed"),
     "label.channels": ("Canaux", "Channels"),

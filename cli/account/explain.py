@@ -18,6 +18,7 @@ from cli.output import Output, iso_utc, local_time
 
 if TYPE_CHECKING:
     from engine.explain import Explanation, Rule
+    from engine.policy import Policy
 
 
 account_app = command_group()
@@ -32,8 +33,10 @@ def account_explain(ctx: typer.Context, ident: IdArgument, json_output: JsonOpti
     from engine.states import AccountState
 
     out = output(ctx, json_output)
-    found = explanation(open_store(ctx), parse_identifier(ident))
-    out.ok(explain_payload(found, out), lambda: explain_text(found, out))
+    store = open_store(ctx)
+    found = explanation(store, parse_identifier(ident))
+    policy = policy_payload(store.settings.policy, out)
+    out.ok(explain_payload(found, policy, out), lambda: explain_text(found, policy, out))
     status = {
         AccountState.LOCKED: exit_code(Code.ACCOUNT_LOCKED),
         AccountState.DISABLED: exit_code(Code.ACCOUNT_DISABLED),
@@ -61,10 +64,28 @@ def _rule_payload(rule: Rule) -> dict[str, Any]:
         "lock_seconds": rule.lock_seconds,
         "unlocks_at": iso_utc(rule.unlocks_at),
         "reason": rule.reason,
+        "failure_window_seconds": rule.window_seconds,
+        "lock_count": rule.lock_count,
     }
 
 
-def explain_payload(found: Explanation, out: Output) -> dict[str, Any]:
+def policy_payload(policy: Policy, out: Output) -> dict[str, Any]:
+    """The policy's lock mode, as `policy check` reports it."""
+    from cli.lock_mode import mode_text
+    from engine.policy_lockout import lockout
+
+    found = lockout(policy)
+    return {
+        "mode": found.mode,
+        "failure_window_seconds": found.failure_window_seconds,
+        "lock_seconds": list(found.lock_durations),
+        "lock_reset_seconds": found.lock_reset_seconds,
+        "permanent_after": found.permanent_rank,
+        "message": mode_text(found, out),
+    }
+
+
+def explain_payload(found: Explanation, policy: dict[str, Any], out: Output) -> dict[str, Any]:
     from cli.views import flow_payload
     from engine.explain_text import command_line, sentence
 
@@ -114,14 +135,20 @@ def explain_payload(found: Explanation, out: Output) -> dict[str, Any]:
             }
             for m in found.messages
         ],
+        "policy": policy,
         "next": [
-            {"who": step.who, "action": step.action, "command": command_line(step, out.lang)}
+            {
+                "who": step.who,
+                "action": step.action,
+                "command": command_line(step, out.lang),
+                "until": iso_utc(step.until),
+            }
             for step in found.next_steps
         ],
     }
 
 
-def explain_text(found: Explanation, out: Output) -> str:
+def explain_text(found: Explanation, policy: dict[str, Any], out: Output) -> str:
     from tabulate import tabulate
 
     from engine.explain_text import sentence, stale_line
@@ -152,7 +179,8 @@ def explain_text(found: Explanation, out: Output) -> str:
         lines += [out.text("explain.messages"), _indent(table)]
     else:
         lines.append(out.text("explain.no_messages"))
-    return "\n".join([*lines, "", *_next_text(found, out)])
+    policy_line = out.text("explain.policy", mode=policy["message"])
+    return "\n".join([*lines, "", policy_line, *_next_text(found, out)])
 
 
 def _failures_text(found: Explanation, out: Output) -> list[str]:
@@ -215,7 +243,7 @@ def _next_text(found: Explanation, out: Output) -> list[str]:
         lines.append(out.text(f"explain.next.{who}"))
         for step in steps:
             command = command_line(step, out.lang)
-            label = action_label(step, out.lang)
+            label = action_label(step, out.lang, _when(out))
             step_line = out.text("explain.step", label=label, command=command) if command else label
             lines.append(f"  {step_line}")
     return lines

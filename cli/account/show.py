@@ -11,11 +11,11 @@ from cli.lazy import command_group
 from cli.output import Output, iso_utc, local_time
 from cli.views import (
     EVENT_COLUMNS,
-    account_payload,
     account_text,
     event_cells,
     event_payload,
     terminal_table,
+    with_lock_count,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def account_show(
         for m in detail.messages
     ]
     payload = {
-        "account": account_payload(detail.view),
+        "account": with_lock_count(detail.view),
         "events": [event_payload(event) for event in detail.events],
         "messages": messages,
     }

@@ -75,6 +75,8 @@ def test_locked_account_in_french_exit_4(sesame, member, at_start):
         "  ----------------  ----------------  ---------  ---------------  --------\n"
         f"  {message}  26/11/2026 10:10  email      *****@orange.fr  sent\n"
         "\n"
+        "Politique : mode : verrouillage jusqu'au déblocage dès le premier verrouillage ; les "
+        "échecs comptent jusqu'à une connexion réussie (failure_window_seconds = 0).\n"
         "Ce que peut faire le membre :\n"
         f"  Débloquez votre compte : sesame unlock {NIR_COMPACT} --dob jj/mm/aaaa\n"
         "Ce que peut faire le support :\n"
@@ -115,6 +117,8 @@ def test_locked_account_in_english_with_the_open_flow(sesame, member, at_start, 
         "sent\n"
         f"  {sms['id']}  2026-11-26 10:01  sms        *** ** 42 08     sent\n"
         "\n"
+        "Policy: mode: locked until unlocked from the first lock; failures count until a "
+        "successful login (failure_window_seconds = 0).\n"
         "What the member can do:\n"
         f"  Type the temporary password received by SMS: sesame reset {NIR_COMPACT}\n"
         f"  Unlock your account: sesame unlock {NIR_COMPACT} --dob dd/mm/yyyy\n"
@@ -158,6 +162,8 @@ def test_json_shape_is_exact(sesame, member, at_start, home):
             "lock_seconds": 0,
             "unlocks_at": None,
             "reason": None,
+            "failure_window_seconds": None,
+            "lock_count": None,
         },
         "unlocks_at": None,
         "failures": {
@@ -179,17 +185,33 @@ def test_json_shape_is_exact(sesame, member, at_start, home):
             "sources_recorded": document["failures"]["sources_recorded"],
         },
         "stale_clients": [],
+        "policy": {
+            "mode": "permanent",
+            "failure_window_seconds": 0,
+            "lock_seconds": [],
+            "lock_reset_seconds": 86400,
+            "permanent_after": 1,
+            "message": "mode: locked until unlocked from the first lock; failures count until a "
+            "successful login (failure_window_seconds = 0).",
+        },
         "next": [
-            {"who": "member", "action": "reset_sms", "command": f"sesame reset {NIR_COMPACT}"},
+            {
+                "who": "member",
+                "action": "reset_sms",
+                "command": f"sesame reset {NIR_COMPACT}",
+                "until": None,
+            },
             {
                 "who": "member",
                 "action": "unlock",
                 "command": f"sesame unlock {NIR_COMPACT} --dob dd/mm/yyyy",
+                "until": None,
             },
             {
                 "who": "support",
                 "action": "unlock",
                 "command": f'sesame account unlock {NIR_COMPACT} --reason "reason"',
+                "until": None,
             },
         ],
     }
@@ -342,5 +364,194 @@ def test_with_a_source_column_failures_group_by_source_and_the_stale_one_is_name
     assert (
         "Client obsolète probable : mail-client échoue toutes les 5 min (5 échecs du "
         "26/11/2026 à 09:00:24 au 26/11/2026 à 09:20:24) ; sans doute un appareil ou une "
+        "application qui réessaie un ancien mot de passe enregistré.\n"
+    ) in text
+
+
+# --- the lockout modes ------------------------------------------------------------------
+
+
+def test_window_mode_counts_the_failures_within_the_window(sesame, member, at_start, home):
+    home.configure(failure_window_seconds=900, resend_cooldown_seconds=0)
+    member()
+    assert fail_logins(sesame, at_start, 2, every=600) == [3, 3]
+    active = explain(sesame)
+    assert active.exit_code == 0
+    # 10:00:14 has left the window of 10:20:14: one failure counts, not two
+    assert active.stdout.splitlines()[1] == (
+        "Actif : 1 tentative(s) infructueuse(s) comptée(s) dans la fenêtre de 15 min "
+        "(failure_window_seconds=900) ; bloqué à 3, politique max_failed_attempts=3."
+    )
+    assert explain(sesame, "--json").json()["rule"] == {
+        "code": "active_window",
+        "at": None,
+        "failures": 1,
+        "within_seconds": None,
+        "max_failed_attempts": 3,
+        "lock_seconds": None,
+        "unlocks_at": None,
+        "reason": None,
+        "failure_window_seconds": 900,
+        "lock_count": None,
+    }
+    assert fail_logins(sesame, at_start, 2, every=60) == [3, 4]
+    locked = explain(sesame)
+    assert locked.exit_code == 4
+    assert locked.stdout.splitlines()[1] == (
+        "Bloqué le 26/11/2026 à 10:21:14 après 3 tentatives infructueuses (mot de passe) dans "
+        "la fenêtre de 15 min (failure_window_seconds=900), politique max_failed_attempts=3 ; "
+        "bloqué jusqu'au déblocage (par le membre ou le support)."
+    )
+    english = explain(sesame, lang="en").stdout
+    assert english.splitlines()[1] == (
+        "Locked at 2026-11-26 10:21:14 after 3 failed passwords within the 15 min window "
+        "(failure_window_seconds=900), policy max_failed_attempts=3; permanent until unlocked."
+    )
+    assert (
+        "\nPolicy: mode: locked until unlocked from the first lock; only the failures of the "
+        "last 900 seconds count.\nWhat the member can do:\n"
+    ) in english
+
+
+def test_progressive_locks_name_their_rank_and_when_they_end(sesame, member, at_start, home):
+    home.configure(lock_seconds=[60, 300], resend_cooldown_seconds=0)
+    member()
+    assert fail_logins(sesame, at_start, 3, every=20) == [3, 3, 4]  # lock 1 at 10:00:54
+    at_start.advance(60)
+    assert fail_logins(sesame, at_start, 3, every=20) == [3, 3, 4]  # lock 2 at 10:02:54
+    second = explain(sesame)
+    assert second.exit_code == 4
+    assert second.stdout.splitlines()[1:3] == [
+        "Bloqué le 26/11/2026 à 10:02:54 après 3 tentatives infructueuses (mot de passe) en "
+        "40 s, politique max_failed_attempts=3 ; 2e blocage en 24 h : 5 min, se débloque de "
+        "lui-même le 26/11/2026 à 10:07:54.",
+        "Déblocage automatique : le 26/11/2026 à 10:07:54.",
+    ]
+    assert second.stdout.endswith(
+        "\n\nPolitique : mode : progressif, le n-ième verrouillage en 86400 s dure la n-ième "
+        "durée de [60, 300] s, puis jusqu'au déblocage à partir du 3e verrouillage ; les échecs "
+        "comptent jusqu'à une connexion réussie "
+        "(failure_window_seconds = 0).\n"
+        "Ce que peut faire le membre :\n"
+        f"  Débloquez votre compte : sesame unlock {NIR_COMPACT} --dob jj/mm/aaaa\n"
+        "  Ou attendez le 26/11/2026 à 10:07:54 : le blocage prend fin de lui-même\n"
+        "Ce que peut faire le support :\n"
+        f'  Débloquer le compte : sesame account unlock {NIR_COMPACT} --reason "motif"\n'
+    )
+    document = explain(sesame, "--json", lang="en").json()
+    assert document["sentence"] == (
+        "Locked at 2026-11-26 10:02:54 after 3 failed passwords within 40 s, policy "
+        "max_failed_attempts=3; lock 2 within 24 h: 5 min, unlocks by itself at 2026-11-26 "
+        "10:07:54."
+    )
+    assert (document["rule"]["code"], document["rule"]["lock_count"]) == (
+        "locked_within.ranked_timed",
+        2,
+    )
+    assert document["rule"]["lock_seconds"] == 300
+    assert document["next"][1] == {
+        "who": "member",
+        "action": "wait",
+        "command": None,
+        "until": "2026-11-26T10:07:54Z",
+    }
+    assert document["policy"] == {
+        "mode": "progressive",
+        "failure_window_seconds": 0,
+        "lock_seconds": [60, 300],
+        "lock_reset_seconds": 86400,
+        "permanent_after": 3,
+        "message": "mode: progressive, the n-th lock within 86400 s lasts the n-th of "
+        "[60, 300] s, then until unlocked from lock 3 on; failures count until a successful "
+        "login (failure_window_seconds = 0).",
+    }
+    at_start.advance(300)
+    ended = explain(sesame, lang="en")
+    assert ended.exit_code == 0
+    assert ended.stdout.splitlines()[1] == (
+        "Active: lock 2 of 2026-11-26 10:02:54 ended by itself at 2026-11-26 10:07:54 (5 min); "
+        "it counts toward the next lock's rank until 2026-11-27 10:02:54."
+    )
+    rule = explain(sesame, "--json").json()["rule"]
+    assert (rule["code"], rule["lock_count"], rule["lock_seconds"]) == (
+        "lock_expired.ranked",
+        2,
+        300,
+    )
+    assert fail_logins(sesame, at_start, 3, every=20) == [3, 3, 4]  # lock 3: no end
+    third = explain(sesame, lang="en")
+    assert third.stdout.splitlines()[1:3] == [
+        "Locked at 2026-11-26 10:08:54 after 3 failed passwords within 40 s, policy "
+        "max_failed_attempts=3; lock 3 within 24 h: permanent until unlocked "
+        "(permanent_after=3).",
+        "Unlocks by itself: never.",
+    ]
+    assert "Or wait" not in third.stdout
+    rule = explain(sesame, "--json").json()["rule"]
+    assert (rule["code"], rule["lock_count"], rule["lock_seconds"], rule["unlocks_at"]) == (
+        "locked_within.ranked_permanent",
+        3,
+        0,
+        None,
+    )
+    assert explain(sesame).stdout.splitlines()[1] == (
+        "Bloqué le 26/11/2026 à 10:08:54 après 3 tentatives infructueuses (mot de passe) en "
+        "40 s, politique max_failed_attempts=3 ; 3e blocage en 24 h : bloqué jusqu'au déblocage "
+        "(permanent_after=3)."
+    )
+
+
+def test_a_rank_not_recorded_is_counted_from_the_earlier_locks(sesame, member, at_start, home):
+    """A lock written before ranks were recorded (no `lock_count` in its detail)."""
+    home.configure(lock_seconds=[60, 300, 900], resend_cooldown_seconds=0)
+    member()
+    [(account_id,)] = home.query("SELECT id FROM accounts")
+    for minutes in (50, 20):  # two earlier locks, without detail
+        home.query(
+            "INSERT INTO audit_events (at, actor, account_id, event, detail) "
+            "VALUES (:at, 'test', :id, 'account_locked', '{}')",
+            at=(START - timedelta(minutes=minutes)).replace(tzinfo=None),
+            id=account_id,
+        )
+    assert fail_logins(sesame, at_start, 3, every=20) == [3, 3, 4]
+    home.query("UPDATE audit_events SET detail = '{}' WHERE event = 'account_locked'")
+    rule = explain(sesame, "--json").json()["rule"]
+    assert (rule["lock_count"], rule["lock_seconds"]) == (3, 900)
+    assert "; lock 3 within 24 h: 15 min, unlocks by itself at 2026-11-26 10:15:54." in (
+        explain(sesame, lang="en").stdout
+    )
+
+
+def test_a_stale_mail_client_from_real_logins_is_named(sesame, member, at_start):
+    """`sesame login --source mail-client` every 5 minutes: three failures lock,
+    the client goes on (refused logins), explain names it."""
+    member()
+    codes = []
+    for _ in range(5):
+        login = sesame("login", NIR, "--source", "mail-client", input=lines("mauvais"))
+        codes.append(login.exit_code)
+        at_start.advance(300)
+    assert codes == [3, 3, 4, 4, 4]
+    assert sesame("login", NIR, "--source", "kiosk-12", input=lines("mauvais")).exit_code == 4
+    document = explain(sesame, "--json", lang="en").json()
+    assert document["failures"]["by_source"] == [
+        {"source": "mail-client", "count": 5, "kinds": {"password": 3, "refused_while_locked": 2}},
+        {"source": "kiosk-12", "count": 1, "kinds": {"refused_while_locked": 1}},
+    ]
+    assert document["stale_clients"] == [
+        {
+            "source": "mail-client",
+            "failures": 5,
+            "interval_seconds": 300,
+            "first": "2026-11-26T10:00:14Z",
+            "last": "2026-11-26T10:20:14Z",
+            "all_sources": False,
+        }
+    ]
+    text = explain(sesame).stdout
+    assert "Par source (6 derniers) :\n  mail-client  5\n  kiosk-12     1\n" in text
+    assert (
+        "Client obsolète probable : mail-client échoue toutes les 5 min (5 échecs du "
+        "26/11/2026 à 10:00:14 au 26/11/2026 à 10:20:14) ; sans doute un appareil ou une "
         "application qui réessaie un ancien mot de passe enregistré.\n"
     ) in text

@@ -218,6 +218,42 @@ def test_progressive_locks_then_a_lock_without_end(sesame, member, home, clock):
     ]
 
 
+def test_status_and_show_give_the_lock_count_when_locks_have_ranks(sesame, member, home, clock):
+    home.configure(lock_seconds=[60, 300], resend_cooldown_seconds=0)
+    member()
+
+    def counts():
+        return [
+            sesame(*command, NIR, "--json").json()["account"]["lock_count"]
+            for command in (("status",), ("account", "show"))
+        ]
+
+    assert counts() == [0, 0]
+    assert [fail(sesame) for _ in range(3)] == [3, 3, 4]
+    assert counts() == [1, 1]
+    clock.advance(61)  # the lock ended by itself: it still counts toward the next one
+    assert counts() == [1, 1]
+    assert [fail(sesame) for _ in range(3)] == [3, 3, 4]
+    assert counts() == [2, 2]
+    status = sesame("status", NIR).stdout.splitlines()
+    assert status[4].startswith("Bloqué jusqu'au         ")  # the rows stay aligned
+    assert status[5] == "Nombre de blocages      2"
+    show = sesame("account", "show", NIR, lang="en").stdout.splitlines()
+    assert show[4].startswith("Locked until      2")
+    assert show[5] == "Lock count        2"
+    clock.advance(86400)  # past lock_reset_seconds, the lock of 300 s long over
+    assert counts() == [0, 0]
+
+
+def test_status_has_no_lock_count_line_when_locks_have_no_rank(sesame, member, home):
+    home.configure(lock_seconds=900)
+    member()
+    assert [fail(sesame) for _ in range(3)] == [3, 3, 4]
+    assert sesame("status", NIR, "--json").json()["account"]["lock_count"] is None
+    text = sesame("status", NIR).stdout
+    assert "Nombre de blocages" not in text and "Bloqué jusqu'au" in text
+
+
 def test_locks_older_than_lock_reset_seconds_are_forgotten(sesame, member, home, clock):
     home.configure(lock_seconds=[60, 300], lock_reset_seconds=3600, resend_cooldown_seconds=0)
     member()

@@ -667,8 +667,10 @@ def test_status_json_shape(sesame, member):
         "language",
         "channels",
         "flow",
+        "lock_count",
     }
     assert account["nir"] == NIR_COMPACT
+    assert account["lock_count"] is None  # the procedure's locks have no rank
     unknown = sesame("status", "1 85 05 78 006 084 91", "--json")
     assert (unknown.exit_code, unknown.json()["error"]["code"]) == (12, "not_found")
 

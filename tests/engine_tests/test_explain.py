@@ -16,12 +16,13 @@ from engine.explain import (
     explain,
     failure_kind,
     group_by_source,
+    lock_count,
     lock_span,
     regular_interval,
     span_text,
     stale_clients,
 )
-from engine.explain_text import command_line, sentence
+from engine.explain_text import action_label, command_line, sentence
 from engine.model import Account, Flow
 from engine.policy import Policy
 from engine.states import AccountState, Channel, FlowKind, FlowState
@@ -66,6 +67,12 @@ THREE_IN_15_MIN = (
 )
 LOCKED = account(state=AccountState.LOCKED, failed_attempts=3, locked_at=LOCKED_AT)
 TIMED = replace(LOCKED, locked_until=LOCKED_AT + timedelta(seconds=3600))
+
+
+PROGRESSIVE_3RD = replace(LOCKED, locked_until=LOCKED_AT + timedelta(seconds=3600))
+WINDOW = Policy(failure_window_seconds=900)
+# Three locks in the two hours before LOCKED_AT, one before them.
+EARLIER_LOCKS = tuple(LOCKED_AT - timedelta(seconds=s) for s in (9000, 6000, 3000, 600, 0))
 
 
 def facts(acc: Account, failures: tuple[Failure, ...] = (), **more: object) -> Facts:
@@ -113,6 +120,15 @@ SENTENCES = [
         "Active: the lock of 10:02:14 ended by itself at 10:29:00 (lock_seconds=1606).",
     ),
     (
+        "a ranked lock that has ended still counts toward the next one",
+        facts(replace(TIMED, locked_until=LOCKED_AT + timedelta(seconds=300)), lock_count=2),
+        Policy(lock_seconds=(60, 300), lock_reset_seconds=7200),
+        "Actif : le 2e blocage du 10:02:14 a pris fin de lui-même le 10:07:14 (5 min) ; il "
+        "compte pour le rang du prochain blocage jusqu'au 12:02:14.",
+        "Active: lock 2 of 10:02:14 ended by itself at 10:07:14 (5 min); it counts toward the "
+        "next lock's rank until 12:02:14.",
+    ),
+    (
         "active with failures",
         facts(account(failed_attempts=2), THREE_IN_15_MIN[:2]),
         Policy(),
@@ -120,6 +136,77 @@ SENTENCES = [
         "dernier déblocage ; bloqué à 3, politique max_failed_attempts=3.",
         "Active: 2 failed password(s) since the last success or unlock; locks at 3, policy "
         "max_failed_attempts=3.",
+    ),
+    (
+        "window mode: the failures counted within the window",
+        facts(LOCKED, THREE_IN_15_MIN),
+        WINDOW,
+        "Bloqué le 10:02:14 après 3 tentatives infructueuses (mot de passe) dans la fenêtre de "
+        "15 min (failure_window_seconds=900), politique max_failed_attempts=3 ; bloqué jusqu'au "
+        "déblocage (par le membre ou le support).",
+        "Locked at 10:02:14 after 3 failed passwords within the 15 min window "
+        "(failure_window_seconds=900), policy max_failed_attempts=3; permanent until unlocked.",
+    ),
+    (
+        "window mode, a timed lock",
+        facts(TIMED, THREE_IN_15_MIN[1:]),
+        Policy(failure_window_seconds=600, lock_seconds=3600),
+        "Bloqué le 10:02:14 après 3 tentatives infructueuses (mot de passe) dans la fenêtre de "
+        "10 min (failure_window_seconds=600), politique max_failed_attempts=3 ; se débloque de "
+        "lui-même le 11:02:14 (lock_seconds=3600).",
+        "Locked at 10:02:14 after 3 failed passwords within the 10 min window "
+        "(failure_window_seconds=600), policy max_failed_attempts=3; unlocks by itself at "
+        "11:02:14 (lock_seconds=3600).",
+    ),
+    (
+        "progressive: the rank its lock event recorded, this lock's own length",
+        facts(PROGRESSIVE_3RD, THREE_IN_15_MIN, lock_count=3),
+        Policy(lock_seconds=(60, 300, 3600)),
+        "Bloqué le 10:02:14 après 3 tentatives infructueuses (mot de passe) en 15 min, politique "
+        "max_failed_attempts=3 ; 3e blocage en 24 h : 1 h, se débloque de lui-même le "
+        "11:02:14.",
+        "Locked at 10:02:14 after 3 failed passwords within 15 min, policy "
+        "max_failed_attempts=3; lock 3 within 24 h: 1 h, unlocks by itself at 11:02:14.",
+    ),
+    (
+        "progressive: the first lock",
+        facts(replace(LOCKED, locked_until=LOCKED_AT + timedelta(seconds=1800)), lock_count=1),
+        Policy(lock_seconds=(1800, 3600)),
+        "Bloqué le 10:02:14 après 3 tentatives infructueuses (mot de passe), politique "
+        "max_failed_attempts=3 ; 1er blocage en 24 h : 30 min, se débloque de lui-même le "
+        "10:32:14.",
+        "Locked at 10:02:14 after 3 failed passwords, policy max_failed_attempts=3; lock 1 "
+        "within 24 h: 30 min, unlocks by itself at 10:32:14.",
+    ),
+    (
+        "progressive, no rank recorded: counted from the earlier locks, permanent",
+        facts(LOCKED, recent_locks=EARLIER_LOCKS),
+        Policy(lock_seconds=(60, 300, 900), lock_reset_seconds=7200),
+        "Bloqué le 10:02:14 après 3 tentatives infructueuses (mot de passe), politique "
+        "max_failed_attempts=3 ; 4e blocage en 2 h : bloqué jusqu'au déblocage "
+        "(permanent_after=4).",
+        "Locked at 10:02:14 after 3 failed passwords, policy max_failed_attempts=3; lock 4 "
+        "within 2 h: permanent until unlocked (permanent_after=4).",
+    ),
+    (
+        "progressive in a window",
+        facts(PROGRESSIVE_3RD, lock_count=2),
+        Policy(failure_window_seconds=900, lock_seconds=(60, 3600), permanent_after=3),
+        "Bloqué le 10:02:14 après 3 tentatives infructueuses (mot de passe) dans la fenêtre de "
+        "15 min (failure_window_seconds=900), politique max_failed_attempts=3 ; 2e blocage en "
+        "24 h : 1 h, se débloque de lui-même le 11:02:14.",
+        "Locked at 10:02:14 after 3 failed passwords within the 15 min window "
+        "(failure_window_seconds=900), policy max_failed_attempts=3; lock 2 within 24 h: "
+        "1 h, unlocks by itself at 11:02:14.",
+    ),
+    (
+        "active in window mode: the failures that count now",
+        facts(account(failed_attempts=2), window_failures=(NOW - timedelta(seconds=100),)),
+        WINDOW,
+        "Actif : 1 tentative(s) infructueuse(s) comptée(s) dans la fenêtre de 15 min "
+        "(failure_window_seconds=900) ; bloqué à 3, politique max_failed_attempts=3.",
+        "Active: 1 failed password(s) count within the 15 min window "
+        "(failure_window_seconds=900); locks at 3, policy max_failed_attempts=3.",
     ),
     (
         "disabled by support",
@@ -170,7 +257,15 @@ def test_state_and_when_it_unlocks_by_itself(
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(0, "0 s"), (59, "59 s"), (60, "1 min"), (899, "15 min"), (3599, "1 h 00"), (7500, "2 h 05")],
+    [
+        (0, "0 s"),
+        (59, "59 s"),
+        (60, "1 min"),
+        (899, "15 min"),
+        (3599, "1 h"),
+        (7500, "2 h 05"),
+        (86400, "24 h"),
+    ],
 )
 def test_span_text(seconds: int, text: str) -> None:
     assert span_text(seconds) == text
@@ -343,6 +438,16 @@ NEXT = [
         ],
     ),
     (
+        "a timed lock: or wait until it ends",
+        TIMED,
+        None,
+        [
+            ("member", "unlock", f"sesame unlock {NIR} --dob jj/mm/aaaa"),
+            ("member", "wait", None),
+            ("support", "unlock", f'sesame account unlock {NIR} --reason "motif"'),
+        ],
+    ),
+    (
         "disabled",
         account(state=AccountState.DISABLED),
         None,
@@ -399,3 +504,92 @@ def test_usable_channels_agree_with_the_rules(
 
     given = account(mobile=mobile, sms_capable=sms_capable, email=email)
     assert explaining.usable_channels(given) == usable_channels(given)
+
+
+def test_the_wait_step_says_when_the_lock_ends() -> None:
+    steps = explain(facts(TIMED), Policy(lock_seconds=3600), NOW).next_steps
+    [wait] = [s for s in steps if s.action == "wait"]
+    assert wait.until == LOCKED_AT + timedelta(seconds=3600)
+    assert action_label(wait, "fr", utc) == (
+        "Ou attendez le 11:02:14 : le blocage prend fin de lui-même"
+    )
+    assert action_label(wait, "en", utc) == "Or wait until 11:02:14: the lock ends by itself"
+
+
+# (facts, policy) -> the rule's lock_count and lock_seconds (this lock's own length)
+RANKS = [
+    ("procedure: no rank", facts(LOCKED), Policy(), None, 0),
+    ("one timed duration: no rank", facts(TIMED), Policy(lock_seconds=3600), None, 3600),
+    (
+        "one timed duration then permanent: ranked",
+        facts(TIMED, recent_locks=EARLIER_LOCKS[3:]),
+        Policy(lock_seconds=3600, permanent_after=3),
+        2,
+        3600,
+    ),
+    (
+        "recorded rank wins over the count",
+        facts(PROGRESSIVE_3RD, lock_count=3, recent_locks=EARLIER_LOCKS),
+        Policy(lock_seconds=(60, 300, 3600)),
+        3,
+        3600,
+    ),
+    (
+        "the lock's own length, not the policy's",
+        facts(replace(LOCKED, locked_until=LOCKED_AT + timedelta(seconds=7200)), lock_count=2),
+        Policy(lock_seconds=(60, 300)),
+        2,
+        7200,
+    ),
+    (
+        "counted over lock_reset_seconds",
+        facts(LOCKED, recent_locks=EARLIER_LOCKS),
+        Policy(lock_seconds=(60, 300, 900), lock_reset_seconds=3600),
+        3,
+        0,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("given", "policy", "rank", "seconds"),
+    [case[1:] for case in RANKS],
+    ids=[case[0] for case in RANKS],
+)
+def test_the_lock_rank_and_length(
+    given: Facts, policy: Policy, rank: int | None, seconds: int
+) -> None:
+    rule = explain(given, policy, NOW).rule
+    assert (rule.lock_count, rule.lock_seconds) == (rank, seconds)
+
+
+PROGRESSIVE = Policy(lock_seconds=(60, 300, 900), lock_reset_seconds=7200)
+# (facts, policy) -> status's lock count
+LOCK_COUNTS = [
+    ("procedure, locked", facts(LOCKED), Policy(), None),
+    ("procedure, active", facts(account()), Policy(), None),
+    ("locked: its rank as recorded", facts(LOCKED, lock_count=2), PROGRESSIVE, 2),
+    ("locked: its rank counted", facts(LOCKED, recent_locks=EARLIER_LOCKS), PROGRESSIVE, 4),
+    (
+        "active: the locks of the reset period, ended ones included",
+        facts(account(), recent_locks=EARLIER_LOCKS),
+        PROGRESSIVE,
+        3,  # 10:02:14 and 09:52:14 and 09:12:14; 08:22:14 and 07:32:14 are over 2 h old
+    ),
+    ("active, no lock", facts(account()), PROGRESSIVE, 0),
+    (
+        "an ended timed lock",
+        facts(replace(TIMED, locked_until=NOW), recent_locks=(LOCKED_AT,)),
+        PROGRESSIVE,
+        1,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("given", "policy", "count"),
+    [case[1:] for case in LOCK_COUNTS],
+    ids=[case[0] for case in LOCK_COUNTS],
+)
+def test_status_lock_count(given: Facts, policy: Policy, count: int | None) -> None:
+    assert lock_count(given, policy, NOW) == count
