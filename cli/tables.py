@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -54,8 +53,17 @@ def visible_width(text: str) -> int:
 
 
 def terminal_width() -> int:
-    """`COLUMNS` if set, else the terminal's width, else 80 (piped or redirected)."""
-    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    """`COLUMNS` if set, else the width of the terminal stdout is, else 80 (piped or
+    redirected)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        try:
+            return os.get_terminal_size(sys.stdout.fileno()).columns or DEFAULT_WIDTH
+        except (OSError, ValueError):
+            return DEFAULT_WIDTH
+    return DEFAULT_WIDTH
 
 
 def short_ids(ids: Iterable[str | None]) -> dict[str, str]:
