@@ -147,7 +147,8 @@ def _table(found: list[Message], out: Output, *, per_account: bool = False) -> s
         ]
         for m in found
     ]
-    return fitted_table(out.columns(*names), table, free=(len(names) - 1,))
+    keep = () if per_account else (names.index("nir"),)
+    return fitted_table(out.columns(*names), table, free=(len(names) - 1,), keep=keep)
 
 
 def _shortened(text: str, width: int) -> str:

@@ -42,9 +42,7 @@ def coloured_state(state: str, colour: bool) -> Shown:
 
 def coloured_change(before: str | None, after: str | None, colour: bool) -> Shown:
     """`before→after` of an audit event, each state coloured as `coloured_state` says."""
-    return Shown(
-        f"{coloured_state(before or '-', colour)}→{coloured_state(after or '-', colour)}"
-    )
+    return Shown(f"{coloured_state(before or '-', colour)}→{coloured_state(after or '-', colour)}")
 
 
 def visible_width(text: str) -> int:
@@ -81,23 +79,24 @@ def fitted_table(
     rows: Sequence[Sequence[Any]],
     *,
     free: Sequence[int] = (),
+    keep: Sequence[int] = (),
     width: int | None = None,
 ) -> Shown:
     """A table no wider than `width` (default: the terminal's) when its headers fit: the
     free-text columns (`free`, by index) wrap first, then the widest others; nothing is
-    cut. Cells are escaped here; coloured ones (`coloured_state`) are already."""
-    from tabulate import tabulate
-
+    cut. Columns in `keep` (a nir) never wrap. Cells are escaped here; coloured ones
+    (`coloured_state`) are already."""
     import tabulate as library
+    from tabulate import tabulate
 
     safe = [[_safe(cell) for cell in row] for row in rows]
     room = width if width is not None else terminal_width()
     padding = library.MIN_PADDING
-    limits = _column_limits(list(headers), safe, free, room, padding)
+    limits = _column_limits(list(headers), safe, free, keep, room, padding)
     if any(limits):
         # Too wide: the two spaces tabulate adds after each header go first.
         padding = 0
-        limits = _column_limits(list(headers), safe, free, room, padding)
+        limits = _column_limits(list(headers), safe, free, keep, room, padding)
     saved, library.MIN_PADDING = library.MIN_PADDING, padding
     try:
         table = tabulate(safe, headers=list(headers), maxcolwidths=limits, disable_numparse=True)
@@ -114,7 +113,12 @@ def _safe(cell: Any) -> str:
 
 
 def _column_limits(
-    headers: list[str], rows: list[list[str]], free: Sequence[int], room: int, padding: int
+    headers: list[str],
+    rows: list[list[str]],
+    free: Sequence[int],
+    keep: Sequence[int],
+    room: int,
+    padding: int,
 ) -> list[int | None]:
     """How wide each column may be (None: as wide as it is). Free text gives room first,
     down to 20; then the widest columns, down to 8; then any, down to its header."""
@@ -125,7 +129,7 @@ def _column_limits(
     natural = list(widths)
     headed = [max(visible_width(header) + padding, 1) for header in headers]
     excess = sum(widths) + _SEPARATOR * (len(widths) - 1) - room
-    everyone = range(len(widths))
+    everyone = [i for i in range(len(widths)) if i not in keep]
     stages = (
         (list(free), [max(h, MIN_FREE) for h in headed]),
         ([i for i in everyone if i not in free], [max(h, MIN_WRAP) for h in headed]),

@@ -179,7 +179,9 @@ def event_table(events: list[AuditEvent], out: Output, *, per_account: bool) -> 
     rows = [
         event_cells(e, out.lang, colour=colour, flows=flows, nir=not per_account) for e in events
     ]
-    return fitted_table(out.columns(*names), rows, free=(len(names) - 1,))
+    keep = () if per_account else (names.index("nir"),)
+    free = (names.index("detail"), names.index("source"))  # free text: wraps first
+    return fitted_table(out.columns(*names), rows, free=free, keep=keep)
 
 
 def system_cell(event: AuditEvent) -> str:
@@ -208,10 +210,15 @@ def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
 
 
 def terminal_table(
-    headers: list[str], rows: list[list[Any]], *, free: tuple[int, ...] | None = None
+    headers: list[str],
+    rows: list[list[Any]],
+    *,
+    free: tuple[int, ...] | None = None,
+    keep: tuple[int, ...] = (),
 ) -> str:
     """A table that fits the terminal (80 columns when piped): the free-text columns
-    (`free`, the last one by default) wrap first."""
+    (`free`, the last one by default) wrap first; `keep` ones (a nir) never."""
     from cli.tables import fitted_table
 
-    return fitted_table(headers, rows, free=(len(headers) - 1,) if free is None else free)
+    wrap_first = (len(headers) - 1,) if free is None else free
+    return fitted_table(headers, rows, free=wrap_first, keep=keep)

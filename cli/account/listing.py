@@ -76,6 +76,7 @@ def account_list(
     table = terminal_table(
         out.columns("nir", "state", "failures", "locked_since", "flow", "channels"),
         [_list_row(view, out, colour) for view in page.views],
+        keep=(0,),
     )
     total = out.text("list.total", shown=len(page.views), total=page.total)
     out.ok(

@@ -55,7 +55,13 @@ def _show_text(detail: AccountDetail, messages: list[dict[str, str | None]], out
     events = event_table(detail.events, out, per_account=True)
     ids = short_ids(m["id"] for m in messages)
     message_rows = [
-        [ids.get(m["id"] or "", m["id"]), local_time(sent.created_at, out.lang), m["channel"], m["to"], m["status"]]
+        [
+            ids.get(m["id"] or "", m["id"]),
+            local_time(sent.created_at, out.lang),
+            m["channel"],
+            m["to"],
+            m["status"],
+        ]
         for m, sent in zip(messages, detail.messages, strict=True)
     ]
     sent_table = terminal_table(
