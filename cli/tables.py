@@ -121,7 +121,8 @@ def _column_limits(
     padding: int,
 ) -> list[int | None]:
     """How wide each column may be (None: as wide as it is). Free text gives room first,
-    down to 20; then the widest columns, down to 8; then any, down to its header."""
+    down to 20; then the widest columns, down to 10; then any, down to its header, the
+    first (the time) last."""
     widths = [
         max([visible_width(header) + padding, *(visible_width(row[i]) for row in rows)])
         for i, header in enumerate(headers)
@@ -133,7 +134,9 @@ def _column_limits(
     stages = (
         (list(free), [max(h, MIN_FREE) for h in headed]),
         ([i for i in everyone if i not in free], [max(h, MIN_WRAP) for h in headed]),
-        (list(everyone), headed),
+        # The first column (the time) wraps below 10 only when nothing else can.
+        ([i for i in everyone if i], headed),
+        (everyone[:1], headed),
     )
     for columns, floors in stages:
         while excess > 0:
