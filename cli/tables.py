@@ -129,15 +129,21 @@ def _column_limits(
     ]
     natural = list(widths)
     headed = [max(visible_width(header) + padding, 1) for header in headers]
-    excess = sum(widths) + _SEPARATOR * (len(widths) - 1) - room
+    spaces = _SEPARATOR * (len(widths) - 1)
+    excess = sum(widths) + spaces - room
     everyone = [i for i in range(len(widths)) if i not in keep]
-    stages = (
+    stages: list[tuple[list[int], list[int]]] = [
         (list(free), [max(h, MIN_FREE) for h in headed]),
         ([i for i in everyone if i not in free], [max(h, MIN_WRAP) for h in headed]),
         # The first column (the time) wraps below 10 only when nothing else can.
         ([i for i in everyone if i], headed),
         (everyone[:1], headed),
-    )
+    ]
+    if sum(headed[i] for i in everyone) + sum(widths[i] for i in keep) + spaces > room:
+        # Even headers alone would not fit: squeezing every column to its header would
+        # only make the table unreadable, and still too wide. Wrap the free text, and
+        # the widest columns down to 10, no further.
+        stages = stages[:2]
     for columns, floors in stages:
         while excess > 0:
             candidates = [i for i in columns if widths[i] > floors[i]]
