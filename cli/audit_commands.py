@@ -11,7 +11,7 @@ import typer
 from cli.app import CsvOption, JsonOption, open_store, output
 from cli.lazy import command_group
 from cli.output import Output, escape
-from cli.views import EVENT_COLUMNS, csv_text, event_cells, event_payload, terminal_table
+from cli.views import EVENT_COLUMNS, csv_text, event_cells, event_payload, event_table
 from engine.audit_events import AUDIT_EVENTS
 from engine.errors import invalid
 
@@ -70,8 +70,7 @@ def audit(
         def human() -> str:
             if not page.events:
                 return out.text("audit.none")
-            cells = [event_cells(e, out.lang) for e in page.events]
-            return terminal_table(out.columns(*EVENT_COLUMNS), cells)
+            return event_table(page.events, out, per_account=ident is not None)
 
         out.ok({"events": [event_payload(e) for e in page.events]}, human)
         return

@@ -118,23 +118,28 @@ def outbox_list(
     if csv_output:
         typer.echo(escape(_csv([_payload(m) for m in found])), nl=False)
         return
-    out.ok({"messages": [_payload(m) for m in found]}, _table(found, out))
+    out.ok(
+        {"messages": [_payload(m) for m in found]},
+        _table(found, out, per_account=to is not None),
+    )
 
 
-def _table(found: list[Message], out: Output) -> str:
-    from tabulate import tabulate
+def _table(found: list[Message], out: Output, *, per_account: bool = False) -> str:
+    """One account's messages (`--to`): no nir column, short ids (docs/support.md)."""
+    from cli.tables import fitted_table, short_ids
 
     if not found:
         return out.text("no_messages")
-    headers = out.columns(
-        "id", "created", "channel", "nir", "to", "status", "attempts", "last_error"
-    )
+    names = ["id", "created", "channel", "nir", "to", "status", "attempts", "last_error"]
+    ids = short_ids(m.id for m in found) if per_account else {}
+    if per_account:
+        names.remove("nir")
     table = [
         [
-            m.id,
+            ids.get(m.id, m.id),
             local_time(m.created_at, out.lang),
             m.channel,
-            m.account_nir or "-",
+            *([] if per_account else [m.account_nir or "-"]),
             _masked(m),
             m.status,
             m.attempts,
@@ -142,7 +147,8 @@ def _table(found: list[Message], out: Output) -> str:
         ]
         for m in found
     ]
-    return tabulate(table, headers=headers, disable_numparse=True)
+    keep = () if per_account else (names.index("nir"),)
+    return fitted_table(out.columns(*names), table, free=(len(names) - 1,), keep=keep)
 
 
 def _shortened(text: str, width: int) -> str:

@@ -19,9 +19,16 @@ from engine.unsafe_text import is_unsafe
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 
 
+class Shown(str):
+    """Text already made safe to show, cell by cell (cli/tables.py): `escape` leaves it
+    as it is, so the colours it carries reach the terminal."""
+
+
 def escape(text: str) -> str:
     """Show controls, invisible and bidi characters of stored or typed data as
     escapes (`ali\\u200bce` must not read `alice`)."""
+    if isinstance(text, Shown):
+        return text
     return _NOT_PLAIN.sub(_escaped, text)
 
 

@@ -72,6 +72,9 @@ def with_lock_count(view: AccountView) -> dict[str, Any]:
 def account_text(view: AccountView, out: Output) -> str:
     from tabulate import tabulate
 
+    from cli.output import Shown, escape
+    from cli.tables import colour_wanted, coloured_state, terminal_width
+
     payload = account_payload(view)
     account = view.account
     channel_lines = []
@@ -88,7 +91,7 @@ def account_text(view: AccountView, out: Output) -> str:
         flow_text = f"{flow.id} {flow.kind.value} {flow.state.value} {channel} → {expires}"
     rows = [
         ("nir", account.nir),
-        ("state", payload["state"]),
+        ("state", coloured_state(payload["state"], colour_wanted())),
         ("failed_attempts", payload["failed_attempts"]),
         ("locked_at", local_time(account.locked_at, out.lang)),
         ("locked_until", local_time(account.locked_until, out.lang)),
@@ -100,7 +103,17 @@ def account_text(view: AccountView, out: Output) -> str:
     ]
     if view.lock_count is not None:
         rows.insert(5, ("lock_count", view.lock_count))
-    return tabulate([(out.text(f"label.{key}"), value) for key, value in rows], tablefmt="plain")
+    shown = [(escape(out.text(f"label.{key}")), _cell(value)) for key, value in rows]
+    # The values wrap to fit the terminal (a flow id is never cut: it wraps at spaces).
+    room = max(20, terminal_width() - max(len(label) for label, _ in shown) - 2)
+    card = tabulate(shown, tablefmt="plain", disable_numparse=True, maxcolwidths=[None, room])
+    return Shown(card)
+
+
+def _cell(value: object) -> str:
+    from cli.output import escape
+
+    return escape(value if isinstance(value, str) else str(value))
 
 
 def event_payload(event: AuditEvent) -> dict[str, Any]:
@@ -124,30 +137,59 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def event_cells(event: AuditEvent, lang: str) -> list[str]:
+def event_cells(
+    event: AuditEvent,
+    lang: str,
+    *,
+    colour: bool = False,
+    flows: dict[str, str] | None = None,
+    nir: bool = True,
+) -> list[str]:
     """time, actor, system, source, nir, event, before→after, flow, detail: one table
-    row for people."""
-    change = f"{event.state_before or '-'}→{event.state_after or '-'}"
+    row for people (without the nir in a per-account view; flow ids as `flows` shortens
+    them)."""
+    from cli.tables import coloured_change
+
     detail = " ".join(f"{key}={value}" for key, value in sorted(event.detail.items()))
     if event.batch_id:
         batch = f"batch={event.batch_id}"
         if event.batch_source:
             batch += f" file={event.batch_source}"
         detail = f"{detail} {batch}".strip()
+    flow = (flows or {}).get(event.flow_id or "", event.flow_id) or "-"
     return [
         local_time(event.at, lang),
         event.actor,
         system_cell(event),
         event.source or "-",
-        event.nir or "-",
+        *([event.nir or "-"] if nir else []),
         event.event,
-        change,
-        event.flow_id or "-",
+        coloured_change(event.state_before, event.state_after, colour),
+        flow,
         detail or "-",
     ]
 
 
 EVENT_COLUMNS = ("at", "actor", "system", "source", "nir", "event", "change", "flow", "detail")
+# The columns of one account's events (`audit ID`, `account show`): no nir, the same on
+# every row.
+ACCOUNT_EVENT_COLUMNS = tuple(name for name in EVENT_COLUMNS if name != "nir")
+
+
+def event_table(events: list[AuditEvent], out: Output, *, per_account: bool) -> str:
+    """Audit events as a table that fits the terminal: the detail wraps; one account's
+    events drop the nir and shorten flow ids (docs/support.md, "Reading the tables")."""
+    from cli.tables import colour_wanted, fitted_table, short_ids
+
+    colour = colour_wanted()
+    flows = short_ids(e.flow_id for e in events) if per_account else None
+    names = ACCOUNT_EVENT_COLUMNS if per_account else EVENT_COLUMNS
+    rows = [
+        event_cells(e, out.lang, colour=colour, flows=flows, nir=not per_account) for e in events
+    ]
+    keep = () if per_account else (names.index("nir"),)
+    free = (names.index("detail"), names.index("source"))  # free text: wraps first
+    return fitted_table(out.columns(*names), rows, free=free, keep=keep)
 
 
 def system_cell(event: AuditEvent) -> str:
@@ -175,20 +217,16 @@ def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def terminal_table(headers: list[str], rows: list[list[Any]]) -> str:
-    """A table; on a terminal, the last (free-text) column wraps to fit its width."""
-    import shutil
-    import sys
+def terminal_table(
+    headers: list[str],
+    rows: list[list[Any]],
+    *,
+    free: tuple[int, ...] | None = None,
+    keep: tuple[int, ...] = (),
+) -> str:
+    """A table that fits the terminal (80 columns when piped): the free-text columns
+    (`free`, the last one by default) wrap first; `keep` ones (a nir) never."""
+    from cli.tables import fitted_table
 
-    from tabulate import tabulate
-
-    if not rows or not sys.stdout.isatty():
-        return tabulate(rows, headers=headers, disable_numparse=True)
-    width = shutil.get_terminal_size().columns
-    fixed = [
-        max(len(str(header)), *(len(str(row[i])) for row in rows))
-        for i, header in enumerate(headers[:-1])
-    ]
-    last = max(20, width - sum(fixed) - 2 * len(fixed))
-    widths: list[int | None] = [None] * (len(headers) - 1)
-    return tabulate(rows, headers=headers, maxcolwidths=[*widths, last], disable_numparse=True)
+    wrap_first = (len(headers) - 1,) if free is None else free
+    return fitted_table(headers, rows, free=wrap_first, keep=keep)

@@ -236,17 +236,25 @@ def list_messages(store: Store, wanted: MessageFilter | None = None) -> list[Mes
 def show_message(
     store: Store, message_id: str | None, to: Identifier | None = None
 ) -> Message | None:
-    """One message by id, or the newest (to the member `to`) when `message_id` is None."""
+    """One message by id, or the newest (to the member `to`) when `message_id` is None.
+    A shortened id as the tables show it (8 characters or more) finds the one message
+    whose id begins so; two such messages find none."""
     query = _joined()
     if message_id is None:
         query = query.order_by(outbox.c.created_at.desc(), outbox.c.id).limit(1)
+    elif len(message_id) >= SHORT_ID_MIN and message_id.isalnum():
+        query = query.where(outbox.c.id.startswith(message_id, autoescape=True)).limit(2)
     else:
         query = query.where(outbox.c.id == message_id)
     with store.read() as conn:
         if to is not None:
             query = query.where(outbox.c.account_id == _account_id(conn, to))
-        row = conn.execute(query).first()
-    return _message(row) if row else None
+        found = conn.execute(query).all()
+    return _message(found[0]) if len(found) == 1 else None
+
+
+# The shortest id prefix `outbox show` accepts (the tables show 8 characters or more).
+SHORT_ID_MIN = 8
 
 
 def _account_id(conn: Connection, ident: Identifier) -> int:

@@ -8,7 +8,7 @@ import typer
 
 from cli.app import CsvOption, JsonOption, open_store, output
 from cli.lazy import command_group
-from cli.output import Output, iso_utc, local_time
+from cli.output import Output, Shown, escape, iso_utc, local_time
 from cli.views import account_payload, csv_text, terminal_table
 from engine.errors import invalid
 from engine.states import AccountState, Channel
@@ -91,14 +91,18 @@ def account_list(
         finally:  # a closed pipe too: the page left
             list_stream.audit_list(store, given, len(page.views), fmt)
         return
+    from cli.tables import colour_wanted
+
+    colour = colour_wanted()
     table = terminal_table(
         out.columns("nir", "state", "failures", "locked_since", "flow", "channels"),
-        [_list_row(view, out) for view in page.views],
+        [_list_row(view, out, colour) for view in page.views],
+        keep=(0,),
     )
     total = out.text("list.total", shown=len(page.views), total=page.total)
     out.ok(
         {"accounts": [account_payload(view) for view in page.views], "total": page.total},
-        f"{table}\n{total}",
+        Shown(f"{table}\n{escape(total)}"),
     )
     if json_output:
         list_stream.audit_list(store, given, len(page.views), fmt)
@@ -130,14 +134,16 @@ def _channels(view: AccountView) -> str:
     return ", ".join(parts) or "-"
 
 
-def _list_row(view: AccountView, out: Output) -> list[object]:
+def _list_row(view: AccountView, out: Output, colour: bool) -> list[object]:
+    from cli.tables import coloured_state
+
     account, flow = view.account, view.flow
     flow_text = "-"
     if flow is not None:
         flow_text = f"{flow.state.value} {flow.channel.value if flow.channel else ''}".strip()
     return [
         account.nir,
-        account.state.value,
+        coloured_state(account.state.value, colour),
         account.failed_attempts,
         local_time(account.locked_at, out.lang),
         flow_text,

@@ -8,12 +8,11 @@ import typer
 
 from cli.app import JsonOption, open_store, output
 from cli.lazy import command_group
-from cli.output import Output, iso_utc, local_time
+from cli.output import Output, Shown, escape, iso_utc, local_time
 from cli.views import (
-    EVENT_COLUMNS,
     account_text,
-    event_cells,
     event_payload,
+    event_table,
     terminal_table,
     with_lock_count,
 )
@@ -57,11 +56,18 @@ def account_show(
 
 def _show_text(detail: AccountDetail, messages: list[dict[str, str | None]], out: Output) -> str:
     none = out.text("show.none")
-    events = terminal_table(
-        out.columns(*EVENT_COLUMNS), [event_cells(e, out.lang) for e in detail.events]
-    )
+    from cli.tables import short_ids
+
+    events = event_table(detail.events, out, per_account=True)
+    ids = short_ids(m["id"] for m in messages)
     message_rows = [
-        [m["id"], local_time(sent.created_at, out.lang), m["channel"], m["to"], m["status"]]
+        [
+            ids.get(m["id"] or "", m["id"]),
+            local_time(sent.created_at, out.lang),
+            m["channel"],
+            m["to"],
+            m["status"],
+        ]
         for m, sent in zip(messages, detail.messages, strict=True)
     ]
     sent_table = terminal_table(
@@ -76,4 +82,4 @@ def _show_text(detail: AccountDetail, messages: list[dict[str, str | None]], out
         out.text("show.messages"),
         sent_table if message_rows else none,
     ]
-    return "\n".join(human)
+    return Shown("\n".join(escape(part) for part in human))

@@ -47,7 +47,10 @@ def test_list_takes_an_incident_window(sesame, member, clock):
     assert sesame("account", "list", "--locked-until", "hier").exit_code == 2
 
 
-def test_bulk_unlock_of_a_window_lists_the_nirs_and_batches_its_events(sesame, member, clock):
+def test_bulk_unlock_of_a_window_lists_the_nirs_and_batches_its_events(
+    sesame, member, clock, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "200")  # one line a row (80 columns: test_cli_tables.py)
     three_locks_an_hour_apart(sesame, member, clock)
     window = ("--all-locked", "--locked-since", "4h", "--locked-until", "90m")
     dry = sesame("account", "unlock", *window, "--reason", "incident SMS", "--dry-run")

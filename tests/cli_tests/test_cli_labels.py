@@ -70,7 +70,8 @@ def test_account_show_and_list_headers_in_french(sesame, member):
     member()
     shown = sesame("account", "show", NIR).stdout
     assert "\nDerniers événements\n" in shown
-    header = ["date", "auteur", "système", "nir", "événement", "changement", "demande"]
+    # One account's events: no nir column (the same on every row), a source column.
+    header = ["date", "auteur", "système", "source", "événement", "changement", "demande"]
     after = shown.split("\nDerniers événements\n")[1].splitlines()[0]
     assert after.split() == [*header, "détail"]
     listed = sesame("account", "list").stdout.splitlines()[0]

@@ -104,7 +104,8 @@ def test_source_of_64_characters_is_accepted(sesame, member):
     assert [e["source"] for e in events_of(sesame, "--source", source)] == [source]
 
 
-def test_audit_shows_and_filters_the_source(sesame, member):
+def test_audit_shows_and_filters_the_source(sesame, member, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # one line a row (80 columns: test_cli_tables.py)
     member()
     fail(sesame, "--source", "10.1.2.3")
     fail(sesame, "--source", "kiosk-12")

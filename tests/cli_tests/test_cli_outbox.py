@@ -84,7 +84,8 @@ def two_messages(sesame, member, home, clock):
 # --- list ---------------------------------------------------------------------------
 
 
-def test_list_json_table_and_csv(sesame, two_messages):
+def test_list_json_table_and_csv(sesame, two_messages, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # one line a row (80 columns: test_cli_tables.py)
     email, sms = two_messages
     assert set(email) == {
         "id",

@@ -137,7 +137,8 @@ def test_list_json_shape_and_row(sesame, member):
     }
 
 
-def test_list_table_and_csv(sesame, member):
+def test_list_table_and_csv(sesame, member, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")  # one line a row (80 columns: test_cli_tables.py)
     member()
     add_other(member)
     lock(sesame)
@@ -248,7 +249,8 @@ def test_list_filters_search_indexes_never_scan_accounts(home, case):
 # --- account show -------------------------------------------------------------------------
 
 
-def test_show_adds_events_and_messages_without_secrets(sesame, member, home):
+def test_show_adds_events_and_messages_without_secrets(sesame, member, home, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # no wrapping (80 columns: test_cli_tables.py)
     member()
     lock(sesame)
     sent = sesame(
@@ -889,7 +891,8 @@ def test_audit_records_the_system_user_and_role_next_to_the_declared_actor(
     assert [e["os_user"] for e in shown] == [OS_USER, OS_USER]
 
 
-def test_audit_human_csv_and_empty(sesame, member, home):
+def test_audit_human_csv_and_empty(sesame, member, home, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # one line a row (80 columns: test_cli_tables.py)
     empty = sesame("audit")
     assert (empty.exit_code, empty.stdout) == (0, "Aucun événement.\n")
     assert sesame("audit", lang="en").stdout == "No events.\n"
