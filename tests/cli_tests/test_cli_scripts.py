@@ -128,7 +128,7 @@ def test_queue_transport_gives_the_id_and_no_file_and_says_will_be_sent(sesame, 
     )
     assert "Reset link queued, to be sent by email to *****@orange.fr (flow " in support.stdout
     reset = sesame(
-        "account", "unlock", NIR, "--reason", "t", "--send-reset", "sms", "--json"
+        "account", "send-reset", NIR, "--reason", "t", "--channel", "sms", "--json"
     ).json()["reset"]
     assert reset["outbox_file"] is None and re.fullmatch(r"[0-9a-f]{16}", reset["message_id"])
 

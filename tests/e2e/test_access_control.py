@@ -270,8 +270,9 @@ def test_without_access_anyone_may_and_a_spoofed_actor_stands_next_to_the_real_u
     assert spoofed.exit_code == 0, spoofed.stderr
     last = site.events()[-1]
     assert (last["actor"], last["os_user"], last["sudo_user"]) == ("agent.martin", USER, None)
-    table = site.run("audit", "--limit", "1", as_user=False).stdout.splitlines()
-    assert table[0].split()[:3] == ["at", "actor", "system"]
+    # wide enough for one line a row (80 columns: tests/cli_tests/test_cli_tables.py)
+    table = site.run("audit", "--limit", "1", as_user=False, COLUMNS="400").stdout.splitlines()
+    assert table[0].split()[:3] == ["date", "auteur", "système"]
     system = [USER, "db:postgres"] if site.db_url else [USER]
     cells = table[2].split()  # date, time, actor, system…, source, nir, …
     assert cells[2 : 5 + len(system)] == ["agent.martin", *system, "-", NIR_COMPACT]

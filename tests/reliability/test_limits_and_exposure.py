@@ -107,7 +107,8 @@ def test_secrets_are_drawn_from_the_secrets_module(sesame, member, home, monkeyp
     assert sesame("reset", "--token", "-", input=new).exit_code == 0
 
 
-def test_control_characters_in_stored_text_are_shown_escaped(sesame, member):
+def test_control_characters_in_stored_text_are_shown_escaped(sesame, member, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # one line a row: the escapes are read whole
     member()
     hostile = "agent\x1b[2J\u202eevil"
     result = sesame("--actor", hostile, "account", "disable", NIR, "--reason", "bad\x1b]0;x\x07")
@@ -128,7 +129,10 @@ INVISIBLES = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\U000e
 
 
 @pytest.mark.parametrize("hidden", [DISGUISES, INVISIBLES], ids=["bidi", "invisible"])
-def test_line_separators_and_bidi_controls_in_stored_text_are_shown_escaped(sesame, member, hidden):
+def test_line_separators_and_bidi_controls_in_stored_text_are_shown_escaped(
+    sesame, member, hidden, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "400")  # one line a row: the escapes are read whole
     member()
     actor = f"Zoé agent{hidden}x"  # accented letters stay as they are
     reason = f"line one\u2028line two\u2029{hidden}"
