@@ -82,24 +82,9 @@ class LazyGroup(TyperGroup):
             )
             help_texts.translate(group, path, lang)
             return group
-        return _command(
-            entry.module, registry.typer_attribute(self.path[-1] if self.path else None), path, lang
-        )
-
-    def resolve_command(
-        self, ctx: ClickContext, args: list[str]
-    ) -> tuple[str | None, ClickCommand | None, list[str]]:
-        """The one place where `[access]` is enforced: before a command's options
-        are read or the database is opened, a caller outside `support_group` is
-        refused a support command (`cli.registry`), and any command with a
-        configuration, outbox or database of their choosing."""
-        name, command, rest = super().resolve_command(ctx, args)
-        entry = self.table.get(name) if name else None
-        if isinstance(entry, registry.Command):
-            from cli.app import authorize  # cli.app imports this module
-
-            authorize(ctx, support=entry.audience != registry.MEMBER)
-        return name, command, rest
+        attribute = registry.typer_attribute(self.path[-1] if self.path else None)
+        support = entry.audience != registry.MEMBER
+        return _command(entry.module, attribute, path, lang, support)
 
     def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         """The summaries from the table: `--help` imports no command module."""
@@ -110,11 +95,31 @@ class LazyGroup(TyperGroup):
 
 
 @cache
-def _command(module: str, attribute: str, path: help_texts.Path, lang: str) -> ClickCommand:
-    """A command, its help in `lang` (built once per language)."""
+def _command(
+    module: str, attribute: str, path: help_texts.Path, lang: str, support: bool
+) -> ClickCommand:
+    """A command, its help in `lang` (built once per language), authorized when run."""
     command = build_command(module, attribute, path[-1])
     help_texts.translate(command, path, lang)
+    _authorized_when_invoked(command, support=support)
     return command
+
+
+def _authorized_when_invoked(command: ClickCommand, *, support: bool) -> None:
+    """The one place where `[access]` is enforced: before a command runs (its
+    options parsed, nothing read or opened yet), a caller outside `support_group`
+    is refused a support command (`cli.registry`), and any command with a
+    configuration, outbox or database of their choosing. `--help` answers before:
+    a command's help shows no data, and needs no configuration read."""
+    invoke = command.invoke
+
+    def authorized(ctx: ClickContext) -> Any:
+        from cli.app import authorize  # cli.app imports this module
+
+        authorize(ctx, support=support)
+        return invoke(ctx)
+
+    command.invoke = authorized  # type: ignore[method-assign]
 
 
 def build_command(module: str, attribute: str, name: str) -> ClickCommand:
