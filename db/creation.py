@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
@@ -89,19 +90,22 @@ def _insert_many(
     conn: Connection, table: Table, names: tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:
     """One INSERT for all the rows, each value bound through its column's type as
-    SQLAlchemy would, but without its per-row work (half an import's write time)."""
+    SQLAlchemy would, but without its per-row work (half an import's write time):
+    the few columns whose type converts a value are converted in place, then each
+    row's values are taken in the statement's order by `itemgetter` (no Python
+    loop per value). The rows are the caller's to give away."""
     dialect = conn.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
     order = list(compiled.positiontup or ()) if compiled.positional else list(names)
-    processors = [(name, table.c[name].type.bind_processor(dialect)) for name in order]
-    bound = [
-        tuple(process(row[name]) if process else row[name] for name, process in processors)
-        for row in rows
-    ]
+    for name in order:
+        process = table.c[name].type.bind_processor(dialect)
+        if process is not None:
+            for row in rows:
+                row[name] = process(row[name])
     if compiled.positional:
-        conn.exec_driver_sql(compiled.string, bound)
+        conn.exec_driver_sql(compiled.string, list(map(itemgetter(*order), rows)))
     else:
-        conn.exec_driver_sql(compiled.string, [dict(zip(order, row, strict=True)) for row in bound])
+        conn.exec_driver_sql(compiled.string, rows)
 
 
 def _ids_after(conn: Connection, before: int) -> dict[str, int]:

@@ -20,6 +20,8 @@ from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
+
 from db.batch import Batch, audit_batch
 from db.creation import Created, save_prepared
 from db.store import Store
@@ -184,14 +186,6 @@ class _StopOnInterrupt:
             yield batch
 
 
-class _Taken(Exception):
-    """Raised inside a batch's transaction to roll it back."""
-
-    def __init__(self, refused: list[Refusal]) -> None:
-        super().__init__()
-        self.refused = refused
-
-
 def import_spooled(
     store: Store,
     spooled: IO[str],
@@ -212,13 +206,14 @@ def import_spooled(
         try:
             with store.write() as conn:
                 lock_accounts(conn)
-                _, taken = split_existing(conn, batch)
-                if taken:
-                    raise _Taken(taken)
                 save_prepared(conn, created)
-        except _Taken as stopped:
-            report.refused.extend(stopped.refused)
-            report.valid -= len(stopped.refused)
+        except IntegrityError:  # rolled back: say which rows someone created meanwhile
+            with store.read() as conn:
+                _, taken = split_existing(conn, batch)
+            if not taken:
+                raise
+            report.refused.extend(taken)
+            report.valid -= len(taken)
             return
         report.imported += len(batch)
         tick(report.imported)
