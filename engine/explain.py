@@ -25,6 +25,7 @@ from enum import StrEnum
 from itertools import pairwise
 from statistics import median
 
+from engine.channels import usable_channels
 from engine.counted import Counted
 from engine.effective import effective_account, effective_state, live_flow
 from engine.identity import mask_destination
@@ -380,13 +381,6 @@ def next_steps(account: Account, state: AccountState, flow: Flow | None) -> tupl
         args = ("sesame", "account", "enable", nir, "--reason", REASON)
         steps.append(NextStep("support", "enable", args))
     return tuple(sorted(steps, key=lambda s: s.who != "member"))
-
-
-def usable_channels(account: Account) -> tuple[Channel, ...]:
-    """`engine.rules.usable_channels`, which a read-only view must not import
-    (it brings the machine): a test checks that they agree."""
-    sms = (Channel.SMS,) if account.mobile and account.sms_capable else ()
-    return sms + ((Channel.EMAIL,) if account.email else ())
 
 
 def _flow_steps(account: Account, flow: Flow) -> list[NextStep]:

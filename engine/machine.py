@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from engine.channels import usable_channels
 from engine.errors import IllegalTransition
 from engine.events import (
     AccountCreated,
@@ -43,7 +44,7 @@ from engine.events import (
 from engine.model import AccountState, FlowState
 from engine.outcomes import Code
 from engine.row import Row, on, table_of
-from engine.rules import Context, State, expire, noop, refuse, usable_channels
+from engine.rules import Context, State, expire, noop, refuse
 from engine.rules_login import login_active, login_disabled, login_locked
 from engine.rules_recovery import (
     channel_chosen,

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from engine import messages
 from engine.effective import effective_account, effective_state
 from engine.events import Audit, Decision, Effect, Outcome, SendEmail, Snapshot
-from engine.model import Account, AccountState, Channel, Flow, FlowState
+from engine.model import Account, AccountState, Flow, FlowState
 from engine.outcomes import Code
 from engine.policy import Policy
 
@@ -49,16 +49,6 @@ class Changes:
 
     flows: tuple[Flow, ...] = ()
     effects: tuple[Effect, ...] = ()
-
-
-def usable_channels(account: Account) -> tuple[Channel, ...]:
-    """SMS only for a metropolitan-France mobile; email whenever one is known."""
-    channels = []
-    if account.mobile and account.sms_capable:
-        channels.append(Channel.SMS)
-    if account.email:
-        channels.append(Channel.EMAIL)
-    return tuple(channels)
 
 
 def expire(snapshot: Snapshot, now: datetime) -> tuple[Snapshot, Changes]:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from engine import backoff, messages
+from engine.channels import usable_channels
 from engine.counted import Counted
 from engine.events import (
     Audit,
@@ -24,7 +25,7 @@ from engine.events import (
 from engine.model import Account, AccountState, Channel, Flow, FlowKind, FlowState
 from engine.outcomes import Code
 from engine.passwords import secret_digest
-from engine.rules import DAY, Context, decide, minutes, seconds_until, usable_channels
+from engine.rules import DAY, Context, decide, minutes, seconds_until
 
 A, F = AccountState, FlowState
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine import backoff
+from engine.channels import usable_channels
 from engine.counted import Counted
 from engine.events import (
     AccountCreated,
@@ -22,7 +23,7 @@ from engine.events import (
 )
 from engine.model import Account, AccountState, FlowKind, FlowState
 from engine.outcomes import Code
-from engine.rules import Changes, Context, decide, notification, usable_channels
+from engine.rules import Changes, Context, decide, notification
 from engine.rules_recovery import identity_failures, send_limit_detail, start_flow
 
 A, F = AccountState, FlowState

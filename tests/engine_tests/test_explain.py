@@ -492,20 +492,6 @@ def test_counts_cover_the_history_and_the_rest_is_counted() -> None:
     assert (len(found.timeline), found.earlier_failures) == (20, 9_980)
 
 
-@pytest.mark.parametrize(
-    ("mobile", "sms_capable", "email"),
-    [(m, c, e) for m in ("0612344208", None) for c in (True, False) for e in ("a@b.fr", None)],
-)
-def test_usable_channels_agree_with_the_rules(
-    mobile: str | None, sms_capable: bool, email: str | None
-) -> None:
-    from engine import explain as explaining
-    from engine.rules import usable_channels
-
-    given = account(mobile=mobile, sms_capable=sms_capable, email=email)
-    assert explaining.usable_channels(given) == usable_channels(given)
-
-
 def test_the_wait_step_says_when_the_lock_ends() -> None:
     steps = explain(facts(TIMED), Policy(lock_seconds=3600), NOW).next_steps
     [wait] = [s for s in steps if s.action == "wait"]
