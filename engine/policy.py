@@ -271,7 +271,9 @@ def _check_mail_from(qualified: str, value: str) -> None:
 
     try:
         header = HeaderRegistry()("From", value)
-    except (HeaderParseError, ValueError, IndexError) as exc:
+    # AttributeError: the parser meets a group where it expects a mailbox
+    # ("a: b;c" without a closing address) and trips over its own objects.
+    except (HeaderParseError, ValueError, IndexError, AttributeError) as exc:
         raise invalid("config_mail_from", key=qualified, detail=str(exc)) from None
     assert isinstance(header, AddressHeader)  # what the registry makes of "From"
     groups = header.groups

@@ -597,7 +597,10 @@ def _parse_mobile_with_phonenumbers(raw: str) -> Phone:
     import phonenumbers
 
     text = raw.strip()
-    number = phonenumbers.parse(text, "FR", keep_raw_input=True)
+    try:
+        number = phonenumbers.parse(text, "FR", keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        raise SesameError("invalid_input", reason="phone_invalid") from None
     if not phonenumbers.is_valid_number(number):
         for region in ("GP", "MQ", "GF", "RE", "YT", "PM"):
             overseas = phonenumbers.parse(text, region)
@@ -657,6 +660,7 @@ def test_french_numbers_read_as_phonenumbers_parses_them(
         "+33 1 45 67 89 10",
         "+33 690 12 34 56",
         "+33 06 12 34 56 78",
+        "008010000",  # 00 then an unknown country code: parse() raises
     ],
 )
 def test_common_french_numbers_read_as_phonenumbers_parses_them(raw: str) -> None:

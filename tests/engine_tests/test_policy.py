@@ -351,6 +351,9 @@ def test_length_message() -> None:
         "Ameli <ne-pas-répondre@ameli.example>",  # the SMTP envelope needs ASCII
         "Ameli <ne-pas-repondre@localhost>",
         "Ameli <a@[192.0.2.1]>",
+        # A group inside a group: the standard library's parser fails on it with
+        # an AttributeError (found by the hostile-configuration test).
+        "https://ameli.example/reset; DROP TABLE accounts;Ameli",
     ],
 )
 def test_mail_from_must_be_one_valid_address(value: str) -> None:
