@@ -99,6 +99,8 @@ COMMANDS: Table = {
     ),
     "spec": Command("cli.spec_commands", audience=MEMBER),
     "demo": Command("cli.demo", audience=MEMBER),
+    # Operators run the member pages: the server reads every account and writes the outbox.
+    "serve": Command("cli.serve"),
 }
 
 

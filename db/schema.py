@@ -24,9 +24,9 @@ from sqlalchemy.types import TypeDecorator
 
 # The revision the code expects; checked without importing Alembic
 # (tests/db_tests checks it equals the migration scripts' head).
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -207,4 +207,30 @@ password_history = Table(
     Column("hash", String(200), nullable=False),
     Column("set_at", UtcDateTime, nullable=False),
     Index("ix_password_history_account", "account_id", "id"),
+)
+
+# The member pages' short-lived state between two requests (web/sessions.py): the
+# key is the SHA-256 of the browser's random cookie, never the cookie itself; a
+# flow's secret is held only as its digest (as `flows` holds it), never in clear.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("purpose", String(16), nullable=False),
+    Column("flow_id", String(32), nullable=True),
+    Column("ident", String(320), nullable=True),
+    Column("digest", String(64), nullable=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_web_sessions_expires", "expires_at"),
+)
+
+# One row per sign-in or identity check from a client address (`[web]
+# max_attempts_per_source`), counted within the window; older rows are purged.
+source_attempts = Table(
+    "source_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_source_attempts_source_at", "source", "at"),
 )

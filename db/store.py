@@ -61,6 +61,15 @@ class Store:
             self._engine = engine
         return self._engine
 
+    def with_source(self, source: str | None) -> Store:
+        """The same database (its engine and pool shared) for one request of a
+        face that names its client (`sesame serve`): the steps audit `source`."""
+        from dataclasses import replace
+
+        other = Store(replace(self.settings, source=source))
+        other._engine = self.engine
+        return other
+
     def close(self) -> None:
         """Close the pooled connections now, not when the garbage collector
         gets to them: a long-lived process (the test suite, a console) would

@@ -152,4 +152,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Garder le dossier jetable et afficher son chemin.",
         "Keep the throw-away home and print its path.",
     ),
+    "help.serve": (
+        "Servir les pages du membre (et l'API JSON) sur la même base que les commandes.",
+        "Serve the member pages (and the JSON API) on the same database as the commands.",
+    ),
+    "help.serve.host": ("Adresse d'écoute.", "Address to listen on."),
+    "help.serve.port": ("Port d'écoute.", "Port to listen on."),
+    "help.serve.workers": (
+        "Nombre de processus (argon2 occupe un cœur par connexion).",
+        "Number of processes (argon2 takes one core per sign-in).",
+    ),
+    "help.serve.behind_proxy": (
+        "Croire X-Forwarded-For/Proto, venant seulement de [web] trusted_proxies.",
+        "Trust X-Forwarded-For/Proto, only from [web] trusted_proxies.",
+    ),
 }

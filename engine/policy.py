@@ -45,6 +45,17 @@ class AccessParams:
 
 
 @dataclass(frozen=True)
+class WebParams:
+    """`sesame serve`: the proxies whose X-Forwarded-For/Proto are believed (with
+    `--behind-proxy`), and the per-source limit on sign-ins and identity checks:
+    at most `max_attempts_per_source` within `source_window_seconds` (0: no limit)."""
+
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    max_attempts_per_source: int = 30
+    source_window_seconds: int = 60
+
+
+@dataclass(frozen=True)
 class Policy:
     max_failed_attempts: int = 3
     # 0: a lock lasts until a recovery or support's unlock (the procedure); N:
@@ -84,6 +95,7 @@ class Policy:
     argon2: Argon2Params = field(default_factory=Argon2Params)
     outbox: OutboxParams = field(default_factory=OutboxParams)
     access: AccessParams = field(default_factory=AccessParams)
+    web: WebParams = field(default_factory=WebParams)
 
 
 # Smallest sane value of each integer key; anything lower is refused.
@@ -110,6 +122,8 @@ _MINIMUM = {
     "parallelism": 1,
     "max_delivery_attempts": 1,
     "retry_base_seconds": 1,
+    "max_attempts_per_source": 0,
+    "source_window_seconds": 1,
 }
 TRANSPORTS = ("files", "queue")
 # A POSIX group name (useradd's rule, and the length Linux allows).
@@ -144,13 +158,14 @@ _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 def policy_from_toml(document: Mapping[str, Any]) -> Policy:
     """Build a Policy from a parsed `sesame.toml`; every key is optional."""
-    unknown = set(document) - {"policy", "argon2", "outbox", "access"}
+    unknown = set(document) - {"policy", "argon2", "outbox", "access", "web"}
     if unknown:
         raise invalid("config_unknown_key", key=min(unknown))
-    policy_values = _section(document, "policy", Policy, skip={"argon2", "outbox", "access"})
+    policy_values = _section(document, "policy", Policy, skip={"argon2", "outbox", "access", "web"})
     argon2_values = _section(document, "argon2", Argon2Params, skip=set())
     outbox_values = _section(document, "outbox", OutboxParams, skip=set())
     access_values = _section(document, "access", AccessParams, skip=set())
+    web_values = _section(document, "web", WebParams, skip=set())
     if outbox_values.get("transport", "files") not in TRANSPORTS:
         raise invalid("config_choice", key="outbox.transport", choices=" | ".join(TRANSPORTS))
     _check_backoff(policy_values)
@@ -169,6 +184,7 @@ def policy_from_toml(document: Mapping[str, Any]) -> Policy:
         argon2=Argon2Params(**argon2_values),
         outbox=OutboxParams(**outbox_values),
         access=AccessParams(**access_values),
+        web=WebParams(**web_values),
     )
 
 
@@ -228,6 +244,8 @@ def _section(
 def _checked(qualified: str, key: str, value: object, default: object) -> object:
     if key == "lock_seconds" and isinstance(value, list):
         return tuple(value)  # progressive locking: checked by _check_lockout
+    if key == "trusted_proxies":
+        return _proxies(qualified, value)
     expected = type(default)
     # bool is a subclass of int: `lock_seconds = true` must not pass as 1.
     if type(value) is not expected:
@@ -314,6 +332,20 @@ def _check_reset_url(qualified: str, value: str) -> None:
         raise refuse("credentials")
     if "#" in value:
         raise refuse("fragment")
+
+
+def _proxies(qualified: str, value: object) -> tuple[str, ...]:
+    """`[web] trusted_proxies`: a list of IP addresses or networks (`10.0.0.0/8`)."""
+    import ipaddress
+
+    if not isinstance(value, list):
+        raise invalid("config_type", key=qualified, expected="list of IP addresses")
+    for item in value:
+        try:
+            ipaddress.ip_network(item if isinstance(item, str) else "", strict=False)
+        except ValueError:
+            raise invalid("config_type", key=qualified, expected="list of IP addresses") from None
+    return tuple(value)
 
 
 _TEXT_CHECKS: dict[str, Callable[[str, str], None]] = {

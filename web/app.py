@@ -1,0 +1,58 @@
+"""The WSGI application: `create_app(settings)` for `sesame serve` and the tests.
+
+One `Store` per process (its engine and pool shared by the requests of that
+worker); each request names its client (`web.client`) as the steps' source.
+Every response carries the security headers; pages never run a script.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response
+
+from db.settings import Settings, load_settings
+from db.store import Store
+
+# No script, no inline style, no frame, forms only to ourselves.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def create_app(
+    settings: Settings | str | Path | None = None, *, behind_proxy: bool = False
+) -> Flask:
+    """The application on `settings`, or on the settings of a home directory."""
+    if not isinstance(settings, Settings):
+        settings = load_settings(home=None if settings is None else str(settings))
+    app = Flask(__name__)
+    app.config.update(
+        SESAME_STORE=Store(settings.as_member()),
+        SESAME_BEHIND_PROXY=behind_proxy,
+        SESAME_TRUSTED_PROXIES=settings.policy.web.trusted_proxies,
+        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_FORM_MEMORY_SIZE=16 * 1024,
+    )
+    from web import pages
+
+    app.register_blueprint(pages.blueprint)
+    app.after_request(_security_headers)
+    return app
+
+
+def store_of(app: Flask) -> Store:
+    store = app.config["SESAME_STORE"]
+    assert isinstance(store, Store)
+    return store
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers.setdefault("Cache-Control", "no-store")
+    return response
