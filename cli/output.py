@@ -71,7 +71,9 @@ class Output:
         """The result: JSON, or the human text (a callable is only rendered when shown,
         so `--json` does not pay for tables)."""
         if self.as_json:
-            typer.echo(_json({"ok": True, **payload}))
+            from cli.documents import ok_document
+
+            typer.echo(_json(ok_document(payload)))
         else:
             typer.echo(escape(human() if callable(human) else human))
 
@@ -81,19 +83,13 @@ class Output:
             typer.echo(escape(human), err=True)
 
     def error(self, exc: SesameError) -> None:
-        from engine import messages
+        from cli.documents import error_document
 
-        message = messages.error_message(exc.code, exc.reason, exc.params, self.lang)
+        document = error_document(exc, self.lang)
         if self.as_json:
-            error: dict[str, Any] = {"code": exc.code, "message": message}
-            if exc.reason:
-                error["reason"] = exc.reason
-            if exc.retry_after is not None:
-                error["retry_after_seconds"] = exc.retry_after
-            error.update(exc.details)
-            typer.echo(_json({"ok": False, "error": error}))
+            typer.echo(_json(document))
         else:
-            typer.echo(escape(message), err=True)
+            typer.echo(escape(document["error"]["message"]), err=True)
 
     def usage_error(self, message: str) -> None:
         if self.as_json:

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.app import JsonOption, open_store, output, use_source
+from cli.documents import choice_payload, destination, result_payload, sent_payload
 from cli.lazy import command_group
-from cli.output import Output, iso_utc, local_time
+from cli.output import Output, local_time
 from cli.prompts import read_choice, read_secret, stdin_is_terminal
-from cli.sent import message_fields
-from cli.views import destination
 from engine.errors import SesameError, invalid
 from engine.outcomes import Code
 from engine.states import Channel, FlowKind
@@ -63,8 +62,8 @@ def login(
     store = open_store(ctx)
     password = require_secret(out, "prompt.password")
     result = procedure.login(store, identifier, password, _new_password_asker(out, identifier))
-    code = result.outcome.code
-    out.ok({"result": code}, "\n".join(out.text(key) for key in _LOGIN_TEXTS[code]))
+    texts = _LOGIN_TEXTS[result.outcome.code]
+    out.ok(result_payload(result), "\n".join(out.text(key) for key in texts))
 
 
 @commands.command()
@@ -123,16 +122,7 @@ def _report_choice(out: Output, result: Result, _identifier: Identifier | None) 
     # One command per line, each runnable as pasted (`sms|email` would be a pipe).
     lines.append(out.text("choose_channel.commands"))
     lines += [f"sesame send-code {result.flow.id} --channel {c.value}" for c in result.channels]
-    payload = {
-        "flow": result.flow.id,
-        "state": result.flow.state.value,
-        "channels": [
-            {"channel": c.value, "destination": destination(result.account, c)}
-            for c in result.channels
-        ],
-        "expires_at": iso_utc(result.flow.expires_at),
-    }
-    out.ok(payload, "\n".join(lines))
+    out.ok(choice_payload(result), "\n".join(lines))
 
 
 def _ask_channel(out: Output, result: Result) -> Channel:
@@ -171,15 +161,7 @@ def _report_sent(out: Output, result: Result, identifier: Identifier | None) -> 
     flow = result.flow
     assert flow is not None and flow.channel is not None
     where = destination(result.account, flow.channel)
-    payload = {
-        "flow": flow.id,
-        "state": flow.state.value,
-        "channel": flow.channel.value,
-        "destination": where,
-        "expires_at": iso_utc(flow.expires_at),
-    }
     message = result.message_of(flow)
-    payload.update(message_fields(message))
     # Queued for onward delivery (transport = "queue"): not sent yet.
     sent = "code_queued" if message is not None and message.path is None else "code_sent"
     lines = []
@@ -195,7 +177,7 @@ def _report_sent(out: Output, result: Result, identifier: Identifier | None) -> 
             flow=flow.id,
         )
     )
-    out.ok(payload, "\n".join(lines))
+    out.ok(sent_payload(result), "\n".join(lines))
 
 
 # What `unlock` and `forgot` show for each outcome they end with.
@@ -231,6 +213,8 @@ def reset(
     identifier = None
     if token is not None:
         target = procedure.ByLink()
+        from engine.identity import token_from_link
+
         secret = token_from_link(require_secret(out, "prompt.token"))
     else:
         assert ident is not None
@@ -240,7 +224,7 @@ def reset(
     if token is None:
         secret = require_secret(out, "prompt.temporary_password")
     result = procedure.reset(store, target, secret, _new_password_asker(out, identifier))
-    out.ok({"result": result.outcome.code}, out.text(result.outcome.code))
+    out.ok(result_payload(result), out.text(result.outcome.code))
 
 
 def _new_password_asker(
@@ -258,16 +242,3 @@ def _new_password_asker(
         return new, confirmation
 
     return ask
-
-
-def token_from_link(raw: str) -> str:
-    """The token alone, from either the raw token or the whole link."""
-    from urllib.parse import parse_qs, urlsplit
-
-    text = raw.strip()
-    if "token=" in text:
-        values = parse_qs(urlsplit(text).query).get("token", [])
-        text = values[0] if values else ""
-    if not text or not text.isascii() or not all(c.isalnum() or c in "-_" for c in text):
-        raise invalid("token")
-    return text

@@ -10,15 +10,7 @@ from engine.states import Channel
 if TYPE_CHECKING:
     from db.account_view import AccountView
     from db.audit_log import AuditEvent
-    from engine.model import Account, Flow
-
-
-def destination(account: Account, channel: Channel) -> str:
-    """The account's address on `channel`, masked."""
-    from engine.identity import mask_destination
-
-    to = account.mobile if channel is Channel.SMS else account.email
-    return mask_destination(channel, to or "")
+    from engine.model import Flow
 
 
 def flow_payload(flow: Flow) -> dict[str, Any]:

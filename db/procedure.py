@@ -18,7 +18,7 @@ from datetime import date
 
 from sqlalchemy import update
 
-from db import decisions, rows, shadow
+from db import decisions, rows, shadow, source_limits
 from db.new_password import checked_hash
 from db.password_history import previous_hashes
 from db.schema import accounts
@@ -83,11 +83,20 @@ AskChannel = Callable[[Result], Channel]
 
 
 def login(
-    store: Store, ident: Identifier, password: str, ask_new_password: AskNewPassword
+    store: Store,
+    ident: Identifier,
+    password: str,
+    ask_new_password: AskNewPassword | None,
+    *,
+    limit_source: bool = False,
 ) -> Result:
-    """`login`, whole: with a temporary password accepted, the new password too."""
+    """`login`, whole: with a temporary password accepted, the new password too;
+    without `ask_new_password`, the result says the new password comes next
+    (`temporary_password_accepted`: the API's sign-in, then its new-password step)."""
+    if limit_source:  # the member pages: [web] max_attempts_per_source
+        source_limits.admit(store)
     result = _login(store, ident, password)
-    if next_step(result.outcome) is Next.NEW_PASSWORD:
+    if ask_new_password is not None and next_step(result.outcome) is Next.NEW_PASSWORD:
         return _new_password(store, BySms(ident), password, result, ask_new_password)
     return result
 
@@ -173,9 +182,13 @@ def start_recovery(
     kind: FlowKind,
     channel: Channel | None,
     ask_channel: AskChannel | None = None,
+    *,
+    limit_source: bool = False,
 ) -> Result:
     """Steps 2-4 (`unlock`, `forgot`); with `ask_channel`, the channel is chosen
     and the secret sent in the same call, else the result lists the channels."""
+    if limit_source:
+        source_limits.admit(store)
     fresh = fresh_secrets()
     shadow.require_key(store)
     unknown = Shadowed(IdentityChecked(kind, False, channel, fresh))
@@ -213,7 +226,14 @@ def complete_reset(
     store: Store, target: Target, secret: str, new_password: str, confirmation: str
 ) -> Result:
     """Step 5, second half: the new password, typed twice."""
-    digest = secret_digest(secret)
+    return complete_reset_digest(store, target, secret_digest(secret), new_password, confirmation)
+
+
+def complete_reset_digest(
+    store: Store, target: Target, digest: str, new_password: str, confirmation: str
+) -> Result:
+    """`complete_reset` by the digest of a secret verified in an earlier request
+    (the member pages hold the digest between two requests, never the secret)."""
     policy = store.settings.policy
     where = _secret_of(target, digest)
     with store.read() as conn:

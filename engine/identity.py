@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
 
 from engine.errors import invalid
 from engine.states import Channel
@@ -38,6 +39,7 @@ __all__ = [
     "parse_identifier",
     "parse_mobile",
     "parse_nir",
+    "token_from_link",
 ]
 
 # --- NIR ---------------------------------------------------------------------
@@ -370,3 +372,14 @@ def parse_identifier(raw: str) -> Identifier:
     if "@" in unicodedata.normalize("NFKC", raw):
         return Identifier(nir=None, email=parse_email(raw))
     return Identifier(nir=parse_nir(raw), email=None)
+
+
+def token_from_link(raw: str) -> str:
+    """The token alone, from either the raw token or the whole link."""
+    text = raw.strip()
+    if "token=" in text:
+        values = parse_qs(urlsplit(text).query).get("token", [])
+        text = values[0] if values else ""
+    if not text or not text.isascii() or not all(c.isalnum() or c in "-_" for c in text):
+        raise invalid("token")
+    return text

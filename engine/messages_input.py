@@ -151,6 +151,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "invalid.token": ("Lien ou jeton invalide.", "Invalid link or token."),
     "invalid.choice": ("Choix invalide.", "Invalid choice."),
+    # --- the JSON API's requests (web/api.py) ---------------------------------
+    "invalid.content_type": (
+        "Requête refusée : le corps doit être un document JSON (Content-Type: application/json).",
+        "Request refused: the body must be a JSON document (Content-Type: application/json).",
+    ),
+    "invalid.json_body": (
+        "Requête invalide : le corps doit être un objet JSON.",
+        "Invalid request: the body must be a JSON object.",
+    ),
+    "invalid.json_field": (
+        "Requête invalide : le champ « {field} » est inconnu ou n'est pas un texte.",
+        "Invalid request: the field '{field}' is unknown or not a string.",
+    ),
+    "invalid.channel": (
+        "Canal invalide : {channels}.",
+        "Invalid channel: {channels}.",
+    ),
     "invalid.token_argument": (
         "Le lien ne se donne pas en argument (tout utilisateur de la machine le lirait dans "
         "la liste des processus) : sesame reset --token - puis collez-le, ou passez-le sur "

@@ -108,9 +108,7 @@ def code() -> Response:
     """`reset ID`: the SMS's temporary password, then the new password twice."""
     fields = _fields("nir", "temporary_password", "new_password", "confirmation")
     target = procedure.BySms(parse_identifier(fields["nir"]))
-    result = procedure.reset(
-        _store(), target, fields["temporary_password"], _typed_twice(fields)
-    )
+    result = procedure.reset(_store(), target, fields["temporary_password"], _typed_twice(fields))
     return _ok(result_payload(result))
 
 

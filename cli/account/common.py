@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.documents import destination
 from cli.output import Output, iso_utc, local_time
 from cli.sent import message_fields
-from cli.views import account_payload, account_text, destination
+from cli.views import account_payload, account_text
 
 if TYPE_CHECKING:
     from db.support import SupportResult
