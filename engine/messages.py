@@ -18,6 +18,7 @@ from engine import (
     messages_scripts,
     messages_storage,
     messages_support,
+    messages_web,
 )
 from engine.languages import LANGS as LANGS  # the catalogue's languages, re-exported
 
@@ -223,6 +224,7 @@ _T.update(messages_labels.TEXTS)
 _T.update(messages_explain.TEXTS)
 _T.update(messages_scripts.TEXTS)
 _T.update(messages_lockout.TEXTS)
+_T.update(messages_web.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

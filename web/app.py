@@ -34,10 +34,19 @@ def create_app(
         SESAME_TRUSTED_PROXIES=settings.policy.web.trusted_proxies,
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_MEMORY_SIZE=16 * 1024,
+        SESAME_ORGANIZATION=settings.policy.organization,
+        # How long a step may wait for its second request: the flow's own life.
+        SESAME_STATE_TTL=settings.policy.flow_ttl_seconds,
     )
-    from web import pages
+    from web import api, errors, i18n, pages, render, reset_pages, sessions
 
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(reset_pages.blueprint)
+    app.register_blueprint(api.blueprint)
+    app.context_processor(render.template_globals)
+    errors.register(app)
+    app.after_request(sessions.set_cookie)
+    app.after_request(i18n.remember)
     app.after_request(_security_headers)
     return app
 

@@ -3,7 +3,7 @@ then that cookie, then `Accept-Language`; French by default."""
 
 from __future__ import annotations
 
-from flask import Request, g, request
+from flask import Request, Response, g, request
 
 from engine import messages
 from engine.languages import DEFAULT_LANGUAGE, LANGS
@@ -30,3 +30,11 @@ def lang() -> str:
 def t(key: str, **params: object) -> str:
     """A catalogue text in the page's language."""
     return messages.text(key, lang(), params)
+
+
+def remember(response: Response) -> Response:
+    """The switch's choice (`?lang=`) is kept for the next pages and forms."""
+    chosen = request.args.get("lang")
+    if chosen in LANGS:
+        response.set_cookie(LANG_COOKIE, chosen, httponly=True, samesite="Strict", path="/")
+    return response

@@ -1,0 +1,56 @@
+"""The member pages through Flask's test client (importable: tests/ is on pythonpath)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from helpers import Home
+
+from web.app import create_app
+
+
+@dataclass
+class Pages:
+    """A browser on the member pages: its test client and the home behind it."""
+
+    client: Any
+    home: Home
+    lang: str = "fr"
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, headers=self._headers(kwargs), **kwargs)
+
+    def post(self, path: str, data: dict[str, str], *, csrf: bool = True, **kwargs: Any) -> Any:
+        """A form posted as a browser posts it: with the token of the page it came from."""
+        if csrf and "csrf" not in data:
+            data = {**data, "csrf": self.csrf_token()}
+        return self.client.post(path, data=data, headers=self._headers(kwargs), **kwargs)
+
+    def csrf_token(self) -> str:
+        body = self.get("/").get_data(as_text=True)
+        found = re.search(r'name="csrf" value="([0-9a-f]+)"', body)
+        assert found, body
+        return found.group(1)
+
+    def _headers(self, kwargs: dict[str, Any]) -> dict[str, str]:
+        headers: dict[str, str] = kwargs.pop("headers", {})
+        return {"Accept-Language": self.lang, **headers}
+
+
+def text_of(response: Any) -> str:
+    """The page's visible text: tags removed, blanks collapsed, entities decoded."""
+    import html
+
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<(title|head)>.*?</\1>", " ", body, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def make_pages(home: Home, **options: Any) -> Pages:
+    from db.settings import load_settings
+
+    settings = load_settings(home=str(home.path), db=home.db_url, lang="fr")
+    app = create_app(settings, **options)
+    return Pages(app.test_client(), home)
