@@ -52,7 +52,33 @@ def test_defaults_are_the_documented_ones() -> None:
         "argon2": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
         "outbox": {"transport": "files", "max_delivery_attempts": 5, "retry_base_seconds": 30},
         "access": {"support_group": ""},
+        "web": {
+            "trusted_proxies": ("127.0.0.1", "::1"),
+            "max_attempts_per_source": 30,
+            "source_window_seconds": 60,
+        },
     }
+
+
+def test_web_trusted_proxies_are_addresses_or_networks() -> None:
+    chosen = policy_from_toml({"web": {"trusted_proxies": ["10.0.0.0/8", "2001:db8::1"]}})
+    assert chosen.web.trusted_proxies == ("10.0.0.0/8", "2001:db8::1")
+    for bad in ("10.0.0.1", ["proxy.example"], ["10.0.0.0/33"], [1]):
+        error = refusal({"web": {"trusted_proxies": bad}})
+        assert error.params["key"] == "web.trusted_proxies", bad
+
+
+def test_web_source_limit_may_be_off_not_negative() -> None:
+    assert (
+        policy_from_toml({"web": {"max_attempts_per_source": 0}}).web.max_attempts_per_source == 0
+    )
+    assert refusal({"web": {"max_attempts_per_source": -1}}).params["key"] == (
+        "web.max_attempts_per_source"
+    )
+    assert refusal({"web": {"source_window_seconds": 0}}).params["key"] == (
+        "web.source_window_seconds"
+    )
+    assert refusal({"web": {"port": 8080}}).params["key"] == "web.port"
 
 
 def test_access_support_group_is_a_group_name() -> None:
