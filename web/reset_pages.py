@@ -39,7 +39,6 @@ LINK_REFUSALS = {
     Code.TOO_MANY_ATTEMPTS,
     Code.FLOW_EXPIRED,
     Code.NO_OPEN_FLOW,
-    Code.RATE_LIMITED,
 }
 
 
