@@ -35,8 +35,9 @@ def create_app(
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_FORM_MEMORY_SIZE=16 * 1024,
         SESAME_ORGANIZATION=settings.policy.organization,
-        # How long a step may wait for its second request: the flow's own life.
-        SESAME_STATE_TTL=settings.policy.flow_ttl_seconds,
+        # How long a step may wait for its second request: a little longer than its
+        # flow, so that the flow's own refusal (expired) is what the member reads.
+        SESAME_STATE_TTL=settings.policy.flow_ttl_seconds + 60,
     )
     from web import api, errors, i18n, pages, render, reset_pages, sessions
 
