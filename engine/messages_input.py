@@ -156,6 +156,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Requête refusée : le corps doit être un document JSON (Content-Type: application/json).",
         "Request refused: the body must be a JSON document (Content-Type: application/json).",
     ),
+    "invalid.body_too_large": (
+        "Requête refusée : le corps dépasse {max_bytes} octets.",
+        "Request refused: the body is larger than {max_bytes} bytes.",
+    ),
     "invalid.json_body": (
         "Requête invalide : le corps doit être un objet JSON.",
         "Invalid request: the body must be a JSON object.",

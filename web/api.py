@@ -3,7 +3,9 @@ keeps its own front end (docs/api.md, `web/openapi.json`).
 
 Each endpoint makes the one db/ call its command makes and answers the
 command's `--json` document (`cli.documents`), with the HTTP status of its
-code (`web.api_status`). The client address is the source of every step.
+code (`web.api_status`). The client address is the source of every step, and
+sign-ins and identity checks count toward its limit (`[web]
+max_attempts_per_source`), as on the pages.
 No cookie, hence no CSRF token: a body that is not JSON is refused (415), so
 that a cross-site HTML form cannot post here. No secret is ever echoed, and
 no body is logged.
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from cli.documents import (
     error_document,
@@ -63,7 +65,8 @@ def sign_in() -> Response:
     """`login`: a temporary password accepted answers `next: new_password`."""
     fields = _fields("nir", "password")
     ident = parse_identifier(fields["nir"])
-    return _ok(result_payload(procedure.login(_store(), ident, fields["password"], None)))
+    result = procedure.login(_store(), ident, fields["password"], None, limit_source=True)
+    return _ok(result_payload(result))
 
 
 @blueprint.post("/new-password")
@@ -71,7 +74,8 @@ def new_password() -> Response:
     """`login` after a temporary password: signed in with it, the new password twice."""
     fields = _fields("nir", "password", "new_password", "confirmation")
     ident = parse_identifier(fields["nir"])
-    result = procedure.login(_store(), ident, fields["password"], _typed_twice(fields))
+    ask = _typed_twice(fields)
+    result = procedure.login(_store(), ident, fields["password"], ask, limit_source=True)
     return _ok(result_payload(result))
 
 
@@ -91,7 +95,10 @@ def _recover(kind: FlowKind) -> Response:
     ident = parse_identifier(fields["identifier"])
     birth_date = parse_birth_date(fields["dob"], date.today())
     channel = _channel(fields["channel"]) if "channel" in fields else None
-    result = procedure.start_recovery(_store(), ident, birth_date, kind, channel, None)
+    store = _store()
+    result = procedure.start_recovery(
+        store, ident, birth_date, kind, channel, None, limit_source=True
+    )
     return _ok(recovery_payload(result))
 
 
@@ -183,6 +190,10 @@ def _refused(exc: SesameError) -> Response:
 def _failed(exc: Exception) -> Response | HTTPException:
     """Anything else is `internal_error`, named by its type alone (as the commands
     do): an exception's text may quote what it was given."""
+    if isinstance(exc, RequestEntityTooLarge):
+        return _refused(
+            invalid("body_too_large", max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+        )
     if isinstance(exc, HTTPException):
         return exc
     current_app.logger.error("internal error on %s: %s", request.path, type(exc).__name__)
