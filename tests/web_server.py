@@ -71,8 +71,8 @@ def serve(
     home: Path, port: int, *, workers: int = 1, extra: Sequence[str] = ()
 ) -> Iterator[Served]:
     """`sesame serve --host 127.0.0.1 --port PORT --workers N` on `home` until the
-    block ends; it is ready when it answers HTTP. Stopped by SIGTERM (gunicorn's
-    graceful stop), killed if it lingers."""
+    block ends; it is ready when it answers HTTP. Stopped by SIGINT (gunicorn's
+    quick stop: nothing is in flight then), killed if it lingers."""
     if not SESAME.exists():
         raise RuntimeError(f"the installed `sesame` command is missing: {SESAME}")
     home.mkdir(parents=True, exist_ok=True)
@@ -116,7 +116,7 @@ def _wait_until_it_answers(url: str, process: subprocess.Popen[bytes], log: Path
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
+    os.killpg(process.pid, signal.SIGINT)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
