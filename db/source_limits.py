@@ -4,8 +4,9 @@ one client address (`[web] max_attempts_per_source` within `source_window_second
 A parameter of the same db call as the step (docs/design.md, "Two faces, one
 core"): `procedure.login` and `procedure.start_recovery` count here first when
 the face asks them to (`limit_source=True`). Each attempt is one row of
-`source_attempts`, counted on its index `(source, at)`; rows older than the
-window are deleted as the same source comes back, and by `purge`. Counting
+`source_attempts`, counted on its index `(source, at)`; every count first
+deletes the rows older than the window, whatever their source, so the table
+holds at most the window's attempts. Counting
 and inserting happen in one write transaction: BEGIN IMMEDIATE on SQLite, a
 transaction-scoped advisory lock on the source on PostgreSQL, so that parallel
 workers cannot both take the last place.
@@ -14,6 +15,7 @@ workers cannot both take the last place.
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import timedelta
 
 from sqlalchemy import delete, func, insert, select
@@ -36,7 +38,7 @@ def admit(store: Store) -> None:
         if store.is_postgres:
             key = int.from_bytes(hashlib.sha256(source.encode()).digest()[:8], "big", signed=True)
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
-        conn.execute(delete(source_attempts).where(c.source == source, c.at <= since))
+        conn.execute(delete(source_attempts).where(c.at <= since))
         times = conn.execute(
             select(func.count(), func.min(c.at)).where(c.source == source, c.at > since)
         ).one()
@@ -44,14 +46,8 @@ def admit(store: Store) -> None:
             conn.execute(insert(source_attempts).values(source=source, at=now))
             return
     oldest = times[1]
-    wait = max(1, int((oldest - since).total_seconds()) + 1) if oldest else 1
+    # The oldest attempt leaves the window at oldest + window, i.e. (oldest - since) from now.
+    wait = max(1, math.ceil((oldest - since).total_seconds())) if oldest else 1
     raise SesameError(
         Code.RATE_LIMITED, reason="source", params={"retry_after": wait}, retry_after=wait
     )
-
-
-def purge(store: Store) -> int:
-    """Delete every row older than the window, whatever its source."""
-    since = store.now() - timedelta(seconds=store.settings.policy.web.source_window_seconds)
-    with store.write() as conn:
-        return conn.execute(delete(source_attempts).where(source_attempts.c.at <= since)).rowcount

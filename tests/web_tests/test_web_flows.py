@@ -3,10 +3,11 @@ forgotten password by email, the link, the new password (Flask's test client).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from helpers import DOB, NEW_PASSWORD, NIR, PASSWORD
-from web_pages import Pages, text_of
+from helpers import DOB, EMAIL, NEW_PASSWORD, NIR, PASSWORD, Home, Run
+from web_pages import Pages, make_pages, text_of
 
 LOCKED = "Après 3 tentatives infructueuses, vos identifiants sont bloqués."
 
@@ -117,3 +118,46 @@ def test_the_email_path_whole(pages: Pages) -> None:
     assert "Ce mot de passe temporaire ou ce lien a déjà été utilisé." in text_of(
         pages.get("/refused/code_used")
     )
+
+
+def test_no_sms_arrives_so_the_email_instead(pages: Pages) -> None:
+    lock(pages)
+    pages.post("/unlock", {"ident": NIR, "dob": DOB})
+    sent = pages.post("/channel", {"channel": "sms"})
+    assert (
+        "Si vous ne recevez aucun SMS, refaites l'opération en choisissant l'adresse email : "
+        "A *****@orange.fr" in text_of(sent)
+    )
+    again = pages.post("/channel", {"channel": "email"})
+    assert (
+        "Un email contenant un lien pour changer de mot de passe a été envoyé à *****@orange.fr"
+        in (text_of(again))
+    )
+    assert len(pages.home.mail_files()) == 2  # the lock notice, then the link
+
+
+def test_only_one_usable_channel_is_chosen_and_said(home: Home, member: Callable[..., Run]) -> None:
+    member(email=EMAIL, mobile="+590 690 12 34 56")  # an overseas mobile: never for SMS
+    pages = make_pages(home)
+    sent = pages.post("/forgot", {"ident": NIR, "dob": DOB})
+    text = text_of(sent)
+    assert "Seule votre adresse email est connue : elle a été utilisée automatiquement." in text
+    assert "Un email contenant un lien" in text and "SMS" not in text
+    refused = pages.post("/channel", {"channel": "sms"})
+    assert "Ce canal n'est pas disponible pour votre compte." in text_of(refused)
+
+
+def test_the_whole_sms_path_in_english(pages: Pages) -> None:
+    pages.lang = "en"
+    lock(pages)
+    locked = text_of(sign_in(pages, "wrong"))
+    assert "After 3 failed attempts your credentials are locked. Unlock your account" in locked
+    chooser = text_of(pages.post("/unlock", {"ident": NIR, "dob": DOB}))
+    assert "Choose how you want to receive your sign-in details:" in chooser
+    sent = text_of(pages.post("/channel", {"channel": "sms"}))
+    assert "An SMS with a temporary password was sent to *** ** 42 08." in sent
+    sign_in(pages, pages.home.last_sms_code())
+    form = text_of(pages.get("/new-password"))
+    assert "Temporary password accepted. Choose your new password." in form
+    done = pages.post("/new-password", {"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD})
+    assert "Your password has been changed. You can access your personal space." in text_of(done)

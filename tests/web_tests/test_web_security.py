@@ -174,3 +174,19 @@ def test_unknown_nir_and_wrong_birth_date_get_the_same_answer(home: Home, member
         answers.append((response.status_code, normalised(response, ident)))
     assert answers[0] == answers[1]
     assert "Les informations saisies ne permettent pas de vous identifier." in answers[0][1]
+
+
+def test_the_per_source_limit_ends_with_its_window(
+    home: Home, member: object, clock: object
+) -> None:
+    member()  # type: ignore[operator]
+    add_web_section(home, "max_attempts_per_source = 1\nsource_window_seconds = 60\n")
+    pages = make_pages(home)
+    assert pages.post("/login", {"ident": NIR, "password": "faux"}).status_code == 200
+    limited = pages.post("/login", {"ident": NIR, "password": "faux"})
+    assert limited.status_code == 429
+    assert "Réessayez dans 60 secondes." in text_of(limited)
+    clock.advance(60)  # type: ignore[attr-defined]
+    assert pages.post("/login", {"ident": NIR, "password": "faux"}).status_code == 200
+    # The window's rows alone are kept.
+    assert home.query("SELECT count(*) FROM source_attempts") == [(1,)]
