@@ -33,12 +33,14 @@ def ok_document(payload: Mapping[str, Any]) -> dict[str, Any]:
     return {"ok": True, **payload}
 
 
-def error_document(exc: SesameError, lang: str) -> dict[str, Any]:
+def error_document(exc: SesameError, lang: str, message: str | None = None) -> dict[str, Any]:
     """A refusal: `{"ok": false, "error": {"code", "message", "reason"?,
-    "retry_after_seconds"?, ...details}}`, its message in `lang`."""
+    "retry_after_seconds"?, ...details}}`, its message in `lang` (or the face's
+    own wording of it: the web's names no command)."""
     from engine import messages
 
-    message = messages.error_message(exc.code, exc.reason, exc.params, lang)
+    if message is None:
+        message = messages.error_message(exc.code, exc.reason, exc.params, lang)
     error: dict[str, Any] = {"code": exc.code, "message": message}
     if exc.reason:
         error["reason"] = exc.reason

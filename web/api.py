@@ -39,6 +39,7 @@ from engine.states import Channel, FlowKind
 from web.api_status import http_status
 from web.app import store_of
 from web.client import client_source
+from web.render import refusal_text
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -180,7 +181,10 @@ def _ok(payload: Mapping[str, Any]) -> Response:
 
 @blueprint.errorhandler(SesameError)
 def _refused(exc: SesameError) -> Response:
-    response = _json(error_document(exc, _lang()), http_status(exc.code, exc.reason))
+    """The command's error document, worded as the pages word it (no command to type)."""
+    lang = _lang()
+    document = error_document(exc, lang, refusal_text(exc, lang))
+    response = _json(document, http_status(exc.code, exc.reason))
     if exc.retry_after is not None:
         response.headers["Retry-After"] = str(exc.retry_after)
     return response

@@ -57,10 +57,15 @@ def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 
 def error_text(exc: SesameError) -> str:
     """The refusal's sentence(s) on a page."""
+    return refusal_text(exc, lang())
+
+
+def refusal_text(exc: SesameError, language: str) -> str:
+    """A refusal's sentence(s) on the web, pages and API alike: no command to type."""
     own = f"web.refusal.{exc.code}"
     if messages.has(own):
-        return t(own)
-    text = messages.error_message(exc.code, exc.reason, exc.params, lang())
+        return messages.text(own, language)
+    text = messages.error_message(exc.code, exc.reason, exc.params, language)
     return text.split("\n")[0] if exc.code in _FIRST_LINE else text
 
 

@@ -69,6 +69,7 @@ class Api:
         Draft202012Validator(schema).validate(response.get_json())
         assert response.mimetype == "application/json"
         text = response.get_data(as_text=True)
+        assert "sesame " not in text  # the web's wording: no command to type
         for secret in self.secrets:
             assert secret not in text
             assert json.dumps(secret)[1:-1] not in text
@@ -118,6 +119,8 @@ def test_the_sms_path_through_the_api_only(api: Api) -> None:
     )
     wrong = api.post("/unlock", {"identifier": NIR, "dob": WRONG_DOB})
     assert refused(wrong) == (401, "identity_mismatch")
+    locked = api.post("/sign-in", {"nir": NIR, "password": PASSWORD}).get_json()["error"]
+    assert locked["message"] == "Après 3 tentatives infructueuses, vos identifiants sont bloqués."
     status, choice = answer(api.post("/unlock", {"identifier": NIR, "dob": DOB}))
     assert status == 200
     assert choice["state"] == "choose_channel"
