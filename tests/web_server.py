@@ -56,13 +56,14 @@ class Served:
         assert added.returncode == 0, added.stdout + added.stderr
 
 
-def write_config(home: Path, port: int, *, argon2: str, web: str = "") -> None:
+def write_config(home: Path, port: int, *, argon2: str, policy: str = "", web: str = "") -> None:
     """`sesame.toml`: the emailed link points at this server, no cooldown between
-    two messages, the given `[argon2]` section (and `[web]` if any)."""
+    two messages (and the `policy` lines given), the given `[argon2]` section
+    (and `[web]` if any)."""
     (home / "sesame.toml").write_text(
         "[policy]\n"
         f'reset_url = "http://127.0.0.1:{port}/reset"\n'
-        "resend_cooldown_seconds = 0\n" + argon2 + web
+        "resend_cooldown_seconds = 0\n" + policy + argon2 + web
     )
 
 
