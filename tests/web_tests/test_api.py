@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import DOB, EMAIL, NEW_PASSWORD, NIR, NIR_COMPACT, PASSWORD, Home, Run
+from helpers import DOB, EMAIL, NEW_PASSWORD, NIR, NIR_COMPACT, PASSWORD, Home, Run, lines
 
 DOCUMENT = json.loads((Path(__file__).parents[2] / "web" / "openapi.json").read_text())
 UNKNOWN_NIR = "1 84 12 76 451 089 46"
@@ -198,6 +198,26 @@ def test_the_email_path_through_the_api_only(api: Api) -> None:
         401,
         "auth_failed",
     )
+
+
+def test_the_api_and_the_commands_answer_the_same_documents(
+    api: Api, sesame: Callable[..., Run]
+) -> None:
+    """One rendering (cli/documents.py) for both faces: the same refusal is the
+    same document; an answer has the same fields, less the server's outbox path."""
+    cli = sesame("login", NIR, "--json", input=lines("mauvais")).json()
+    assert api.post("/sign-in", {"nir": NIR, "password": "mauvais"}).get_json() == cli
+    locked = sesame("login", NIR, "--json", input=lines("mauvais")).json()
+    assert locked["error"]["code"] == "account_locked"  # the third failure, by the command
+    cli_choice = sesame("unlock", NIR, "--dob", DOB, "--json").json()
+    api_choice = api.post("/unlock", {"identifier": NIR, "dob": DOB}).get_json()
+    assert api_choice == cli_choice | {"flow": api_choice["flow"]}
+    cli_sent = sesame("send-code", api_choice["flow"], "--channel", "sms", "--json").json()
+    api_sent = api.post("/channel", {"flow": api_choice["flow"], "channel": "sms"}).get_json()
+    assert api_sent.keys() == cli_sent.keys() - {"outbox_file"}
+    assert {k: api_sent[k] for k in ("flow", "state", "channel", "destination")} == {
+        k: cli_sent[k] for k in ("flow", "state", "channel", "destination")
+    }
 
 
 def test_one_usable_channel_is_chosen_and_said(home: Home, member: Callable[..., Run]) -> None:
