@@ -75,8 +75,9 @@ class Screens:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context (no cookies), French, a laptop-sized window."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1000, "height": 700})
+    """A fresh browser context (no cookies), French; a small window (the full page is
+    captured), so that the screenshots are not mostly blank."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 800, "height": 420})
     context.set_default_timeout(10_000)
     try:
         yield context.new_page()
