@@ -160,6 +160,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Requête refusée : le corps dépasse {max_bytes} octets.",
         "Request refused: the body is larger than {max_bytes} bytes.",
     ),
+    "invalid.method": (
+        "Requête refusée : la méthode {method} n'est pas acceptée ici ({allowed}).",
+        "Request refused: the method {method} is not accepted here ({allowed}).",
+    ),
     "invalid.json_body": (
         "Requête invalide : le corps doit être un objet JSON.",
         "Invalid request: the body must be a JSON object.",

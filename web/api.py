@@ -129,6 +129,20 @@ def reset() -> Response:
     return _ok(result_payload(result))
 
 
+@blueprint.route("/<path:_elsewhere>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def elsewhere(_elsewhere: str) -> Response:
+    """Not a step (404), or not a step's method (405): said in JSON, as every answer here."""
+    methods = {
+        rule.rule: rule.methods or set()
+        for rule in current_app.url_map.iter_rules()
+        if rule.endpoint.startswith(f"{blueprint.name}.") and rule.endpoint != request.endpoint
+    }
+    if request.path not in methods:
+        raise SesameError(Code.NOT_FOUND)
+    allowed = sorted(methods[request.path] - {"HEAD", "OPTIONS"})
+    raise invalid("method", method=request.method, allowed=", ".join(allowed))
+
+
 # --- requests -------------------------------------------------------------------
 
 
@@ -187,6 +201,8 @@ def _refused(exc: SesameError) -> Response:
     response = _json(document, http_status(exc.code, exc.reason))
     if exc.retry_after is not None:
         response.headers["Retry-After"] = str(exc.retry_after)
+    if exc.reason == "method":
+        response.headers["Allow"] = str(exc.params["allowed"])
     return response
 
 

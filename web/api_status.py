@@ -77,7 +77,7 @@ HTTP_STATUS: dict[Code, int] = {
 }
 
 # `invalid_input` reasons about the request rather than what the member typed.
-_BY_REASON: dict[str, int] = {"content_type": 415, "body_too_large": 413}
+_BY_REASON: dict[str, int] = {"content_type": 415, "body_too_large": 413, "method": 405}
 
 
 def http_status(code: Code, reason: str | None = None) -> int:

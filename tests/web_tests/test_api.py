@@ -9,6 +9,7 @@ files in the home, as the member reads their phone or mailbox.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,8 @@ def lock(api: Api) -> None:
     ]
 
 
-def test_the_sms_path_through_the_api_only(api: Api) -> None:
+def test_the_sms_path_through_the_api_only(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     lock(api)
     assert refused(api.post("/sign-in", {"nir": NIR, "password": PASSWORD})) == (
         403,
@@ -157,6 +159,7 @@ def test_the_sms_path_through_the_api_only(api: Api) -> None:
     assert refused(api.post("/sign-in", {"nir": NIR, "password": code})) == (401, "auth_failed")
     signed_in = api.post("/sign-in", {"nir": NIR_COMPACT, "password": NEW_PASSWORD})
     assert answer(signed_in) == (200, {"ok": True, "result": "logged_in"})
+    assert not [secret for secret in api.secrets if secret in caplog.text]  # no body logged
 
 
 def test_the_code_endpoint_keeps_the_temporary_password_after_a_refusal(api: Api) -> None:
@@ -294,6 +297,22 @@ def test_a_body_too_large_is_refused_before_it_is_read(api: Api) -> None:
     response = api.post("/sign-in", {"nir": NIR, "password": "x" * 70_000})
     assert refused(response) == (413, "invalid_input")
     assert response.get_json()["error"]["reason"] == "body_too_large"
+
+
+def test_no_such_endpoint_or_method_is_said_in_json(api: Api) -> None:
+    unknown = api.client.post("/api/v1/login", json={"nir": NIR, "password": PASSWORD})
+    assert answer(unknown) == (
+        404,
+        {"ok": False, "error": {"code": "not_found", "message": "Page introuvable."}},
+    )
+    method = api.client.get("/api/v1/sign-in", headers={"Accept-Language": "en"})
+    assert (method.status_code, method.headers["Allow"]) == (405, "POST")
+    assert method.get_json()["error"] == {
+        "code": "invalid_input",
+        "reason": "method",
+        "message": "Request refused: the method GET is not accepted here (POST).",
+    }
+    assert api.client.delete("/api/v1/openapi.json").headers["Allow"] == "GET"
 
 
 def test_enumeration_unknown_nir_and_wrong_password_are_alike(api: Api) -> None:
