@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -100,10 +101,15 @@ def _quote(arg: str) -> str:
 def demo(
     ctx: typer.Context,
     keep: Annotated[bool, typer.Option()] = False,
+    web: Annotated[bool, typer.Option("--web")] = False,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8080,
 ) -> None:
     from cli.app import language
 
     lang = language(ctx)
+    if web:
+        _serve_demo(lang, port, keep)
+        return
     with tempfile.TemporaryDirectory(prefix="sesame-demo-") as tmp:
         home = Path(tmp)
         # A resend must not wait out the cooldown in a demo.
@@ -119,6 +125,45 @@ def demo(
         typer.echo(demo.text("demo.failed", failures=failures), err=True)
         raise typer.Exit(1)
     typer.echo(demo.text("demo.passed"))
+
+
+def _serve_demo(lang: str, port: int, keep: bool) -> None:
+    """`sesame demo --web`: `sesame serve` on a throw-away home with the demo's
+    member, the emailed links pointing at it, until Ctrl-C."""
+    url = f"http://127.0.0.1:{port}"
+    home = Path(tempfile.mkdtemp(prefix="sesame-demo-web-"))
+    (home / "sesame.toml").write_text(
+        f'[policy]\nresend_cooldown_seconds = 0\nreset_url = "{url}/reset"\n'
+    )
+    demo = Demo(home, lang)
+    member = ["--nir", NIR, "--dob", BIRTH_DATE, "--email", EMAIL, "--mobile", MOBILE]
+    demo.run(["account", "add", *member, "--language", lang], 0, [FIRST_PASSWORD] * 2)
+    outbox = home / "outbox"
+    typer.echo(
+        "\n"
+        + demo.text(
+            "demo.web.ready",
+            url=url,
+            nir=NIR,
+            dob=BIRTH_DATE,
+            password=FIRST_PASSWORD,
+            sms=outbox / "sms" / "new",
+            mail=outbox / "mail" / "new",
+        )
+    )
+    command = [sys.executable, "-m", "cli", "--home", str(home), "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=_own_environment())
+    try:
+        server.wait()
+    except KeyboardInterrupt:  # the server got the same Ctrl-C: it stops by itself
+        server.wait()
+    finally:
+        if keep:
+            typer.echo(demo.text("demo.kept", path=home))
+        else:
+            shutil.rmtree(home, ignore_errors=True)
+    if server.returncode not in (0, -2):
+        raise typer.Exit(1)
 
 
 def _procedure(demo: Demo) -> int:

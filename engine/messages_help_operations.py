@@ -152,6 +152,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Garder le dossier jetable et afficher son chemin.",
         "Keep the throw-away home and print its path.",
     ),
+    "help.demo.web": (
+        "Servir les pages du membre sur un dossier jetable (un membre prêt), pour les "
+        "parcourir dans un navigateur.",
+        "Serve the member pages on a throw-away home (a member ready), to click through "
+        "in a browser.",
+    ),
+    "help.demo.port": ("Port d'écoute de --web.", "Port --web listens on."),
     "help.serve": (
         "Servir les pages du membre (et l'API JSON) sur la même base que les commandes.",
         "Serve the member pages (and the JSON API) on the same database as the commands.",

@@ -96,4 +96,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Le service est momentanément indisponible. Réessayez plus tard.",
         "The service is temporarily unavailable. Please try again later.",
     ),
+    # --- sesame demo --web ---------------------------------------------------
+    "demo.web.ready": (
+        "Les pages du membre : {url}\n"
+        "Membre de démonstration : NIR {nir}, né(e) le {dob}, mot de passe « {password} »\n"
+        "Les SMS arrivent dans {sms}\n"
+        "Les emails arrivent dans {mail}\n"
+        "Ctrl-C pour arrêter (le dossier jetable est alors supprimé).",
+        "The member pages: {url}\n"
+        "Demo member: NIR {nir}, born {dob}, password '{password}'\n"
+        "SMS arrive in {sms}\n"
+        "Emails arrive in {mail}\n"
+        "Ctrl-C to stop (the throw-away home is then deleted).",
+    ),
 }

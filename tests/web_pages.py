@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,3 +58,25 @@ def make_pages(home: Home, **options: Any) -> Pages:
     settings = load_settings(home=str(home.path), db=home.db_url, lang="fr")
     app = create_app(settings, **options)
     return Pages(app.test_client(), home)
+
+
+# --- a browser for the real server (urllib): cookies kept, redirects not followed ---
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def browser() -> urllib.request.OpenerDirector:
+    cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    return urllib.request.build_opener(cookies, NoRedirect())
+
+
+def fetch(opener: urllib.request.OpenerDirector, url: str, form: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    data = urllib.parse.urlencode(form).encode() if form is not None else None
+    try:
+        with opener.open(url, data=data, timeout=60) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()

@@ -4,35 +4,13 @@ HTTP against two workers count exactly three failures and notify one lock."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from helpers import DOB, EMAIL, FAST_ARGON2, NIR, PASSWORD, Home
+from web_pages import browser, fetch
 from web_server import Served, free_port, serve, write_config
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-def browser() -> urllib.request.OpenerDirector:
-    cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    return urllib.request.build_opener(cookies, NoRedirect())
-
-
-def fetch(opener: urllib.request.OpenerDirector, url: str, form: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    data = urllib.parse.urlencode(form).encode() if form is not None else None
-    try:
-        with opener.open(url, data=data, timeout=60) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
 
 
 def sign_in(served: Served, password: str) -> int:
