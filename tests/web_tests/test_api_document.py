@@ -80,3 +80,13 @@ def test_the_description_says_why_no_csrf_token_is_needed() -> None:
     assert "CSRF" in description
     assert "application/json" in description
     assert "415" in description
+
+
+def test_the_api_renders_with_the_commands_code_but_without_typer() -> None:
+    """cli/documents.py is shared by both faces: importing the API loads no Typer."""
+    import subprocess
+    import sys
+
+    probe = "import sys, web.api; print(sorted(m for m in sys.modules if m.startswith('typer')))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
