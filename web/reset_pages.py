@@ -84,6 +84,8 @@ def refused(code: str) -> Page:
 
 @blueprint.get("/new-password")
 def new_password() -> Page:
+    if request.cookies.get(cookie_name()) is None:
+        return _without_state()  # and no new cookie, which would replace the one sent
     state = load(member_store(), cookie_value(), "password")
     if state is None:
         return _without_state()

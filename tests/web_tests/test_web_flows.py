@@ -161,3 +161,17 @@ def test_the_whole_sms_path_in_english(pages: Pages) -> None:
     assert "Temporary password accepted. Choose your new password." in form
     done = pages.post("/new-password", {"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD})
     assert "Your password has been changed. You can access your personal space." in text_of(done)
+
+
+def test_a_link_opened_from_another_site_continues_once_from_ours(pages: Pages) -> None:
+    """A navigation from the webmail does not send the SameSite=Strict cookie: the
+    page without its cookie refreshes itself once from our site (which sends it)."""
+    pages.client.delete_cookie("sesame")
+    page = pages.get("/new-password")
+    body = page.get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="0; url=/new-password?again=1">' in body
+    assert "Votre lien est valide." in text_of(page)
+    # No new cookie: it would replace the one the link's state is tied to.
+    assert page.headers.get("Set-Cookie") is None
+    again = pages.get("/new-password?again=1")
+    assert "Cette page a expiré ou la demande est déjà terminée." in text_of(again)
