@@ -215,11 +215,17 @@ def test_the_seed_scenario_in_a_browser(served: Served, page: Any) -> None:
     # in a mail reader: the address bar no longer holds the token afterwards.
     [link] = [line for mail in outbox.mail_files() for line in body_lines(mail) if "token=" in line]
     assert link.startswith(served.url + "/reset?token=")
+    page.goto("about:blank")  # the mail reader: another site
     page.set_content(f'<p>Votre lien : <a href="{link}">{link}</a></p>')
     page.get_by_role("link").click()
     shows(page, "main > p", "Code vérifié. Choisissez votre nouveau mot de passe.")
     assert urlsplit(page.url).path == "/new-password" and "token" not in page.url, page.url
     screens.take(page, "new-password-after-link")
+    # Nor does the history: one step back is the mail reader's page.
+    page.go_back()
+    assert page.url == "about:blank", page.url
+    page.go_forward()
+    shows(page, "main > p", "Code vérifié. Choisissez votre nouveau mot de passe.")
     new_password_twice(page, ANOTHER_PASSWORD)
     shows(page, "p.message", CHANGED)
     screens.take(page, "password-changed-by-link")
