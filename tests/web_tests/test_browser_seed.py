@@ -232,3 +232,11 @@ def test_the_seed_scenario_in_a_browser(served: Served, page: Any) -> None:
     page.get_by_role("link", name="Se connecter").click()
     sign_in(page, NIR, ANOTHER_PASSWORD)
     shows(page, "p.message", "Connexion réussie")
+
+    # 8. The switch at the top of every page: English, remembered.
+    page.goto(served.url + "/")
+    page.get_by_role("link", name="English").click()
+    shows(page, "h1", "Sign in to your personal space")
+    page.get_by_role("link", name="Forgotten password?").click()
+    shows(page, "h1", "Forgotten password")
+    screens.take(page, "forgot-in-english")
