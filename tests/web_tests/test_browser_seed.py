@@ -59,11 +59,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 class Screens:
-    """Saves each page the member sees, numbered in the order seen."""
+    """Saves each page the member sees, numbered in the order seen (the last
+    run's screenshots removed first: a run that stops halfway leaves no older
+    pages after its own)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
         self.count = 0
 
     def take(self, page: Any, name: str) -> Path:
