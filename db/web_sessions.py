@@ -33,13 +33,17 @@ def session_key(cookie: str) -> str:
     return hashlib.sha256(b"sesame-session\0" + cookie.encode()).hexdigest()
 
 
-def save(store: Store, cookie: str, state: WebState, ttl_seconds: int) -> None:
-    """Replace the session's state; purge every expired row."""
+def save(
+    store: Store, cookie: str, state: WebState, ttl_seconds: int, *, replaces: str | None = None
+) -> None:
+    """The session's state, replacing its own and that of the cookie it `replaces`
+    (the browser's previous one); purge every expired row."""
     now = store.now()
     key = session_key(cookie)
     c = web_sessions.c
+    old = [key] if replaces is None else [key, session_key(replaces)]
     with store.write() as conn:
-        conn.execute(delete(web_sessions).where((c.id == key) | (c.expires_at <= now)))
+        conn.execute(delete(web_sessions).where(c.id.in_(old) | (c.expires_at <= now)))
         conn.execute(
             insert(web_sessions).values(
                 id=key,

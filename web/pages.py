@@ -28,7 +28,7 @@ from web.app import store_of
 from web.client import client_source
 from web.i18n import lang, t
 from web.render import error_text, local_time, page, refusal_page, simple_refusal
-from web.sessions import check_csrf, cookie_value
+from web.sessions import check_csrf, cookie_value, renew_cookie
 
 blueprint = Blueprint("pages", __name__)
 Page = tuple[str, int] | Response
@@ -42,8 +42,11 @@ def member_store() -> Store:
     return store_of(current_app).with_source(client_source(request))
 
 
-def state_ttl() -> int:
-    return int(current_app.config["SESAME_STATE_TTL"])
+def keep(store: Store, state: WebState) -> None:
+    """Save the step's state under a new cookie (the previous one's state goes)."""
+    previous = renew_cookie()
+    ttl = int(current_app.config["SESAME_STATE_TTL"])
+    save(store, cookie_value(), state, ttl, replaces=previous)
 
 
 class NewPasswordNext(Exception):
@@ -79,8 +82,7 @@ def sign_in_post() -> Page:
     try:
         result = procedure.login(store, ident, password, ask_next, limit_source=True)
     except NewPasswordNext:
-        state = WebState("password", ident=raw, digest=secret_digest(password))
-        save(store, cookie_value(), state, state_ttl())
+        keep(store, WebState("password", ident=raw, digest=secret_digest(password)))
         return redirect(url_for("reset.new_password"), 303)
     except SesameError as exc:
         if exc.code in _ON_FORM:
@@ -130,7 +132,7 @@ def _recover(mode: str, kind: FlowKind) -> Page:
             return page("recover.html", error=error_text(exc), **form)
         return refusal_page(exc)
     assert result.flow is not None
-    save(store, cookie_value(), WebState("channel", flow_id=result.flow.id), state_ttl())
+    keep(store, WebState("channel", flow_id=result.flow.id))
     if result.outcome.code == Code.CHOOSE_CHANNEL:
         return page("channel.html", choices=_choices(result.account, result.channels))
     return _sent(result)

@@ -19,13 +19,13 @@ from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from db import procedure
-from db.web_sessions import WebState, drop, load, save
+from db.web_sessions import WebState, drop, load
 from engine.errors import SesameError
 from engine.identity import parse_identifier
 from engine.outcomes import Code
 from engine.passwords import secret_digest
 from web.i18n import t
-from web.pages import NewPasswordNext, Page, ask_next, member_store, state_ttl
+from web.pages import NewPasswordNext, Page, ask_next, keep, member_store
 from web.render import NEXT_STEPS, error_text, page, refusal_page, simple_refusal
 from web.sessions import check_csrf, cookie_name, cookie_value
 
@@ -51,7 +51,7 @@ def by_link() -> Response:
     try:
         procedure.reset(store, procedure.ByLink(), token, ask_next)
     except NewPasswordNext:
-        save(store, cookie_value(), WebState("password", digest=secret_digest(token)), state_ttl())
+        keep(store, WebState("password", digest=secret_digest(token)))
         return redirect(url_for("reset.new_password"), 303)
     except SesameError as exc:
         return _refused(exc.code)

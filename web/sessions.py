@@ -40,6 +40,16 @@ def cookie_value() -> str:
     return value
 
 
+def renew_cookie() -> str | None:
+    """A new cookie from this response on, before state is saved under it: a value
+    planted in the browser beforehand (session fixation) never holds a verified
+    step. Returns the previous value, whose state the caller replaces."""
+    previous = request.cookies.get(cookie_name(), "")
+    g.cookie = secrets.token_urlsafe(32)
+    g.cookie_is_new = True
+    return previous if _well_formed(previous) else None
+
+
 def _well_formed(value: str) -> bool:
     return 40 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
 

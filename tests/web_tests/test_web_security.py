@@ -5,6 +5,7 @@ source, the per-source limit, and the same answer for an unknown NIR."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from helpers import DOB, NIR, Home
 from web_pages import Pages, make_pages, text_of
@@ -190,3 +191,19 @@ def test_the_per_source_limit_ends_with_its_window(
     assert pages.post("/login", {"ident": NIR, "password": "faux"}).status_code == 200
     # The window's rows alone are kept.
     assert home.query("SELECT count(*) FROM source_attempts") == [(1,)]
+
+
+def test_a_cookie_planted_beforehand_never_holds_a_verified_step(pages: Pages) -> None:
+    """Session fixation: whoever planted the browser's cookie cannot follow its steps."""
+    planted = "planted-by-someone-else-0123456789abcdef0123456789"
+    pages.client.set_cookie("sesame", planted)
+    pages.post("/forgot", {"ident": NIR, "dob": DOB})
+    pages.post("/channel", {"channel": "email"})
+    opened = pages.get("/reset?" + urlsplit(pages.home.last_link().strip()).query)
+    assert opened.status_code == 303
+    assert planted not in cookie_header(opened)
+    assert "Code vérifié" in text_of(pages.get("/new-password"))
+    intruder = make_pages(pages.home)
+    intruder.client.set_cookie("sesame", planted)
+    assert "Cette page a expiré" in text_of(intruder.get("/new-password"))
+    assert pages.home.query("SELECT count(*) FROM web_sessions") == [(1,)]
