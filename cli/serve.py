@@ -35,6 +35,7 @@ def serve(
 ) -> None:
     from cli.app import open_store
 
+    _require_web_extra()
     store = open_store(ctx)
     store.engine  # the schema checked (or created) once, before any worker starts  # noqa: B018
     settings = store.settings
@@ -52,6 +53,17 @@ def serve(
         "control_socket_disable": True,
     }
     run_server(settings, options, behind_proxy)
+
+
+def _require_web_extra() -> None:
+    """Flask and gunicorn come with the `[web]` extra: say so, not a traceback."""
+    try:
+        import flask  # noqa: F401
+        import gunicorn  # noqa: F401
+    except ImportError as exc:
+        from engine.errors import invalid
+
+        raise invalid("web_missing", detail=exc.name or str(exc)) from None
 
 
 def run_server(settings: Settings, options: dict[str, Any], behind_proxy: bool) -> None:

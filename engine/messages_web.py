@@ -96,6 +96,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Le service est momentanément indisponible. Réessayez plus tard.",
         "The service is temporarily unavailable. Please try again later.",
     ),
+    "invalid.web_missing": (
+        "Les pages du membre demandent Flask et gunicorn : pip install 'sesame[web]' ({detail})",
+        "The member pages need Flask and gunicorn: pip install 'sesame[web]' ({detail})",
+    ),
     # --- sesame demo --web ---------------------------------------------------
     "demo.web.ready": (
         "Les pages du membre : {url}\n"

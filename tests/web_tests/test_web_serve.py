@@ -5,6 +5,7 @@ HTTP against two workers count exactly three failures and notify one lock."""
 from __future__ import annotations
 
 import re
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -93,3 +94,14 @@ def test_parallel_wrong_sign_ins_over_http_lock_exactly_once(
     assert len(owner.mail_files()) == 1  # exactly one lock notification
     sources = owner.query("SELECT DISTINCT source FROM audit_events WHERE event = 'login_failed'")
     assert sources == [("127.0.0.1",)]
+
+
+def test_serve_without_the_web_extra_says_what_to_install(
+    sesame: object, monkeypatch: object
+) -> None:
+    monkeypatch.setitem(sys.modules, "gunicorn", None)  # type: ignore[attr-defined]
+    result = sesame("serve")  # type: ignore[operator]
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Les pages du membre demandent Flask et gunicorn : pip install 'sesame[web]' (gunicorn)\n"
+    )
