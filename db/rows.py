@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 
 from db.schema import accounts, audit_events, flows
 from engine.identity import Identifier
@@ -88,7 +88,15 @@ def open_flow(conn: Connection, account_id: int, *, for_update: bool = False) ->
     return flow_from_row(row) if row else None
 
 
+# The longest id the flows table holds (a longer text finds nothing).
+_FLOW_ID_LENGTH = cast(String, flows.c.id.type).length or 0
+
+
 def flow_by_id(conn: Connection, flow_id: str, *, for_update: bool = False) -> Flow | None:
+    """The flow of that id; None also for text no id can be (a NUL, which PostgreSQL
+    would refuse as storage_unavailable where SQLite finds nothing)."""
+    if len(flow_id) > _FLOW_ID_LENGTH or not flow_id.isprintable():
+        return None
     query = select(flows).where(flows.c.id == flow_id)
     row = conn.execute(_locked(query, for_update)).first()
     return flow_from_row(row) if row else None

@@ -160,6 +160,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Requête refusée : le corps dépasse {max_bytes} octets.",
         "Request refused: the body is larger than {max_bytes} bytes.",
     ),
+    "invalid.json_text": (
+        "Requête invalide : le champ « {field} » n'est pas un texte Unicode valide.",
+        "Invalid request: the field '{field}' is not valid Unicode text.",
+    ),
     "invalid.method": (
         "Requête refusée : la méthode {method} n'est pas acceptée ici ({allowed}).",
         "Request refused: the method {method} is not accepted here ({allowed}).",

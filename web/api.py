@@ -154,13 +154,28 @@ def _fields(*required: str, optional: tuple[str, ...] = ()) -> dict[str, str]:
     fields: dict[str, str] = {}
     for name, value in body.items():
         if name not in required + optional or not isinstance(value, str | None):
-            raise invalid("json_field", field=str(name)[:40])
+            raise invalid("json_field", field=_quotable(name))
         if value is not None:
+            if not _is_unicode(value):  # a lone surrogate (JSON's \ud800) is no text
+                raise invalid("json_text", field=name)
             fields[name] = value
     for name in required:
         if name not in fields:
             raise SesameError(Code.MISSING_INPUT, params={"what": name})
     return fields
+
+
+def _quotable(name: str) -> str:
+    """A field name fit to quote back in the message: printable text, 40 characters."""
+    return name[:40] if name.isprintable() and _is_unicode(name) else "?"
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _channel(raw: str) -> Channel:

@@ -254,6 +254,7 @@ def test_no_channel(home: Home, member: Callable[..., Run]) -> None:
         ("/sign-in", {"nir": NIR, "password": 12}, "json_field"),
         ("/sign-in", {"nir": NIR, "password": "x", "remember": "yes"}, "json_field"),
         ("/sign-in", [NIR, "x"], "json_body"),
+        ("/sign-in", {"nir": NIR, "password": "\ud800"}, "json_text"),
         ("/unlock", {"identifier": NIR, "dob": "1995-10-15"}, "dob_format"),
         ("/unlock", {"identifier": NIR, "dob": DOB, "channel": "pigeon"}, "channel"),
         ("/forgot", {"identifier": "marie@", "dob": DOB}, "email_invalid"),
@@ -266,6 +267,18 @@ def test_invalid_input(api: Api, path: str, body: Any, expected: str) -> None:
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert (error["code"], error["reason"]) == ("invalid_input", expected)
+
+
+def test_a_field_name_is_quoted_back_only_when_printable(api: Api) -> None:
+    messages = [
+        api.post("/sign-in", {name: "x"}).get_json()["error"]["message"]
+        for name in ("remember", "\u202eevil", "\ud800")
+    ]
+    assert messages == [
+        "Requête invalide : le champ « remember » est inconnu ou n'est pas un texte.",
+        "Requête invalide : le champ « ? » est inconnu ou n'est pas un texte.",
+        "Requête invalide : le champ « ? » est inconnu ou n'est pas un texte.",
+    ]
 
 
 def test_missing_input_names_the_field(api: Api) -> None:
@@ -344,10 +357,11 @@ def test_account_states(api: Api, sesame: Callable[..., Run]) -> None:
 
 
 def test_flow_and_secret_refusals(api: Api, clock: Any) -> None:
-    assert refused(api.post("/channel", {"flow": "0123456789abcdef", "channel": "sms"})) == (
-        404,
-        "no_open_flow",
-    )
+    for flow in ("0123456789abcdef", "ab\x00cd", "é" * 5000):  # a NUL: as on SQLite
+        assert refused(api.post("/channel", {"flow": flow, "channel": "sms"})) == (
+            404,
+            "no_open_flow",
+        )
     unknown_link = {"token": "A" * 43, "new_password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}
     assert refused(api.post("/reset", unknown_link)) == (401, "code_invalid")
     lock(api)
