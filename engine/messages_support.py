@@ -81,6 +81,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Cannot create the report {path}: {detail}. A report never overwrites a file: give "
         "a new name. Nothing was changed.",
     ),
+    "invalid.textfile": (
+        "Impossible d'écrire {path} : {detail}.",
+        "Cannot write {path}: {detail}.",
+    ),
+    "invalid.audit_output": (
+        "Impossible d'écrire dans {path} : {detail}. Un lien symbolique est refusé.",
+        "Cannot append to {path}: {detail}. A symbolic link is refused.",
+    ),
     "invalid.options_conflict": (
         "Ces options ne peuvent pas être combinées : {options}.",
         "These options cannot be combined: {options}.",
