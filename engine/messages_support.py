@@ -85,6 +85,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Impossible d'écrire {path} : {detail}.",
         "Cannot write {path}: {detail}.",
     ),
+    "invalid.audit_format": (
+        "Format inconnu : « {value} ». Formats possibles : jsonl (ou --json, --csv).",
+        "Unknown format: '{value}'. Known formats: jsonl (or --json, --csv).",
+    ),
+    "invalid.audit_stream_only": (
+        "{option} va avec --format jsonl.",
+        "{option} goes with --format jsonl.",
+    ),
     "invalid.audit_output": (
         "Impossible d'écrire dans {path} : {detail}. Un lien symbolique est refusé.",
         "Cannot append to {path}: {detail}. A symbolic link is refused.",
