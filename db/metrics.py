@@ -7,7 +7,8 @@ docs/operations.md ("Metrics"); `METRIC_NAMES` is their list, held by a test.
 
 Each count reads an index (docs/performance.md gives the plans and timings on
 1,000,000 accounts): accounts by effective state, audit events by name and time,
-open flows by state, outbox messages by status and channel (migration 0011).
+open flows by state, outbox messages by status and channel, refusals by minute
+(migration 0011).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from db.effective_state import state_arms
+from db.refusals import refusals_since
 from db.schema import accounts, audit_events, flows, outbox
 from engine.counted import Counted
 from engine.outbox_status import MessageStatus
@@ -56,6 +58,7 @@ METRIC_NAMES = (
     "sesame_outbox_oldest_queued_age_seconds",
     "sesame_delivery_failures",
     "sesame_identity_check_failures",
+    "sesame_rate_limit_refusals",
 )
 
 
@@ -78,6 +81,9 @@ def read_counts(store: Store) -> Counts:
     with store.read() as conn:
         counts.accounts = _accounts(conn, now)
         counts.windowed = _windowed(conn, now)
+        for window, length in WINDOWS.items():
+            refused = refusals_since(conn, now - length)
+            counts.windowed[("rate_limit_refusals", "", window)] = refused
         counts.flows = _flows(conn, now)
         counts.outbox = _outbox(conn)
         oldest = select(func.min(outbox.c.created_at)).where(
@@ -192,6 +198,7 @@ def families(counts: Counts) -> Iterator[GaugeMetricFamily]:
     windowed = {
         "delivery_failures": "Messages abandoned after failed deliveries, in the window.",
         "identity_check_failures": "Wrong dates of birth, in the window.",
+        "rate_limit_refusals": "Steps refused by a rate limit, in the window (to the minute).",
     }
     for family, text in windowed.items():
         g = gauge(family, text, ["window"])

@@ -196,6 +196,16 @@ shadow_key = Table(
     Column("key", String(64), nullable=False),
 )
 
+# How many steps the rate limits refused, by minute (db/refusals.py, migration
+# 0011): a refused step writes no audit event, so this is what `sesame metrics`
+# counts them from.
+rate_limit_refusals = Table(
+    "rate_limit_refusals",
+    metadata,
+    Column("minute", UtcDateTime, primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+
 # The hashes an account's password had before its current one (docs/rules.md,
 # "New passwords"): the argon2 PHC strings as they were stored, the newest
 # `password_history - 1` kept (the current hash, on the account, is the N-th).

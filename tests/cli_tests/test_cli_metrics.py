@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers import DOB, NIR, PASSWORD, lines
+from helpers import NIR, PASSWORD, lines
 
 NAMES = [
     "sesame_accounts",
@@ -20,6 +20,7 @@ NAMES = [
     "sesame_outbox_oldest_queued_age_seconds",
     "sesame_delivery_failures",
     "sesame_identity_check_failures",
+    "sesame_rate_limit_refusals",
 ]
 
 
@@ -48,7 +49,7 @@ def seed(home, now):
     """A known dataset, written straight into the tables."""
     from sqlalchemy import insert
 
-    from db.schema import accounts, audit_events, flows, outbox
+    from db.schema import accounts, audit_events, flows, outbox, rate_limit_refusals
 
     def ago(**delta: float):
         return now - timedelta(**delta)
@@ -94,8 +95,13 @@ def seed(home, now):
         ("failed", "sms", ago(minutes=3)),
         ("abandoned", "email", ago(minutes=4)),
     ]
+    minute = now.replace(second=0, microsecond=0)
+    refusals = [(minute, 2), (minute - timedelta(minutes=59), 1), (minute - timedelta(hours=2), 7)]
+    refusals.append((minute - timedelta(hours=25), 100))  # outside both windows
     store = store_for(home)
     with store.write() as conn:
+        for at, count in refusals:
+            conn.execute(insert(rate_limit_refusals).values(minute=at, count=count))
         for i, (state, until) in enumerate(people):
             conn.execute(
                 insert(accounts).values(
@@ -175,6 +181,8 @@ EXPECTED = {
     ("sesame_delivery_failures", (("window", "24h"),)): 1.0,
     ("sesame_identity_check_failures", (("window", "1h"),)): 1.0,
     ("sesame_identity_check_failures", (("window", "24h"),)): 2.0,
+    ("sesame_rate_limit_refusals", (("window", "1h"),)): 3.0,
+    ("sesame_rate_limit_refusals", (("window", "24h"),)): 10.0,
 }
 
 
@@ -235,7 +243,30 @@ def test_a_lock_that_ends_by_itself_counts_as_active(sesame, member, home, clock
     sesame("login", NIR, input=lines(PASSWORD))  # the next step writes lock_expired
     found = samples(sesame("metrics").stdout)
     assert value(found, "sesame_unlocks", kind="expiry", window="1h") == 1
-    assert DOB  # the member's identity is the fixture's
+
+
+def test_rate_limit_refusals_are_counted_without_an_audit_event(sesame, member, home, clock):
+    """Past `max_refused_logins` refusals while locked, a login is `rate_limited`:
+    no audit event, but the minute's count."""
+    home.configure(resend_cooldown_seconds=0, max_refused_logins=1)
+    member()
+    for _ in range(4):  # three failures lock, the fourth attempt is refused
+        sesame("login", NIR, input=lines("wrong password"))
+    events = home.query("SELECT COUNT(*) FROM audit_events")
+    limited = sesame("login", NIR, "--json", input=lines("wrong password"))
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert home.query("SELECT COUNT(*) FROM audit_events") == events
+    found = samples(sesame("metrics").stdout)
+    assert value(found, "sesame_rate_limit_refusals", window="1h") == 1
+    clock.advance(3600 + 60)
+    found = samples(sesame("metrics").stdout)
+    assert value(found, "sesame_rate_limit_refusals", window="1h") == 0
+    assert value(found, "sesame_rate_limit_refusals", window="24h") == 1
+    assert home.query("SELECT count FROM rate_limit_refusals") == [(1,)]
+    clock.advance(2 * 86400)  # the next refusal deletes the minutes older than two days
+    for _ in range(3):  # one refusal allowed a day, then two rate-limited in one minute
+        sesame("login", NIR, input=lines("wrong password"))
+    assert home.query("SELECT count FROM rate_limit_refusals") == [(2,)]
 
 
 @pytest.mark.sqlite_only
