@@ -7,8 +7,8 @@ docs/operations.md ("Metrics"); `METRIC_NAMES` is their list, held by a test.
 
 Each count reads an index (docs/performance.md gives the plans and timings on
 1,000,000 accounts): accounts by effective state, audit events by name and time,
-open flows by state, outbox messages by status and channel, refusals by minute
-(migration 0011).
+open flows by state, outbox messages by status, channel and delivery time,
+refusals by minute (migration 0011).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ ABANDONED = "message_abandoned"
 
 CHANNELS = tuple(c.value for c in Channel)
 _CHANNELLED = (FlowState.CODE_SENT, FlowState.VERIFIED)
+UNSENT = tuple(s.value for s in MessageStatus if s is not MessageStatus.SENT)
 _WINDOWED = (*LOCK_EVENTS, *UNLOCK_EVENTS, UNLOCKED, ABANDONED, Counted.IDENTITY_FAILED)
 
 PREFIX = "sesame_"
@@ -55,6 +56,7 @@ METRIC_NAMES = (
     "sesame_unlocks",
     "sesame_open_flows",
     "sesame_outbox_messages",
+    "sesame_messages_sent",
     "sesame_outbox_oldest_queued_age_seconds",
     "sesame_delivery_failures",
     "sesame_identity_check_failures",
@@ -72,6 +74,7 @@ class Counts:
     windowed: dict[tuple[str, str, str], int] = field(default_factory=dict)
     flows: dict[tuple[str, str], int] = field(default_factory=dict)
     outbox: dict[tuple[str, str], int] = field(default_factory=dict)
+    sent: dict[tuple[str, str], int] = field(default_factory=dict)
     oldest_queued: datetime | None = None
 
 
@@ -86,6 +89,7 @@ def read_counts(store: Store) -> Counts:
             counts.windowed[("rate_limit_refusals", "", window)] = refused
         counts.flows = _flows(conn, now)
         counts.outbox = _outbox(conn)
+        counts.sent = _sent(conn, now)
         oldest = select(func.min(outbox.c.created_at)).where(
             outbox.c.status == MessageStatus.QUEUED
         )
@@ -153,9 +157,29 @@ def _flows(conn: Connection, now: datetime) -> dict[tuple[str, str], int]:
 
 
 def _outbox(conn: Connection) -> dict[tuple[str, str], int]:
+    """The messages not sent, by status and channel (sent ones pile up: see `_sent`)."""
     c = outbox.c
-    query = select(c.status, c.channel, func.count()).group_by(c.status, c.channel)
+    query = (
+        select(c.status, c.channel, func.count())
+        .where(c.status.in_(UNSENT))
+        .group_by(c.status, c.channel)
+    )
     return {(status, channel): n for status, channel, n in conn.execute(query)}
+
+
+def _sent(conn: Connection, now: datetime) -> dict[tuple[str, str], int]:
+    """The messages sent in the last hour and day, by channel: (channel, window) -> n."""
+    c = outbox.c
+    hour_ago, day_ago = now - WINDOWS["1h"], now - WINDOWS["24h"]
+    found: dict[tuple[str, str], int] = {}
+    for channel in CHANNELS:
+        # one range of ix_outbox_status_channel_delivered per channel
+        query = select(func.sum(case((c.delivered_at > hour_ago, 1), else_=0)), func.count()).where(
+            c.status == MessageStatus.SENT, c.channel == channel, c.delivered_at > day_ago
+        )
+        hour, day = conn.execute(query).one()
+        found[(channel, "1h")], found[(channel, "24h")] = int(hour or 0), int(day)
+    return found
 
 
 def families(counts: Counts) -> Iterator[GaugeMetricFamily]:
@@ -183,9 +207,20 @@ def families(counts: Counts) -> Iterator[GaugeMetricFamily]:
     for flow_state, channel in _flow_keys(counts):
         g.add_metric([flow_state, channel], counts.flows.get((flow_state, channel), 0))
     yield g
-    g = gauge("outbox_messages", "Outbox messages by status and channel.", ["status", "channel"])
+    g = gauge(
+        "outbox_messages",
+        "Outbox messages not sent (queued, failed, abandoned), by status and channel.",
+        ["status", "channel"],
+    )
     for status, channel in _outbox_keys(counts):
         g.add_metric([status, channel], counts.outbox.get((status, channel), 0))
+    yield g
+    g = gauge(
+        "messages_sent", "Messages delivered in the window, by channel.", ["channel", "window"]
+    )
+    for channel in CHANNELS:
+        for window in WINDOWS:
+            g.add_metric([channel, window], counts.sent.get((channel, window), 0))
     yield g
     age = 0.0
     if counts.oldest_queued is not None:
@@ -215,7 +250,7 @@ def _flow_keys(counts: Counts) -> list[tuple[str, str]]:
 
 
 def _outbox_keys(counts: Counts) -> list[tuple[str, str]]:
-    fixed = {(s.value, ch) for s in MessageStatus for ch in CHANNELS}
+    fixed = {(s, ch) for s in UNSENT for ch in CHANNELS}
     return sorted(fixed | set(counts.outbox))
 
 

@@ -158,7 +158,7 @@ outbox = Table(
     Index("ix_outbox_status", "status", "created_at"),
     Index("ix_outbox_status_next", "status", "next_attempt_at"),
     Index("ix_outbox_account", "account_id", "created_at"),
-    Index("ix_outbox_status_channel", "status", "channel"),
+    Index("ix_outbox_status_channel_delivered", "status", "channel", "delivered_at"),
 )
 
 # Unknown identifiers walk the same path as real ones (docs/rules.md): each has

@@ -17,6 +17,7 @@ NAMES = [
     "sesame_unlocks",
     "sesame_open_flows",
     "sesame_outbox_messages",
+    "sesame_messages_sent",
     "sesame_outbox_oldest_queued_age_seconds",
     "sesame_delivery_failures",
     "sesame_identity_check_failures",
@@ -87,13 +88,14 @@ def seed(home, now):
         ("f4", "completed", "email", later(minutes=5)),
         ("f5", "verified", "email", later(minutes=5)),
     ]
-    messages = [
-        ("queued", "sms", ago(seconds=90)),
-        ("queued", "email", ago(seconds=30)),
-        ("sent", "email", ago(hours=1)),
-        ("sent", "email", ago(hours=2)),
-        ("failed", "sms", ago(minutes=3)),
-        ("abandoned", "email", ago(minutes=4)),
+    messages = [  # status, channel, created, delivered
+        ("queued", "sms", ago(seconds=90), None),
+        ("queued", "email", ago(seconds=30), None),
+        ("sent", "email", ago(hours=2), ago(minutes=50)),
+        ("sent", "email", ago(hours=3), ago(hours=2)),
+        ("sent", "sms", ago(days=3), ago(days=2)),  # outside both windows
+        ("failed", "sms", ago(minutes=3), None),
+        ("abandoned", "email", ago(minutes=4), None),
     ]
     minute = now.replace(second=0, microsecond=0)
     refusals = [(minute, 2), (minute - timedelta(minutes=59), 1), (minute - timedelta(hours=2), 7)]
@@ -134,7 +136,7 @@ def seed(home, now):
                     created_at=ago(minutes=1),
                 )
             )
-        for i, (status, channel, created) in enumerate(messages):
+        for i, (status, channel, created, delivered) in enumerate(messages):
             conn.execute(
                 insert(outbox).values(
                     id=f"m{i}",
@@ -143,6 +145,7 @@ def seed(home, now):
                     redacted_body="x",
                     status=status,
                     created_at=created,
+                    delivered_at=delivered,
                     attempts=0,
                 )
             )
@@ -174,8 +177,10 @@ EXPECTED = {
     ("sesame_outbox_messages", (("channel", "sms"), ("status", "failed"))): 1.0,
     ("sesame_outbox_messages", (("channel", "email"), ("status", "queued"))): 1.0,
     ("sesame_outbox_messages", (("channel", "sms"), ("status", "queued"))): 1.0,
-    ("sesame_outbox_messages", (("channel", "email"), ("status", "sent"))): 2.0,
-    ("sesame_outbox_messages", (("channel", "sms"), ("status", "sent"))): 0.0,
+    ("sesame_messages_sent", (("channel", "email"), ("window", "1h"))): 1.0,
+    ("sesame_messages_sent", (("channel", "email"), ("window", "24h"))): 2.0,
+    ("sesame_messages_sent", (("channel", "sms"), ("window", "1h"))): 0.0,
+    ("sesame_messages_sent", (("channel", "sms"), ("window", "24h"))): 0.0,
     ("sesame_outbox_oldest_queued_age_seconds", ()): 90.0,
     ("sesame_delivery_failures", (("window", "1h"),)): 1.0,
     ("sesame_delivery_failures", (("window", "24h"),)): 1.0,
@@ -217,6 +222,7 @@ def test_the_windows_move_with_the_clock(sesame, home, clock):
     assert value(found, "sesame_unlocks", kind="expiry", window="24h") == 0
     assert value(found, "sesame_identity_check_failures", window="24h") == 2
     assert value(found, "sesame_outbox_oldest_queued_age_seconds") == 3690
+    assert value(found, "sesame_messages_sent", channel="email", window="1h") == 0
     # the lock that ended ten minutes after the seed: active now, without any write
     assert value(found, "sesame_accounts", state="locked") == 1
     assert value(found, "sesame_accounts", state="active") == 5

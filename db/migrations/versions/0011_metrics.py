@@ -1,5 +1,5 @@
-"""What `sesame metrics` counts: outbox messages by status and channel from an
-index alone, and the rate limits' refusals by minute.
+"""What `sesame metrics` counts from: outbox messages by status, channel and
+delivery time from an index alone, and the rate limits' refusals by minute.
 
 Revision ID: 0011
 Revises: 0009
@@ -17,9 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # (status, channel) answers "how many messages in each status, on each channel"
-    # by reading the index only, not every message's row (docs/performance.md).
-    op.create_index("ix_outbox_status_channel", "outbox", ["status", "channel"])
+    # (status, channel, delivered_at) answers "how many messages not sent, by status
+    # and channel" and "how many sent on a channel in the last day" from ranges of
+    # the index only, not every message's row (docs/performance.md).
+    op.create_index(
+        "ix_outbox_status_channel_delivered", "outbox", ["status", "channel", "delivered_at"]
+    )
     # A refused step writes no audit event: a count a minute (db/refusals.py).
     op.create_table(
         "rate_limit_refusals",
@@ -30,4 +33,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("rate_limit_refusals")
-    op.drop_index("ix_outbox_status_channel", "outbox")
+    op.drop_index("ix_outbox_status_channel_delivered", "outbox")
