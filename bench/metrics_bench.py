@@ -112,6 +112,7 @@ def build(home: Path, url: str | None, n: int, events: int, messages: int, nflow
             status = "failed"
         elif i % 1000 == 3:
             status = "abandoned"
+        created = now - timedelta(seconds=30 * (messages - i))
         return {
             "id": f"m{i:012d}",
             "account_id": 1 + (i * 104729) % n,
@@ -119,7 +120,8 @@ def build(home: Path, url: str | None, n: int, events: int, messages: int, nflow
             "recipient": "x",
             "redacted_body": "x",
             "status": status,
-            "created_at": now - timedelta(seconds=30 * (messages - i)),
+            "created_at": created,
+            "delivered_at": created + timedelta(seconds=5) if status == "sent" else None,
             "attempts": 1,
         }
 
