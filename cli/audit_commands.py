@@ -98,7 +98,7 @@ DEFAULT_LIMIT = 50
 
 
 def _jsonl(
-    format_: str | None, csv: bool, json: bool, after: int | None, output: Path | None
+    format_: str | None, as_csv: bool, as_json: bool, after: int | None, output: Path | None
 ) -> bool:
     """Whether the JSON lines stream is asked for (`--after` and `--output` need it)."""
     if format_ is not None and format_ != "jsonl":
@@ -109,8 +109,10 @@ def _jsonl(
                 "audit_stream_only", option="--after" if after is not None else "--output"
             )
         return False
-    if csv or json:
-        raise invalid("options_conflict", options="--format, --csv" if csv else "--format, --json")
+    if as_csv or as_json:
+        raise invalid(
+            "options_conflict", options="--format, --csv" if as_csv else "--format, --json"
+        )
     return True
 
 

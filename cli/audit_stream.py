@@ -14,6 +14,7 @@ import os
 import signal
 import stat
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,7 +95,7 @@ def open_sink(path: Path | None) -> Iterator[Sink]:
 
 
 class Stop:
-    """SIGINT and SIGTERM ask the stream to end between two looks (exit 0): a
+    """SIGINT and SIGTERM ask `--follow` to end between two looks (exit 0): a
     batch of lines is never cut in the middle."""
 
     def __init__(self) -> None:
@@ -105,8 +106,13 @@ class Stop:
 
 
 @contextmanager
-def stop_on_signals() -> Iterator[Stop]:
+def stop_on_signals(follow: bool) -> Iterator[Stop]:
+    """With `follow`, SIGINT and SIGTERM end the stream cleanly; without, a one-shot
+    read interrupted ends as any command does (not exit 0: its output is cut)."""
     stop = Stop()
+    if not follow or threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield stop
@@ -129,7 +135,7 @@ def stream(
     `newest` ones; then, with `follow`, the new ones as they are committed."""
     from db.audit_log import audit_after, audit_log, follow_audit, last_event_id
 
-    with open_sink(output) as sink, stop_on_signals() as stop:
+    with open_sink(output) as sink, stop_on_signals(follow) as stop:
         if newest is not None:
             page = audit_log(store, filters, newest)
             sink.write(page.events)
