@@ -12,13 +12,16 @@ the names the metrics count and the ones they skip); `--messages` outbox rows
 `--runs`: the installed `sesame metrics` as a subprocess (what cron runs),
 `sesame status` (the dashboard's counts, for
 comparison), `sesame --version` (the start-up alone), and in process `db.metrics.exposition`
-(the queries and the formatting: what `/metrics` costs a scrape).
+(the queries and the formatting: what `/metrics` costs a scrape). The
+subprocesses' CPU time is given next to their wall time (on PostgreSQL the
+server's share of the work is not in it).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -157,6 +160,7 @@ def measure(home: Path, url: str | None, runs: int) -> dict[str, float]:
     store = Store(load_settings(home=str(home), db=url, lang="en", actor="bench"))
     exposition(store)  # warm: the page cache, the engine
     times: dict[str, list[float]] = {"metrics": [], "status": [], "version": [], "exposition": []}
+    cpu: dict[str, list[float]] = {"metrics": [], "status": [], "version": []}
     commands = (
         ("metrics", [SESAME, "metrics"]),
         ("status", [SESAME, "status"]),
@@ -164,14 +168,25 @@ def measure(home: Path, url: str | None, runs: int) -> dict[str, float]:
     )
     for _ in range(runs):
         for name, argv in commands:
+            used = _children_cpu()
             start = time.perf_counter()
             subprocess.run(argv, env=env, check=True, capture_output=True)
             times[name].append(time.perf_counter() - start)
+            cpu[name].append(_children_cpu() - used)
         start = time.perf_counter()
         exposition(store)
         times["exposition"].append(time.perf_counter() - start)
     store.close()
-    return {name: statistics.median(values) * 1000 for name, values in times.items()}
+    found = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    found.update({f"{name}_cpu": statistics.median(values) * 1000 for name, values in cpu.items()})
+    return found
+
+
+def _children_cpu() -> float:
+    """The CPU seconds (user + system) of the finished child processes: unlike the
+    wall time, hardly changed by the other load of a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -196,9 +211,10 @@ def main() -> None:
     print(
         f"{backend}: {args.accounts:,} accounts, {args.events:,} events, "
         f"{args.messages:,} messages, {args.flows:,} flows; medians of {args.runs}: "
-        f"sesame metrics {found['metrics']:.0f} ms, sesame status {found['status']:.0f} ms, "
-        f"sesame --version {found['version']:.0f} ms, "
-        f"exposition() in process {found['exposition']:.1f} ms"
+        f"wall (CPU): sesame metrics {found['metrics']:.0f} ({found['metrics_cpu']:.0f}) ms, "
+        f"sesame status {found['status']:.0f} ({found['status_cpu']:.0f}) ms, "
+        f"sesame --version {found['version']:.0f} ({found['version_cpu']:.0f}) ms; "
+        f"exposition() in process {found['exposition']:.1f} ms wall"
     )
 
 
