@@ -23,6 +23,7 @@ from sqlalchemy import case, func, select
 from db.effective_state import state_arms
 from db.refusals import refusals_since
 from db.schema import accounts, audit_events, flows, outbox
+from engine.audit_events import AUDIT_EVENTS
 from engine.counted import Counted
 from engine.outbox_status import MessageStatus
 from engine.states import OPEN_FLOW_STATES, AccountState, Channel, FlowState
@@ -37,17 +38,27 @@ if TYPE_CHECKING:
 # The windows of the counts over time: label value -> length.
 WINDOWS: dict[str, timedelta] = {"1h": timedelta(hours=1), "24h": timedelta(days=1)}
 
+
+def _event(name: str) -> str:
+    """An audit event name, checked against engine.audit_events at import: a
+    renamed event cannot leave a metric silently at 0."""
+    if name not in AUDIT_EVENTS:
+        raise AssertionError(f"unknown audit event {name!r}")
+    return name
+
+
 # Which audit events count as a lock or an unlock, and of which kind.
-LOCK_EVENTS = {Counted.ACCOUNT_LOCKED: "failures", "account_disabled": "support"}
+LOCK_EVENTS = {_event(Counted.ACCOUNT_LOCKED): "failures", _event("account_disabled"): "support"}
 # account_unlocked with a flow is the member's recovery; without, support's.
-UNLOCK_EVENTS = {"account_enabled": "support", "lock_expired": "expiry"}
-UNLOCKED = "account_unlocked"
-ABANDONED = "message_abandoned"
+UNLOCK_EVENTS = {_event("account_enabled"): "support", _event("lock_expired"): "expiry"}
+UNLOCKED = _event("account_unlocked")
+ABANDONED = _event("message_abandoned")
+IDENTITY_FAILED = _event(Counted.IDENTITY_FAILED)
 
 CHANNELS = tuple(c.value for c in Channel)
 _CHANNELLED = (FlowState.CODE_SENT, FlowState.VERIFIED)
 UNSENT = tuple(s.value for s in MessageStatus if s is not MessageStatus.SENT)
-_WINDOWED = (*LOCK_EVENTS, *UNLOCK_EVENTS, UNLOCKED, ABANDONED, Counted.IDENTITY_FAILED)
+_WINDOWED = (*LOCK_EVENTS, *UNLOCK_EVENTS, UNLOCKED, ABANDONED, IDENTITY_FAILED)
 
 PREFIX = "sesame_"
 METRIC_NAMES = (
