@@ -9,6 +9,7 @@ through a symlink), synced to the disk after each batch of lines.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -64,34 +65,46 @@ def stream_line(event: AuditEvent) -> bytes:
 class Sink:
     """Where the lines go: stdout, or a file appended to and synced after each batch."""
 
-    def __init__(self, stream: BinaryIO, *, sync: bool) -> None:
+    def __init__(self, stream: BinaryIO, path: Path | None = None) -> None:
         self.stream = stream
-        self.sync = sync
+        self.path = path  # a file: synced, and a failed write is exit 2 naming it
 
     def write(self, events: list[AuditEvent]) -> None:
         if not events:
             return
-        self.stream.write(b"".join(stream_line(e) for e in events))
-        self.stream.flush()
-        if self.sync:
+        data = b"".join(stream_line(e) for e in events)
+        if self.path is None:
+            self.stream.write(data)
+            self.stream.flush()
+            return
+        try:
+            self.stream.write(data)
+            self.stream.flush()
             os.fsync(self.stream.fileno())
+        except OSError as exc:
+            detail = exc.strerror or str(exc)
+            raise invalid("audit_output", path=str(self.path), detail=detail) from None
 
 
 @contextmanager
 def open_sink(path: Path | None) -> Iterator[Sink]:
     if path is None:
-        yield Sink(sys.stdout.buffer, sync=False)
+        yield Sink(sys.stdout.buffer)
         return
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    # O_NONBLOCK: a FIFO without a reader is refused at once, not waited for.
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     try:
         fd = os.open(path, flags, OUTPUT_MODE)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise invalid("audit_output_symlink", path=str(path)) from None
         raise invalid("audit_output", path=str(path), detail=exc.strerror or str(exc)) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise invalid("audit_output", path=str(path), detail="not a regular file")
+    os.set_blocking(fd, True)
     with os.fdopen(fd, "ab") as stream:
-        yield Sink(stream, sync=True)
+        yield Sink(stream, path)
 
 
 class Stop:

@@ -94,8 +94,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{option} goes with --format jsonl.",
     ),
     "invalid.audit_output": (
-        "Impossible d'écrire dans {path} : {detail}. Un lien symbolique est refusé.",
-        "Cannot append to {path}: {detail}. A symbolic link is refused.",
+        "Impossible d'écrire dans {path} : {detail}.",
+        "Cannot append to {path}: {detail}.",
+    ),
+    "invalid.audit_output_symlink": (
+        "{path} est un lien symbolique : refusé (donnez le chemin du fichier lui-même).",
+        "{path} is a symbolic link: refused (give the path of the file itself).",
     ),
     "invalid.options_conflict": (
         "Ces options ne peuvent pas être combinées : {options}.",

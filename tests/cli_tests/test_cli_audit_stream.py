@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import stat
 import subprocess
@@ -138,10 +139,37 @@ def test_output_refuses_a_symlink(sesame, member, tmp_path):
     link = tmp_path / "audit.jsonl"
     link.symlink_to(target)
     refused = sesame("audit", "--format", "jsonl", "--output", str(link), lang="en")
-    assert refused.exit_code == 2
-    assert refused.stderr.startswith(f"Cannot append to {link}: ")
-    assert refused.stderr.endswith("A symbolic link is refused.\n")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        f"{link} is a symbolic link: refused (give the path of the file itself).\n",
+    )
     assert target.read_text() == "kept\n"
+
+
+@pytest.mark.sqlite_only
+def test_a_failed_write_names_the_file(sesame, member, tmp_path, monkeypatch):
+    member()
+    output = tmp_path / "audit.jsonl"
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", full)
+    failed = sesame("audit", "--format", "jsonl", "--output", str(output), lang="en")
+    assert (failed.exit_code, failed.stderr) == (
+        2,
+        f"Cannot append to {output}: No space left on device.\n",
+    )
+
+
+@pytest.mark.sqlite_only
+def test_output_refuses_a_fifo_without_waiting(sesame, member, tmp_path):
+    member()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    refused = sesame("audit", "--format", "jsonl", "--output", str(fifo), lang="en")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(f"Cannot append to {fifo}: ")
 
 
 def test_options_that_need_the_stream(sesame, member):
