@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -33,10 +34,13 @@ def audit(
     source: Annotated[str | None, typer.Option("--source", metavar="TEXT")] = None,
     reason: Annotated[str | None, typer.Option("--reason")] = None,
     batch: Annotated[str | None, typer.Option("--batch")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    limit: Annotated[int | None, typer.Option(min=1, max=100000)] = None,
     follow: Annotated[bool, typer.Option("--follow")] = False,
     csv_output: CsvOption = False,
     json_output: JsonOption = False,
+    format_: Annotated[str | None, typer.Option("--format", metavar="jsonl")] = None,
+    after: Annotated[int | None, typer.Option("--after", metavar="EVENT_ID", min=0)] = None,
+    output_file: Annotated[Path | None, typer.Option("--output", metavar="FILE")] = None,
 ) -> None:
     from cli.parsing import parse_moment
     from db.audit_log import AuditFilter, audit_log, follow_audit
@@ -44,6 +48,7 @@ def audit(
     from engine.source import check_source
 
     out = output(ctx, json_output)
+    jsonl = _jsonl(format_, csv_output, json_output, after, output_file)
     if csv_output and (json_output or follow):
         raise invalid(
             "options_conflict", options="--csv, --json" if json_output else "--csv, --follow"
@@ -60,7 +65,14 @@ def audit(
         batch=batch,
         source=check_source(source) if source is not None else None,
     )
-    page = audit_log(store, filters, limit)
+    if jsonl:
+        from cli.audit_stream import stream
+
+        if limit is not None and after is not None:
+            raise invalid("options_conflict", options="--after, --limit")
+        stream(store, filters, after=after or 0, newest=limit, follow=follow, output=output_file)
+        return
+    page = audit_log(store, filters, limit or DEFAULT_LIMIT)
     if csv_output:
         rows = [_csv_cells(e) for e in page.events]
         typer.echo(csv_text(AUDIT_CSV_HEADERS, rows), nl=False)
@@ -80,6 +92,28 @@ def audit(
             _print_events(out, found, headers=False)
     except KeyboardInterrupt:
         return
+
+
+DEFAULT_LIMIT = 50
+
+
+def _jsonl(
+    format_: str | None, as_csv: bool, as_json: bool, after: int | None, output: Path | None
+) -> bool:
+    """Whether the JSON lines stream is asked for (`--after` and `--output` need it)."""
+    if format_ is not None and format_ != "jsonl":
+        raise invalid("audit_format", value=format_)
+    if format_ is None:
+        if after is not None or output is not None:
+            raise invalid(
+                "audit_stream_only", option="--after" if after is not None else "--output"
+            )
+        return False
+    if as_csv or as_json:
+        raise invalid(
+            "options_conflict", options="--format, --csv" if as_csv else "--format, --json"
+        )
+    return True
 
 
 def _known_events(names: Sequence[str]) -> tuple[str, ...]:

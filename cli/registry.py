@@ -78,6 +78,7 @@ COMMANDS: Table = {
         },
     ),
     "audit": Command("cli.audit_commands"),
+    "metrics": Command("cli.metrics_commands"),
     "outbox": Group(
         {
             "list": Command(_OUTBOX),

@@ -193,17 +193,43 @@ def audit_log(store: Store, filters: AuditFilter, limit: int) -> AuditPage:
     return AuditPage(found[::-1], last_id)
 
 
+def audit_after(
+    store: Store, filters: AuditFilter, after_id: int, until_id: int, size: int = 1000
+) -> Iterator[list[AuditEvent]]:
+    """The matching events with `after_id` < id <= `until_id`, oldest first, read
+    `size` at a time (a stream of the whole log holds one page in memory)."""
+    c = audit_events.c
+    while True:
+        with store.read() as conn:
+            query = (
+                _events_query()
+                .where(c.id > after_id, c.id <= until_id, *_audit_conditions(conn, filters))
+                .order_by(c.id)
+                .limit(size)
+            )
+            found = [_event_from_row(row) for row in conn.execute(query)]
+        if found:
+            yield found
+        if len(found) < size:
+            return
+        after_id = found[-1].id
+
+
+def last_event_id(store: Store) -> int:
+    """The newest event id of the log (0 when it is empty)."""
+    with store.read() as conn:
+        return _last_event_id(conn)
+
+
 def follow_audit(
     store: Store, filters: AuditFilter, after_id: int, interval: float = 1.0
 ) -> Iterator[list[AuditEvent]]:
     """Forever: every `interval` seconds, the matching events committed since the
-    last look."""
+    last look (an empty list when there are none, so a caller may stop between looks)."""
     follower = AuditFollower(store, filters, after_id)
     while True:
         time.sleep(interval)
-        found = follower.poll()
-        if found:
-            yield found
+        yield follower.poll()
 
 
 # An id allocated but not yet committed is awaited this long, then given up (a

@@ -24,9 +24,9 @@ from sqlalchemy.types import TypeDecorator
 
 # The revision the code expects; checked without importing Alembic
 # (tests/db_tests checks it equals the migration scripts' head).
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 
@@ -158,6 +158,7 @@ outbox = Table(
     Index("ix_outbox_status", "status", "created_at"),
     Index("ix_outbox_status_next", "status", "next_attempt_at"),
     Index("ix_outbox_account", "account_id", "created_at"),
+    Index("ix_outbox_status_channel_delivered", "status", "channel", "delivered_at"),
 )
 
 # Unknown identifiers walk the same path as real ones (docs/rules.md): each has
@@ -193,6 +194,16 @@ shadow_key = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("key", String(64), nullable=False),
+)
+
+# How many steps the rate limits refused, by minute (db/refusals.py, migration
+# 0011): a refused step writes no audit event, so this is what `sesame metrics`
+# counts them from.
+rate_limit_refusals = Table(
+    "rate_limit_refusals",
+    metadata,
+    Column("minute", UtcDateTime, primary_key=True),
+    Column("count", Integer, nullable=False),
 )
 
 # The hashes an account's password had before its current one (docs/rules.md,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from db import decisions, rows, send_limits, shadow
 from db.outbox import deliver_files
 from db.outbox_build import check_buildable
+from db.refusals import count_refusal
 from db.store import Store
 from engine.errors import SesameError
 from engine.events import (
@@ -224,6 +225,8 @@ def _step(store: Store, conn: Connection, target: Target, event: EventFor) -> Re
     check_buildable(decision.effects, settings.policy.mail_from, now)
     message_ids = subject.save(conn, before, decision, now, settings.actor, settings.source)
     decisions.record_audit(conn, attempt, None, now, settings.actor, settings.source)
+    if decision.outcome.code is Code.RATE_LIMITED:
+        count_refusal(conn, now)
     sends = [e for e in decision.effects if isinstance(e, SendSms | SendEmail)]
     queued = tuple(
         QueuedMessage(

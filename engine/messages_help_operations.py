@@ -3,6 +3,20 @@
 docstring gives the keys."""
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # --- metrics ---------------------------------------------------------------------
+    "help.metrics": (
+        "Les compteurs du service au format texte de Prometheus : comptes par état, "
+        "blocages et déblocages de la dernière heure et du dernier jour, parcours ouverts, "
+        "messages en file, échecs.\n\n"
+        "Les noms et les étiquettes sont décrits dans docs/operations.md.",
+        "The service's counts in the Prometheus text format: accounts by state, locks and "
+        "unlocks in the last hour and day, open flows, queued messages, failures.\n\n"
+        "The names and labels are described in docs/operations.md.",
+    ),
+    "help.metrics.textfile": (
+        "Remplacer ce fichier d'un coup (collecteur textfile de node_exporter), mode 0644.",
+        "Replace this file at once (node_exporter's textfile collector), mode 0644.",
+    ),
     # --- the outbox ---------------------------------------------------------------
     "help.outbox": (
         "Les messages envoyés aux adhérents (SMS et email).",

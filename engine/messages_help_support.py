@@ -270,9 +270,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Seulement les événements de cette action en masse (son identifiant de lot).",
         "Only the events of this bulk action (its batch id).",
     ),
-    "help.audit.limit": ("Les N événements les plus récents.", "The newest N events."),
+    "help.audit.limit": (
+        "Les N événements les plus récents (50 par défaut, sauf avec --format jsonl).",
+        "The newest N events (50 by default, except with --format jsonl).",
+    ),
     "help.audit.follow": (
         "Continuer d'afficher les nouveaux événements jusqu'à Ctrl-C.",
         "Keep printing new events until Ctrl-C.",
+    ),
+    "help.audit.format_": (
+        "jsonl : un objet JSON par ligne (schéma versionné, docs/audit-stream.md), dans "
+        "l'ordre des identifiants ; sans --limit, tout le journal (depuis --after).",
+        "jsonl: one JSON object a line (versioned schema, docs/audit-stream.md), in id "
+        "order; without --limit, the whole log (from --after).",
+    ),
+    "help.audit.after": (
+        "Seulement les événements d'identifiant supérieur (reprendre un flux : les "
+        "identifiants croissent).",
+        "Only events with a greater id (resume a stream: ids increase).",
+    ),
+    "help.audit.output_file": (
+        "Ajouter les lignes à ce fichier (créé en 0600, jamais via un lien symbolique), "
+        "écrites sur le disque après chaque lot.",
+        "Append the lines to this file (created 0600, never through a symbolic link), "
+        "synced to the disk after each batch.",
     ),
 }

@@ -81,6 +81,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Cannot create the report {path}: {detail}. A report never overwrites a file: give "
         "a new name. Nothing was changed.",
     ),
+    "invalid.textfile": (
+        "Impossible d'écrire {path} : {detail}.",
+        "Cannot write {path}: {detail}.",
+    ),
+    "invalid.audit_format": (
+        "Format inconnu : « {value} ». Formats possibles : jsonl (ou --json, --csv).",
+        "Unknown format: '{value}'. Known formats: jsonl (or --json, --csv).",
+    ),
+    "invalid.audit_stream_only": (
+        "{option} va avec --format jsonl.",
+        "{option} goes with --format jsonl.",
+    ),
+    "invalid.audit_output": (
+        "Impossible d'écrire dans {path} : {detail}.",
+        "Cannot append to {path}: {detail}.",
+    ),
+    "invalid.audit_output_symlink": (
+        "{path} est un lien symbolique : refusé (donnez le chemin du fichier lui-même).",
+        "{path} is a symbolic link: refused (give the path of the file itself).",
+    ),
     "invalid.options_conflict": (
         "Ces options ne peuvent pas être combinées : {options}.",
         "These options cannot be combined: {options}.",
