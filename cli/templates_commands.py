@@ -35,7 +35,7 @@ def templates_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     out = output(ctx, json_output)
     settings = open_store(ctx).settings
     files = _by_template(read_templates(settings.home))
-    entries = [
+    entries: list[dict[str, Any]] = [
         {
             "name": spec.name,
             "lang": lang,
@@ -52,10 +52,11 @@ def templates_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
 
     def human() -> str:
         rows = [
-            [e["name"], e["lang"], e["file"] or out.text("templates.default"), _names(out, e)]
+            [e["name"], e["lang"], _shown(out, settings, e["file"]), _names(out, e)]
             for e in entries
         ]
-        return fitted_table(out.columns("template", "lang", "file", "placeholders"), rows)
+        headers = out.columns("template", "lang", "file", "placeholders")
+        return fitted_table(headers, rows, keep=[0])
 
     out.ok({"templates": entries}, human)
 
@@ -113,7 +114,7 @@ def templates_check(ctx: typer.Context, json_output: JsonOption = False) -> None
             [
                 e["name"],
                 e["lang"],
-                e["file"] or out.text("templates.default"),
+                _shown(out, settings, e["file"]),
                 out.text(f"templates.{e['status']}"),
                 e["sms"]["encoding"] if "sms" in e else "-",
                 str(e["sms"]["segments"]) if "sms" in e else "-",
@@ -121,7 +122,7 @@ def templates_check(ctx: typer.Context, json_output: JsonOption = False) -> None
             for e in entries
         ]
         headers = out.columns("template", "lang", "file", "result", "encoding", "segments")
-        return fitted_table(headers, rows)
+        return fitted_table(headers, rows, keep=[0])
 
     for entry in entries:
         sms = entry.get("sms")
@@ -179,6 +180,16 @@ def _by_template(files: list[TemplateFile]) -> dict[tuple[str, str], TemplateFil
 def _file(files: dict[tuple[str, str], TemplateFile], name: str, lang: str) -> str | None:
     file = files.get((name, lang))
     return str(file.path) if file is not None else None
+
+
+def _shown(out: Output, settings: Settings, file: str | None) -> str:
+    """A template's file for people: under the home, as `templates/fr/NAME.txt`."""
+    if file is None:
+        return out.text("templates.default")
+    from pathlib import Path
+
+    path = Path(file)
+    return str(path.relative_to(settings.home)) if path.is_relative_to(settings.home) else file
 
 
 def _names(out: Output, entry: dict[str, Any]) -> str:

@@ -58,7 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} modèle(s) de message refusé(s) : aucune commande qui les enverrait ne démarrera.",
         "{count} message template(s) refused: no command that would send them will start.",
     ),
-    "templates.default": ("(texte par défaut)", "(default text)"),
+    "templates.default": ("(défaut)", "(default)"),
     "templates.ok": ("ok", "ok"),
     "templates.refused": ("refusé", "refused"),
     "templates.required": ("{placeholder} (obligatoire)", "{placeholder} (required)"),
