@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.store import storage_error
 from db.trust import read_trusted, require_trusted
 from engine.errors import SesameError
 from engine.languages import LANGS
@@ -45,6 +46,8 @@ def read_templates(home: Path) -> list[TemplateFile]:
     if not root.exists():
         return []
     require_trusted(root)
+    if not root.is_dir():
+        return [_unknown(root)]
     found: list[TemplateFile] = []
     for entry in _entries(root):
         if entry.name in LANGS and entry.is_dir():
@@ -86,8 +89,12 @@ def _read_language(directory: Path, lang: str) -> list[TemplateFile]:
 
 
 def _entries(directory: Path) -> list[os.DirEntry[str]]:
-    with os.scandir(directory) as entries:
-        return sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+    try:
+        with os.scandir(directory) as entries:
+            return sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as exc:
+        detail = exc.strerror or ""
+        raise storage_error("path_unchecked", path=str(directory), detail=detail) from None
 
 
 def _unknown(path: Path) -> TemplateFile:

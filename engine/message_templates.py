@@ -13,6 +13,7 @@ in the SMS document, `X-Sesame-Link`) and what is erased after delivery.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from string import Template
@@ -26,6 +27,8 @@ from engine.unsafe_text import is_unsafe
 SMS, SUBJECT, BODY = "sms", "subject", "body"
 # Longest template text of each kind, in characters (before its placeholders are filled).
 MAXIMUM = {SMS: 1000, SUBJECT: 200, BODY: 10000}
+# Only these characters need a look at their Unicode category.
+_NOT_PLAIN = re.compile("[^\x20-\x7e]")
 # What a template file's name ends with.
 SUFFIX = ".txt"
 
@@ -108,7 +111,7 @@ def check_template(spec: Spec, raw: str, path: str) -> str:
     for number, line in enumerate(text.split("\n"), start=1):
         if number > 1 and spec.kind == SUBJECT:
             raise refused("subject_line", path)
-        bad = next((char for char in line if is_unsafe(char)), None)
+        bad = next((m.group() for m in _NOT_PLAIN.finditer(line) if is_unsafe(m.group())), None)
         if bad is not None:
             raise refused("text", path, line=number, char=f"U+{ord(bad):04X}")
     template = Template(text)

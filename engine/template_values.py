@@ -9,7 +9,7 @@ have a fixed length, a masked phone number too.
 from __future__ import annotations
 
 from engine.identity import mask_email, mask_phone
-from engine.message_templates import Spec
+from engine.message_templates import SMS, Spec
 from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH
 from engine.policy import Policy
 from engine.rules import minutes
@@ -23,7 +23,7 @@ SAMPLE_EMAIL = "prenom.nom@example.fr"
 def sample_values(spec: Spec, policy: Policy) -> dict[str, str]:
     """A value for each placeholder of `spec`."""
     separator = "&" if "?" in policy.reset_url else "?"
-    sms = spec.kind == "sms"
+    sms = spec.kind == SMS
     ttl = policy.sms_code_ttl_seconds if sms else policy.email_link_ttl_seconds
     every = {
         "organization": policy.organization,
