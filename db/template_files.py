@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.store import storage_error
-from db.trust import read_trusted, require_trusted
+from db.trust import read_trusted_in, require_trusted
 from engine.errors import SesameError
 from engine.languages import LANGS
 from engine.message_templates import SPECS, SUFFIX, Templates, check_template, refused
@@ -67,7 +67,7 @@ def load_templates(home: Path) -> Templates:
 
 
 def _read_language(directory: Path, lang: str) -> list[TemplateFile]:
-    require_trusted(directory)
+    real = require_trusted(directory)
     files: list[TemplateFile] = []
     for entry in _entries(directory):
         path = Path(entry.path)
@@ -76,7 +76,7 @@ def _read_language(directory: Path, lang: str) -> list[TemplateFile]:
             files.append(_unknown(path))
             continue
         try:
-            raw = read_trusted(path)
+            raw = read_trusted_in(real, entry.name)
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
