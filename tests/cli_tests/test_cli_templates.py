@@ -247,3 +247,14 @@ def test_a_templates_folder_others_can_write_is_refused(sesame, home):
     assert result.exit_code == 11
     assert result.json()["error"]["reason"] == "path_writable"
     assert str(folder) in result.json()["error"]["message"]
+
+
+def test_a_symlinked_template_is_refused(sesame, home, tmp_path):
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text(OURS)
+    folder = home.path / "templates" / "fr"
+    folder.mkdir(parents=True)
+    (folder / "sms_temporary_password.txt").symlink_to(elsewhere)
+    result = sesame("templates", "show", "sms_temporary_password", "--json")
+    assert result.exit_code == 11
+    assert result.json()["error"]["reason"] == "file_symlink"
