@@ -153,12 +153,16 @@ def use_source(ctx: typer.Context, raw: str | None) -> None:
         options.settings = replace(options.settings, source=options.source)
 
 
-def open_store(ctx: typer.Context) -> Store:
+def open_store(ctx: typer.Context, *, messages: bool = False) -> Store:
+    """The store of the command; `messages`: the command may send a member a message,
+    so the operator's templates are read and checked now (a refused one: exit 2)."""
     from db.store import Store
 
     settings = _settings(ctx)
     store = Store(settings.as_member() if _globals(ctx).member else settings)
     ctx.call_on_close(store.close)
+    if messages:
+        store.message_templates()
     return store
 
 

@@ -64,6 +64,7 @@ EXIT_CODES: dict[Code, int] = {
     Code.IMPORT_DUPLICATE_NIR: 2,
     Code.IMPORT_DUPLICATE_EMAIL: 2,
     Code.POLICY_FINDINGS: 2,
+    Code.TEMPLATES_REFUSED: 2,
     # outbox delivery
     Code.TRANSPORT_IS_QUEUE: 5,
     Code.TRANSPORT_IS_FILES: 5,

@@ -59,7 +59,7 @@ def login(
     out = output(ctx, json_output)
     use_source(ctx, source)
     identifier = parse_identifier(ident)
-    store = open_store(ctx)
+    store = open_store(ctx, messages=True)
     password = require_secret(out, "prompt.password")
     result = procedure.login(store, identifier, password, _new_password_asker(out, identifier))
     texts = _LOGIN_TEXTS[result.outcome.code]
@@ -106,7 +106,7 @@ def _recover(
     out = output(ctx, json_output)
     identifier = parse_identifier(ident)
     birth_date = parse_birth_date(dob, date.today())
-    store = open_store(ctx)
+    store = open_store(ctx, messages=True)
     ask = None if json_output or not stdin_is_terminal() else partial(_ask_channel, out)
     result = procedure.start_recovery(store, identifier, birth_date, kind, channel, ask)
     _RECOVERY_VIEWS[result.outcome.code](out, result, identifier)
@@ -153,7 +153,7 @@ def send_code(
 
     out = output(ctx, json_output)
     use_source(ctx, source)
-    store = open_store(ctx)
+    store = open_store(ctx, messages=True)
     _report_sent(out, procedure.send_code(store, flow.strip(), channel), None)
 
 
@@ -220,7 +220,7 @@ def reset(
         assert ident is not None
         identifier = parse_identifier(ident)
         target = procedure.BySms(identifier)
-    store = open_store(ctx)
+    store = open_store(ctx, messages=True)
     if token is None:
         secret = require_secret(out, "prompt.temporary_password")
     result = procedure.reset(store, target, secret, _new_password_asker(out, identifier))

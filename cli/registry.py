@@ -52,6 +52,7 @@ _PROCEDURE = "cli.procedure_commands"
 _POLICY = "cli.policy_commands"
 _OUTBOX = "cli.outbox_commands"
 _SCHEMA = "cli.schema_commands"
+_TEMPLATES = "cli.templates_commands"
 
 COMMANDS: Table = {
     "login": Command(_PROCEDURE, audience=MEMBER),
@@ -97,6 +98,13 @@ COMMANDS: Table = {
     ),
     "policy": Group(
         {"check": Command(_POLICY), "simulate": Command(_POLICY)},
+    ),
+    "templates": Group(
+        {
+            "list": Command(_TEMPLATES),
+            "show": Command(_TEMPLATES),
+            "check": Command(_TEMPLATES),
+        },
     ),
     "spec": Command("cli.spec_commands", audience=MEMBER),
     "demo": Command("cli.demo", audience=MEMBER),

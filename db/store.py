@@ -24,6 +24,8 @@ from engine.outcomes import Code
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
+    from engine.message_templates import Templates
+
 BUSY_TIMEOUT_SECONDS = 10
 # Any constant shared by every sesame: the key of the schema-upgrade advisory lock.
 _SCHEMA_LOCK = 0x5E5A3E
@@ -43,10 +45,25 @@ class Store:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._engine: Engine | None = None
+        self._templates: Templates | None = None
 
     def now(self) -> datetime:
         """The clock, read through the module so tests can move it."""
         return utc_now()
+
+    def message_templates(self) -> Templates:
+        """The operator's message templates, read and checked once (`db.template_files`):
+        a command that may send a message reads them first, before anything is written."""
+        if self._templates is None:
+            from db.template_files import load_templates
+
+            self._templates = load_templates(self.settings.home)
+        return self._templates
+
+    @property
+    def templates_read(self) -> Templates | None:
+        """The templates if `message_templates` has read them, else None."""
+        return self._templates
 
     @property
     def engine(self) -> Engine:

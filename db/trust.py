@@ -74,7 +74,19 @@ def read_trusted(path: Path) -> bytes:
     file itself is checked again through its descriptor: swapping it after
     the check changes nothing that is read.
     """
-    real = require_trusted(path)
+    return _read_checked(require_trusted(path))
+
+
+def read_trusted_in(directory: Path, name: str) -> bytes:
+    """The bytes of the file `name` in `directory`, a real path `require_trusted`
+    returned: only the file is checked (its directories were), as `read_trusted` does.
+
+    Raises FileNotFoundError when there is no file.
+    """
+    return _read_checked(directory / name)
+
+
+def _read_checked(real: Path) -> bytes:
     try:
         fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:

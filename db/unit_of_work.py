@@ -35,6 +35,7 @@ from engine.events import (
 )
 from engine.identity import Identifier
 from engine.machine import Context, step, usable_channels
+from engine.message_templates import NO_OVERRIDES
 from engine.model import Account, Channel, Flow
 from engine.outcomes import Code
 from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH
@@ -221,7 +222,7 @@ def _step(store: Store, conn: Connection, target: Target, event: EventFor) -> Re
         stepped = event(account) if callable(event) else event
     now = store.now()
     before = subject.snapshot(conn, now, settings.policy)
-    decision = step(before, stepped, Context(now, settings.policy))
+    decision = _decide(store, before, stepped, now)
     check_buildable(decision.effects, settings.policy.mail_from, now)
     message_ids = subject.save(conn, before, decision, now, settings.actor, settings.source)
     decisions.record_audit(conn, attempt, None, now, settings.actor, settings.source)
@@ -237,6 +238,17 @@ def _step(store: Store, conn: Connection, target: Target, event: EventFor) -> Re
         for message_id, effect in zip(message_ids, sends, strict=False)
     )
     return replace(_result(before, decision), messages=queued)
+
+
+def _decide(store: Store, before: Snapshot, event: Event, now: datetime) -> Decision:
+    """The step, its messages in the operator's templates. A command that may send
+    read them at its start (`cli.app.open_store`); any other reads them only if
+    its step does send, and then in its transaction: a refused one rolls it back."""
+    templates, policy = store.templates_read, store.settings.policy
+    decision = step(before, event, Context(now, policy, templates or NO_OVERRIDES))
+    if templates is None and any(isinstance(e, SendSms | SendEmail) for e in decision.effects):
+        decision = step(before, event, Context(now, policy, store.message_templates()))
+    return decision
 
 
 def _result(before: Snapshot, decision: Decision) -> Result:

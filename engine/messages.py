@@ -13,12 +13,12 @@ from engine import (
     messages_labels,
     messages_language,
     messages_lockout,
-    messages_member,
     messages_operations,
     messages_scripts,
     messages_storage,
     messages_support,
     messages_web,
+    messages_templates,
 )
 from engine.languages import LANGS as LANGS  # the catalogue's languages, re-exported
 
@@ -214,7 +214,6 @@ _T: dict[str, tuple[str, str]] = {
 
 _T.update(messages_storage.TEXTS)
 _T.update(messages_input.TEXTS)
-_T.update(messages_member.TEXTS)
 _T.update(messages_support.TEXTS)
 _T.update(messages_delivery.TEXTS)
 _T.update(messages_operations.TEXTS)
@@ -225,6 +224,7 @@ _T.update(messages_explain.TEXTS)
 _T.update(messages_scripts.TEXTS)
 _T.update(messages_lockout.TEXTS)
 _T.update(messages_web.TEXTS)
+_T.update(messages_templates.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

@@ -10,7 +10,7 @@ Keys (read by cli/help_texts.py, checked by tests/cli_tests/test_cli_help.py):
   an identifier), used where no `help.<command path>.<parameter>` is given.
 """
 
-from engine import messages_help_operations, messages_help_support
+from engine import messages_help_operations, messages_help_support, messages_help_templates
 
 _IDENT = ("NIR ou adresse email enregistrée.", "NIR or registered email.")
 _REASON = (
@@ -96,3 +96,4 @@ TEXTS: dict[str, tuple[str, str]] = {
 # The support and operations commands' texts, kept apart for size.
 TEXTS.update(messages_help_support.TEXTS)
 TEXTS.update(messages_help_operations.TEXTS)
+TEXTS.update(messages_help_templates.TEXTS)

@@ -41,6 +41,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "column.value": ("Valeur", "Value"),
     "column.expected": ("Attendu", "Expected"),
     "column.reference": ("Référence", "Reference"),
+    "column.template": ("modèle", "template"),
+    "column.lang": ("langue", "lang"),
+    "column.file": ("fichier", "file"),
+    "column.placeholders": ("paramètres", "placeholders"),
+    "column.encoding": ("codage", "encoding"),
+    "column.segments": ("SMS", "SMS"),
     "column.finding": ("Constat", "Finding"),
     # --- an account, as `status` and `account show` present it ------------------------
     "label.nir": ("NIR", "NIR"),

@@ -68,6 +68,7 @@ class Code(enum.StrEnum):
     IMPORT_DUPLICATE_NIR = "import_duplicate_nir"
     IMPORT_DUPLICATE_EMAIL = "import_duplicate_email"
     POLICY_FINDINGS = "policy_findings"
+    TEMPLATES_REFUSED = "templates_refused"
     TARGET_NOT_EMPTY = "target_not_empty"
     # --- outbox delivery ------------------------------------------------------------
     MESSAGE_NOT_FOUND = "message_not_found"

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from engine import messages
 from engine.effective import effective_account, effective_state
 from engine.events import Audit, Decision, Effect, Outcome, SendEmail, Snapshot
+from engine.message_templates import NO_OVERRIDES, Templates
 from engine.model import Account, AccountState, Flow, FlowState
 from engine.outcomes import Code
 from engine.policy import Policy
@@ -37,6 +37,8 @@ class Context:
 
     now: datetime
     policy: Policy
+    # What the member receives: the operator's texts where the home has them.
+    templates: Templates = NO_OVERRIDES
 
 
 State = AccountState | FlowState | None
@@ -112,12 +114,13 @@ def noop(code: Code) -> Callable[[Snapshot, object, Context], Decision]:
 def notification(
     account: Account, to: str, key: str, params: dict[str, object], ctx: Context
 ) -> SendEmail:
-    """An email to `to` about `account`, in the account's language."""
+    """An email to `to` about `account`, in the account's language (`key`: its
+    template, `key.subject` its subject's)."""
     values = {"organization": ctx.policy.organization, **params}
-    body = messages.text(f"{key}.body", account.language, values)
+    body = ctx.templates.render(key, account.language, values)
     return SendEmail(
         to=to,
-        subject=messages.text(f"{key}.subject", account.language, values),
+        subject=ctx.templates.render(f"{key}.subject", account.language, values),
         body=body,
         redacted_body=body,
     )

@@ -83,7 +83,7 @@ def _login_failed(snap: Snapshot, ctx: Context) -> Decision:
     effects: list[Effect] = [failed, lock_audit]
     if policy.notify_on_lock and account.email:
         params: dict[str, object] = {"max_failed_attempts": policy.max_failed_attempts}
-        effects.append(notification(account, account.email, "email.locked", params, ctx))
+        effects.append(notification(account, account.email, "email_locked", params, ctx))
     return decide(snap, Code.ACCOUNT_LOCKED, False, *effects, account=locked)
 
 

@@ -22,6 +22,7 @@ from engine.events import (
     SendSms,
     Snapshot,
 )
+from engine.identity import mask_email, mask_phone
 from engine.model import Account, AccountState, Channel, Flow, FlowKind, FlowState
 from engine.outcomes import Code
 from engine.passwords import secret_digest
@@ -137,20 +138,17 @@ def _send(
     account: Account, flow: Flow, channel: Channel, fresh: FreshSecrets, ctx: Context
 ) -> Decision:
     """A new secret on `channel`: it replaces any previous one of the flow."""
-    policy = ctx.policy
+    policy, lang, templates = ctx.policy, account.language, ctx.templates
+    params: dict[str, object] = {"organization": policy.organization}
     if channel is Channel.SMS:
         ttl, secret = policy.sms_code_ttl_seconds, fresh.sms_code
         assert account.mobile is not None
-        params = {"organization": policy.organization, "minutes": minutes(ttl)}
+        params.update(minutes=minutes(ttl), destination=mask_phone(account.mobile))
         message: Effect = SendSms(
             to=account.mobile,
-            body=messages.text(
-                "sms.temporary_password", account.language, {**params, "code": secret}
-            ),
-            redacted_body=messages.text(
-                "sms.temporary_password",
-                account.language,
-                {**params, "code": messages.REDACTED},
+            body=templates.render("sms_temporary_password", lang, {**params, "code": secret}),
+            redacted_body=templates.render(
+                "sms_temporary_password", lang, {**params, "code": messages.REDACTED}
             ),
             flow_id=flow.id,
         )
@@ -158,25 +156,15 @@ def _send(
         ttl, secret = policy.email_link_ttl_seconds, fresh.link_token
         assert account.email is not None
         separator = "&" if "?" in policy.reset_url else "?"
-        params = {"organization": policy.organization, "minutes": minutes(ttl)}
-        body = messages.text(
-            "email.reset.body",
-            account.language,
-            {**params, "link": f"{policy.reset_url}{separator}token={secret}"},
-        )
-        redacted = messages.text(
-            "email.reset.body",
-            account.language,
-            {
-                **params,
-                "link": f"{policy.reset_url}{separator}token={messages.REDACTED}",
-            },
-        )
+        link = f"{policy.reset_url}{separator}token="
+        params.update(minutes=minutes(ttl), destination=mask_email(account.email))
         message = SendEmail(
             to=account.email,
-            subject=messages.text("email.reset.subject", account.language, params),
-            body=body,
-            redacted_body=redacted,
+            subject=templates.render("email_reset_link.subject", lang, params),
+            body=templates.render("email_reset_link", lang, {**params, "link": link + secret}),
+            redacted_body=templates.render(
+                "email_reset_link", lang, {**params, "link": link + messages.REDACTED}
+            ),
             flow_id=flow.id,
         )
     sent = replace(

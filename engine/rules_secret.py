@@ -78,7 +78,7 @@ def new_password(snap: Snapshot, ev: NewPasswordSubmitted, ctx: Context) -> Deci
     if account.state is A.LOCKED:
         effects.append(Audit("account_unlocked", A.LOCKED, A.ACTIVE, flow_id=flow.id))
     if policy.notify_on_password_change and account.email:
-        effects.append(notification(account, account.email, "email.password_changed", {}, ctx))
+        effects.append(notification(account, account.email, "email_password_changed", {}, ctx))
     return decide(snap, Code.PASSWORD_CHANGED, True, *effects, account=changed, flows=(completed,))
 
 

@@ -200,7 +200,7 @@ def channels_changed(snap: Snapshot, ev: ChannelsChanged, ctx: Context) -> Decis
     cancelled = _cancel_open_flow(snap, "channels_changed")
     effects: list[Effect] = [audit, *cancelled.effects]
     if ctx.policy.notify_on_channel_change and account.email:
-        notice = notification(changed, account.email, "email.channels_changed", {}, ctx)
+        notice = notification(changed, account.email, "email_channels_changed", {}, ctx)
         effects.append(notice)
     return decide(
         snap, Code.CHANNELS_CHANGED, True, *effects, account=changed, flows=cancelled.flows

@@ -47,7 +47,7 @@ def account_edit(
         phone=parse_mobile(mobile) if mobile is not None else None,
         language=parse_language(language) if language is not None else None,
     )
-    result = edit_channels(open_store(ctx), identifier, edit, reason)
+    result = edit_channels(open_store(ctx, messages=True), identifier, edit, reason)
     phone = edit.phone
     warnings = edit_warnings(out, phone)
     for warning in warnings:

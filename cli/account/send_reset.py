@@ -26,5 +26,5 @@ def account_send_reset(
     from engine.identity import parse_identifier
 
     out = output(ctx, json_output)
-    result = send_reset(open_store(ctx), parse_identifier(ident), reason, channel)
+    result = send_reset(open_store(ctx, messages=True), parse_identifier(ident), reason, channel)
     report(out, result, {"reset": reset_payload(result)})

@@ -90,7 +90,7 @@ def _unlock_one(
     from db.support import unlock
     from engine.identity import parse_identifier
 
-    result = unlock(open_store(ctx), parse_identifier(ident), reason, send_reset)
+    result = unlock(open_store(ctx, messages=True), parse_identifier(ident), reason, send_reset)
     extra = {
         "reset": reset_payload(result),
         "identity_failures_cleared": result.identity_failures_cleared,
@@ -111,7 +111,7 @@ def _unlock_bulk(
     from cli.parsing import parse_moment
     from db.support import AllLocked, FromFile, bulk_unlock
 
-    store = open_store(ctx)
+    store = open_store(ctx, messages=True)
     source: AllLocked | FromFile
     if from_file is not None:
         source = FromFile(from_file)

@@ -1,0 +1,61 @@
+"""The safety net of the unit of work: a step that sends, in a store whose
+command did not read the templates at its start, still renders the operator's
+texts, and a refused template rolls its transaction back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import NIR
+
+from db.settings import load_settings
+from db.store import Store
+from db.support import send_reset
+from engine.errors import SesameError
+from engine.identity import parse_identifier
+from engine.states import Channel
+
+
+def store_of(home) -> Store:
+    return Store(load_settings(home=str(home.path), db=home.db_url))
+
+
+def write(home_path: Path, text: str) -> Path:
+    folder = home_path / "templates" / "fr"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "sms_temporary_password.txt"
+    path.write_text(text)
+    return path
+
+
+def test_a_step_that_sends_reads_the_templates_when_its_command_did_not(member, home):
+    member()
+    write(home.path, "Support $organization\n$code\n")
+    store = store_of(home)
+    try:
+        assert store.templates_read is None
+        send_reset(store, parse_identifier(NIR), "appel", Channel.SMS)
+        assert store.templates_read is not None
+    finally:
+        store.close()
+    document = json.loads(home.sms_files()[-1].read_text())
+    assert document["body"] == f"Support Espace personnel\n{document['code']}"
+
+
+def test_a_refused_template_rolls_the_step_back(member, home):
+    member()
+    path = write(home.path, "Support $organisation\n$code\n")
+    before = home.query("SELECT count(*) FROM audit_events")
+    store = store_of(home)
+    try:
+        with pytest.raises(SesameError) as caught:
+            send_reset(store, parse_identifier(NIR), "appel", Channel.SMS)
+    finally:
+        store.close()
+    assert caught.value.reason == "config_template_placeholder"
+    assert caught.value.params["path"] == str(path)
+    assert home.query("SELECT count(*) FROM audit_events") == before
+    assert home.query("SELECT count(*) FROM outbox") == [(0,)]
+    assert home.sms_files() == []
