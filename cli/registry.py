@@ -99,6 +99,7 @@ COMMANDS: Table = {
     ),
     "spec": Command("cli.spec_commands", audience=MEMBER),
     "demo": Command("cli.demo", audience=MEMBER),
+    "shell": Command("cli.shell.command"),
 }
 
 

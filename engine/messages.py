@@ -16,6 +16,7 @@ from engine import (
     messages_member,
     messages_operations,
     messages_scripts,
+    messages_shell,
     messages_storage,
     messages_support,
 )
@@ -223,6 +224,7 @@ _T.update(messages_labels.TEXTS)
 _T.update(messages_explain.TEXTS)
 _T.update(messages_scripts.TEXTS)
 _T.update(messages_lockout.TEXTS)
+_T.update(messages_shell.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.
