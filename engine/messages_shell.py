@@ -20,10 +20,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No current account (use ID to choose one).",
     ),
     "shell.cleared": ("Plus de compte courant.", "No current account any more."),
-    "shell.use_usage": (
-        "use ID : choisir le compte courant ; use - : l'oublier ; use : l'afficher.",
-        "use ID: choose the current account; use -: forget it; use: show it.",
-    ),
     "shell.builtins": (
         "Dans la console : use ID (le compte courant, pris par les commandes dont l'ID "
         "manque), use - (l'oublier), help [COMMANDE], exit ou Ctrl-D (quitter), Ctrl-C "

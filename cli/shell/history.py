@@ -58,10 +58,10 @@ def _is_identifier(args: list[str]) -> bool:
     if args in ([], ["-"]):
         return True
     try:
-        parse_identifier(args[0])
+        parse_identifier(" ".join(args))
     except SesameError:
         return False
-    return len(args) == 1
+    return True
 
 
 def open_history(home: Path) -> GuardedFileHistory:

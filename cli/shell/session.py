@@ -102,15 +102,12 @@ class Session:
                 else self.text("shell.no_current")
             )
             return 0
-        if len(args) > 1:
-            self.say(self.text("shell.use_usage"))
-            return 2
-        if args[0] == "-":
+        if args == ["-"]:
             self.current = None
             self.say(self.text("shell.cleared"))
             return 0
         try:
-            self.current = parse_identifier(args[0])
+            self.current = parse_identifier(" ".join(args))  # a NIR as printed: 2 95 10 …
         except SesameError as exc:
             from cli.output import Output
 
