@@ -24,7 +24,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.shell": (
         "La console du support : les commandes de sesame dans un seul processus.\n\n"
         "Chaque ligne est une commande de sesame sans « sesame » devant, avec les mêmes "
-        "sorties et codes de sortie ; un code non nul est affiché ([code 3]) et la console "
+        "sorties et codes de sortie ; un code non nul est affiché ([exit 3]) et la console "
         "continue. Tab complète les commandes, les options et les identifiants (début du "
         "NIR ou de l'adresse email). use ID choisit le compte courant, pris par les "
         "commandes dont l'ID manque ; help [COMMANDE] affiche l'aide ; Ctrl-C annule la "

@@ -12,7 +12,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Votre nom (auteur enregistré dans le journal d'audit) : ",
         "Your name (the actor the audit log records): ",
     ),
-    "shell.exit_status": ("[code {code}]", "[exit {code}]"),
+    "shell.exit_status": ("[exit {code}]", "[exit {code}]"),  # as the docs show a status
     "shell.syntax": ("Ligne illisible : {detail}", "Unreadable line: {detail}"),
     "shell.current": ("Compte courant : {account}", "Current account: {account}"),
     "shell.no_current": (
