@@ -73,7 +73,7 @@ class Session:
         from cli.app import Process
         from cli.main import main
 
-        Process.engines = self.engines
+        kept, Process.engines = Process.engines, self.engines
         try:
             main([*self.base, *words])
         except SystemExit as exc:
@@ -81,6 +81,7 @@ class Session:
         except KeyboardInterrupt:
             return 130
         finally:
+            Process.engines = kept  # the console's engines serve its own commands only
             sys.stdout.flush()  # before the status on stderr, when stdout is a pipe
         return 0
 

@@ -72,6 +72,22 @@ def test_an_identifier_argument_or_option_asks_the_database():
     assert asked == ["2951", "2951", "ma"]
 
 
+def test_tab_through_prompt_toolkit_replaces_the_word_being_typed():
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from cli.shell.completer import SesameCompleter
+    from db.completion import Candidate
+
+    completer = SesameCompleter(lambda typed: [Candidate(NIR_COMPACT, "locked")])
+    found = list(completer.get_completions(Document("account show 2951"), CompleteEvent()))
+    assert [(c.text, c.start_position, c.display_meta_text) for c in found] == [
+        (NIR_COMPACT, -4, "locked")
+    ]
+    found = list(completer.get_completions(Document("account sh"), CompleteEvent()))
+    assert [(c.text, c.start_position) for c in found] == [("show", -2)]
+
+
 @pytest.fixture
 def store(home, member):
     from db.settings import load_settings

@@ -82,11 +82,14 @@ def test_exit_leaves_and_help_is_the_catalogue(session, capsys):
 
 
 def test_one_engine_serves_every_command(session):
+    from cli.app import Process
+
     session.run_line(f"status {NIR_COMPACT} --json")
     engines = dict(session.engines._kept)
     session.run_line("account list --json")
     assert session.engines._kept.keys() == engines.keys()
     assert [e for e, _ in session.engines._kept.values()] == [e for e, _ in engines.values()]
+    assert Process.engines is None  # a command outside the console disposes of its own
 
 
 @pytest.mark.sqlite_only  # a file replaced under the console
