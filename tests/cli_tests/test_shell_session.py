@@ -185,3 +185,27 @@ def test_lines_from_a_pipe_run_one_after_the_other(sesame, member):
     assert result.exit_code == 0
     assert '"nir": "295109912611193"' in result.stdout
     assert "[exit 2]" in result.stderr
+
+
+@pytest.mark.sqlite_only  # the database named in sesame.toml is a file of the home
+def test_a_changed_configuration_applies_from_the_next_line(session, home, capsys):
+    import json
+
+    session.run_line("status --json")
+    assert json.loads(capsys.readouterr().out)["dashboard"]["accounts"]["total"] == 1
+    other = home.path / "other.db"
+    config = home.path / "sesame.toml"
+    config.write_text(config.read_text() + f'\n[database]\nurl = "sqlite:///{other}"\n')
+    session.run_line("status --json")
+    assert json.loads(capsys.readouterr().out)["dashboard"]["accounts"]["total"] == 0
+    assert len(session.engines._kept) == 2  # one engine per database
+
+
+def test_a_schema_changed_by_someone_else_is_seen_at_the_next_line(session, home, capsys):
+    session.run_line(f"status {NIR_COMPACT} --json")
+    home.query("UPDATE alembic_version SET version_num = '0008'")
+    capsys.readouterr()
+    session.run_line(f"status {NIR_COMPACT} --json")
+    assert session.status == 11
+    assert '"reason": "schema_outdated"' in capsys.readouterr().out
+    assert not session.engines._kept
