@@ -32,7 +32,11 @@ class SesameCompleter(Completer):
 
     def get_completions(self, document: Document, event: CompleteEvent) -> Iterator[Completion]:
         words, word = split_for_completion(document.text_before_cursor)
-        for text, meta in candidates(words, word, self.lookup):
+        try:
+            found = candidates(words, word, self.lookup)
+        except Exception:  # a completion never interrupts the line being typed
+            return
+        for text, meta in found:
             yield Completion(text, start_position=-len(word), display_meta=meta)
 
 

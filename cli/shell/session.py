@@ -80,6 +80,9 @@ class Session:
             return _status(exc.code)
         except KeyboardInterrupt:
             return 130
+        except Exception as exc:  # outside the command's own handling: never the console's end
+            self._error(SesameError(Code.INTERNAL_ERROR, params={"detail": type(exc).__name__}))
+            return exit_code(Code.INTERNAL_ERROR)
         finally:
             Process.engines = kept  # the console's engines serve its own commands only
             sys.stdout.flush()  # before the status on stderr, when stdout is a pipe
@@ -91,6 +94,11 @@ class Session:
             self.engines.forget()  # a moved file or a restarted server: open anew
         if status:
             self.say(self.text("shell.exit_status", code=status))
+
+    def _error(self, error: SesameError) -> None:
+        from cli.output import Output
+
+        Output(self.lang, as_json=False).error(error)
 
     def _use(self, args: list[str]) -> int:
         from engine.identity import mask_identifier, parse_identifier
@@ -110,9 +118,7 @@ class Session:
         try:
             self.current = parse_identifier(" ".join(args))  # a NIR as printed: 2 95 10 …
         except SesameError as exc:
-            from cli.output import Output
-
-            Output(self.lang, as_json=False).error(exc)
+            self._error(exc)
             return exit_code(exc.code)
         self.say(self.text("shell.current", account=mask_identifier(self.current)))
         return 0

@@ -35,6 +35,15 @@ def test_a_failing_command_shows_its_status_and_the_console_goes_on(session, cap
     assert capsys.readouterr().err == ""
 
 
+def test_an_unexpected_error_is_one_line_and_the_console_goes_on(session, capsys, monkeypatch):
+    def broken(args: list[str], prog_name: str) -> None:
+        raise RuntimeError("with a secret in its message")
+
+    monkeypatch.setattr("cli.main.app", broken)
+    assert session.run_line("status") is True
+    assert capsys.readouterr().err == "Internal error: RuntimeError\n[exit 1]\n"
+
+
 def test_lines_are_split_as_a_shell_splits_them(session, capsys):
     session.run_line(f"sesame status '{NIR}' --json")  # quoted NIR with its spaces
     assert '"nir": "295109912611193"' in capsys.readouterr().out
