@@ -46,12 +46,11 @@ def run_terminal(session: Session, home: Path, lookup: Callable[[str], list[Cand
     session.say(session.text("shell.welcome"))
     while True:
         try:
-            line = prompt.prompt(_prompt_text(session))
-        except KeyboardInterrupt:
+            if not session.run_line(prompt.prompt(_prompt_text(session))):
+                break
+        except KeyboardInterrupt:  # the line typed, or a Ctrl-C just between two commands
             continue
         except EOFError:
-            break
-        if not session.run_line(line):
             break
     return session.status
 

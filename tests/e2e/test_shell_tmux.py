@@ -38,8 +38,9 @@ class Terminal:
             f"{k}={v}" for k, v in env.items() if k in _PASSED or k.startswith("SESAME_")
         ]
         command = f"env -i {shlex.join(assignments)} {shlex.quote(str(SESAME))} shell"
-        # The pane outlives the console, to show how it ended.
-        script = f"{command}; echo {ENDED}$?; sleep 600"
+        # The pane outlives the console, to show how it ended; the wrapping shell
+        # survives a Ctrl-C (caught, so the console itself gets the default action).
+        script = f"trap : INT; {command}; echo {ENDED}$?; sleep 600"
         self.tmux("new-session", "-d", "-x", "200", "-y", "50", "sh", "-c", script)
 
     def tmux(self, *args: str) -> str:
@@ -74,10 +75,10 @@ class Terminal:
     def line(self) -> str:
         """The line the cursor is on (the prompt and what is typed)."""
         y = int(self.tmux("display-message", "-p", "#{cursor_y}"))
-        return self.tmux("capture-pane", "-p").splitlines()[y] if y >= 0 else ""
+        return self.tmux("capture-pane", "-p").splitlines()[y].rstrip() if y >= 0 else ""
 
     def wait_line(self, expected: str) -> None:
-        self.wait(lambda _: self.line().rstrip() == expected, f"the line {expected!r}")
+        self.wait(lambda _: self.line() == expected, f"the line {expected!r}")
 
     def close(self) -> None:
         subprocess.run([str(TMUX), "-L", self.socket, "kill-server"], capture_output=True)
@@ -128,6 +129,7 @@ def test_completion_use_an_error_and_the_actor_asked_once(terminal: Terminal, ho
     terminal.wait_line(f"sesame> account show {NIR_COMPACT}")
     terminal.keys("Enter")
     terminal.wait_for("Latest events")
+    terminal.wait_line("sesame>")
 
     terminal.type("status 1234")
     terminal.keys("Enter")
@@ -153,9 +155,11 @@ def test_history_keeps_no_secret_and_the_arrow_recalls(terminal: Terminal, home:
     terminal.type(f"status {NIR_COMPACT}")
     terminal.keys("Enter")
     terminal.wait_for("Open flow")
+    terminal.wait_line("sesame>")
     terminal.type("Tr0ub4dor&3")  # a password pasted at the console's prompt
     terminal.keys("Enter")
     terminal.wait_for("[exit 2]")
+    terminal.wait_line("sesame>")
     terminal.type(f"login {NIR_COMPACT}")
     terminal.keys("Enter")
     terminal.wait_for("Password: ")
@@ -181,7 +185,7 @@ def test_history_keeps_no_secret_and_the_arrow_recalls(terminal: Terminal, home:
         assert secret not in kept
 
 
-def test_history_survives_the_console_and_ctrl_c_cancels_a_line(home: Path):
+def test_history_survives_the_console_and_ctrl_c_cancels_a_line_or_a_command(home: Path):
     first = Terminal(home)
     try:
         first.wait_for("Your name")
@@ -190,9 +194,16 @@ def test_history_survives_the_console_and_ctrl_c_cancels_a_line(home: Path):
         first.type("account list")
         first.keys("Enter")
         first.wait_for(NIR_COMPACT)
+        first.wait_line("sesame>")
         first.type("status 1234")
+        first.wait_line("sesame> status 1234")
         first.keys("C-c")  # cancelled: never run
         first.wait_line("sesame>")
+        first.type("audit --follow")  # runs until interrupted
+        first.keys("Enter")
+        first.wait_for("account_created")
+        first.keys("C-c")  # the end of a follow, as outside the console: exit 0
+        first.wait(lambda _: first.line() == "^Csesame>", "the prompt after ^C")
         first.keys("C-d")
         shown = first.wait_for(f"{ENDED}0")
         assert "[exit 2]" not in shown
@@ -204,7 +215,9 @@ def test_history_survives_the_console_and_ctrl_c_cancels_a_line(home: Path):
         second.keys("Enter")
         second.wait_line("sesame>")
         second.keys("Up")
-        second.wait_line("sesame> account list")
+        second.wait_line("sesame> audit --follow")
+        second.keys("Up")
+        second.wait_line("sesame> account list")  # not the cancelled line
     finally:
         second.close()
 
