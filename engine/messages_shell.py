@@ -14,6 +14,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "shell.exit_status": ("[exit {code}]", "[exit {code}]"),  # as the docs show a status
     "shell.syntax": ("Ligne illisible : {detail}", "Unreadable line: {detail}"),
+    "shell.nested": (
+        "Déjà dans la console (Ctrl-D pour la quitter).",
+        "Already in the console (Ctrl-D leaves it).",
+    ),
     "shell.current": ("Compte courant : {account}", "Current account: {account}"),
     "shell.no_current": (
         "Pas de compte courant (use ID pour en choisir un).",

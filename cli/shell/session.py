@@ -64,6 +64,9 @@ class Session:
             self._finished(self._use(words[1:]))
         elif words[0] == "help":
             self._finished(self._help(words[1:]))
+        elif words[0] == "shell" and "--help" not in words:
+            self.say(self.text("shell.nested"))
+            self._finished(2)
         else:
             self._finished(self.run_command(self._with_current(words)))
         return True

@@ -87,6 +87,8 @@ def test_exit_leaves_and_help_is_the_catalogue(session, capsys):
     captured = capsys.readouterr()
     assert "Commands" in captured.out
     assert captured.err.startswith("In the console: use ID")
+    session.run_line("shell")
+    assert capsys.readouterr().err == "Already in the console (Ctrl-D leaves it).\n[exit 2]\n"
     assert session.run_line("exit") is False
 
 
