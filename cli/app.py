@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from cli.output import Output
     from db.settings import Settings
+    from db.shared_engines import SharedEngines
     from db.store import Store
 
 __version__ = "0.1.0"
@@ -153,13 +154,20 @@ def use_source(ctx: typer.Context, raw: str | None) -> None:
         options.settings = replace(options.settings, source=options.source)
 
 
+class Process:
+    """What outlives one command in a long-lived process: `sesame shell` keeps its
+    engines here (`db.shared_engines`); a one-shot command leaves it None."""
+
+    engines: SharedEngines | None = None
+
+
 def open_store(ctx: typer.Context, *, messages: bool = False) -> Store:
     """The store of the command; `messages`: the command may send a member a message,
     so the operator's templates are read and checked now (a refused one: exit 2)."""
     from db.store import Store
 
     settings = _settings(ctx)
-    store = Store(settings.as_member() if _globals(ctx).member else settings)
+    store = Store(settings.as_member() if _globals(ctx).member else settings, Process.engines)
     ctx.call_on_close(store.close)
     if messages:
         store.message_templates()

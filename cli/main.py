@@ -9,9 +9,11 @@ from cli.app import app, silence_stdout
 __all__ = ["app", "main"]
 
 
-def main() -> None:
+def main(args: list[str] | None = None) -> None:
+    """The `sesame` executable (`args` None: the command line); `sesame shell` runs
+    each of its lines through here too."""
     try:
-        app(prog_name="sesame")
+        app(args=args, prog_name="sesame")
     except BrokenPipeError:  # outside a command (`sesame --help | head -1`)
         silence_stdout()
         sys.exit(0)

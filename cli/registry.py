@@ -110,6 +110,7 @@ COMMANDS: Table = {
     "demo": Command("cli.demo", audience=MEMBER),
     # Operators run the member pages: the server reads every account and writes the outbox.
     "serve": Command("cli.serve"),
+    "shell": Command("cli.shell.command"),
 }
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from engine.message_templates import Templates
+    from db.shared_engines import SharedEngines
 
 BUSY_TIMEOUT_SECONDS = 10
 # Any constant shared by every sesame: the key of the schema-upgrade advisory lock.
@@ -42,10 +43,12 @@ def storage_error(reason: str, **params: object) -> SesameError:
 class Store:
     """The database of one installation, opened lazily and checked once."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, engines: SharedEngines | None = None) -> None:
         self.settings = settings
         self._engine: Engine | None = None
         self._templates: Templates | None = None
+        # A long-lived process's engines (`sesame shell`): lent, never disposed of here.
+        self._engines = engines
 
     def now(self) -> datetime:
         """The clock, read through the module so tests can move it."""
@@ -68,14 +71,8 @@ class Store:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            engine = _create_engine(self.settings.db_url)
-            try:
-                with translate_errors():
-                    ensure_schema(engine)
-            except BaseException:
-                engine.dispose()
-                raise
-            self._engine = engine
+            url = self.settings.db_url
+            self._engine = open_engine(url) if self._engines is None else self._engines.get(url)
         return self._engine
 
     def with_source(self, source: str | None) -> Store:
@@ -85,15 +82,16 @@ class Store:
 
         other = Store(replace(self.settings, source=source))
         other._engine = self.engine
+        other._templates = self._templates
         return other
 
     def close(self) -> None:
         """Close the pooled connections now, not when the garbage collector
         gets to them: a long-lived process (the test suite, a console) would
         otherwise exhaust PostgreSQL's connection slots."""
-        if self._engine is not None:
+        if self._engine is not None and self._engines is None:
             self._engine.dispose()
-            self._engine = None
+        self._engine = None
 
     @property
     def is_postgres(self) -> bool:
@@ -145,6 +143,35 @@ def translate_errors() -> Iterator[None]:
         if "not a database" in detail:
             raise storage_error("not_sesame", detail=detail) from None
         raise storage_error("database", detail=detail) from None
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on `url` whose schema is checked (created on a new database)."""
+    engine = _create_engine(url)
+    try:
+        with translate_errors():
+            ensure_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for another backend, memory or a `uri` URL."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.query.get("uri"):
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """The checks and modes of opening a SQLite file (`_prepare_sqlite_file`)."""
+    _prepare_sqlite_file(path)
 
 
 def _create_engine(url: str) -> Engine:

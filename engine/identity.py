@@ -346,6 +346,22 @@ def mask_email(address: str) -> str:
     return f"*****@{domain}" if at else "*****"
 
 
+def mask_nir(compact: str) -> str:
+    """A NIR as a screen near others may show it: grouped, every character hidden
+    but the last four (as `mask_phone` keeps the last four digits), ``* ** ** ** *** *11 93``."""
+    hidden = "*" * max(0, len(compact) - 4) + compact[-4:]
+    groups, start = [], 0
+    for size in (1, 2, 2, 2, 3, 3, 2):
+        groups.append(hidden[start : start + size])
+        start += size
+    return " ".join(group for group in groups if group)
+
+
+def mask_identifier(ident: Identifier) -> str:
+    """An identifier masked the way its kind is (`mask_nir`, `mask_email`)."""
+    return mask_nir(ident.nir.value) if ident.nir is not None else mask_email(ident.email or "")
+
+
 def mask_destination(channel: str, to: str) -> str:
     """A message's destination as anyone but its owner may see it: a phone
     number for SMS, an email address otherwise (the one masking rule)."""

@@ -15,6 +15,7 @@ from engine import (
     messages_lockout,
     messages_operations,
     messages_scripts,
+    messages_shell,
     messages_storage,
     messages_support,
     messages_web,
@@ -225,6 +226,7 @@ _T.update(messages_scripts.TEXTS)
 _T.update(messages_lockout.TEXTS)
 _T.update(messages_web.TEXTS)
 _T.update(messages_templates.TEXTS)
+_T.update(messages_shell.TEXTS)
 
 REDACTED = "[secret retiré après envoi]"
 # Codes whose message depends on a finer reason.

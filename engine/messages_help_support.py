@@ -21,6 +21,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "NIR ou adresse email enregistrée ; sans : le tableau de bord.",
         "NIR or registered email; none: the dashboard.",
     ),
+    "help.shell": (
+        "La console du support : les commandes de sesame dans un seul processus.\n\n"
+        "Chaque ligne est une commande de sesame sans « sesame » devant, avec les mêmes "
+        "sorties et codes de sortie ; un code non nul est affiché ([exit 3]) et la console "
+        "continue. Tab complète les commandes, les options et les identifiants (début du "
+        "NIR ou de l'adresse email). use ID choisit le compte courant, pris par les "
+        "commandes dont l'ID manque ; help [COMMANDE] affiche l'aide ; Ctrl-C annule la "
+        "ligne, Ctrl-D quitte. L'historique (shell_history dans le répertoire de sesame, "
+        "mode 0600) ne garde ni les commandes du membre ni les lignes inconnues ou "
+        "commençant par une espace. L'auteur (--actor, SESAME_ACTOR) est demandé une fois "
+        "s'il manque.",
+        "The support console: sesame's commands in one process.\n\n"
+        "Each line is a sesame command without « sesame » in front, with the same outputs "
+        "and exit codes; a non-zero code is shown ([exit 3]) and the console goes on. Tab "
+        "completes commands, options and identifiers (the start of a NIR or an email "
+        "address). use ID sets the current account, taken by commands whose ID is "
+        "missing; help [COMMAND] shows the help; Ctrl-C cancels the line, Ctrl-D leaves. "
+        "The history (shell_history in sesame's home, mode 0600) keeps neither the "
+        "member's commands nor unknown lines or lines starting with a space. The actor "
+        "(--actor, SESAME_ACTOR) is asked once when missing.",
+    ),
     "help.account": (
         "Créer, consulter, modifier et débloquer des comptes.",
         "Provision, inspect, change and unlock accounts.",

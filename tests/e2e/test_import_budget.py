@@ -23,6 +23,7 @@ HEAVY = (
     "pydantic",
     "rich",
     "tomllib",
+    "prompt_toolkit",  # the console's terminal only (`sesame shell` on a terminal)
 )
 COMMAND_MODULES = {
     "cli.procedure_commands",
@@ -42,6 +43,7 @@ COMMAND_MODULES = {
     "cli.outbox_commands",
     "cli.schema_commands",
     "cli.demo",
+    "cli.shell.command",
 }
 
 
@@ -84,6 +86,7 @@ OWN_MODULE = {
     "audit": "cli.audit_commands",
     "login": "cli.procedure_commands",
     "unlock": "cli.procedure_commands",
+    "shell": "cli.shell.command",
 }
 MACHINE = {"engine.machine", "engine.rules", "engine.events", "db.unit_of_work"}
 
@@ -94,6 +97,7 @@ MACHINE = {"engine.machine", "engine.rules", "engine.events", "db.unit_of_work"}
         (["--help"], (), 0),
         (["--version"], (), 0),
         (["login", "--help"], (), 0),
+        (["shell", "--help"], (), 0),
         (["status", NIR, "--json"], (), 0),
         (["status", NIR], ("tabulate",), 0),
         (["account", "list", "--state", "locked", "--limit", "50"], ("tabulate",), 0),
