@@ -36,7 +36,7 @@ def serve(
     from cli.app import open_store
 
     _require_web_extra()
-    store = open_store(ctx)
+    store = open_store(ctx, messages=True)
     store.engine  # the schema checked (or created) once, before any worker starts  # noqa: B018
     settings = store.settings
     store.close()  # no connection crosses the fork

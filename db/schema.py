@@ -26,7 +26,20 @@ from sqlalchemy.types import TypeDecorator
 # (tests/db_tests checks it equals the migration scripts' head).
 HEAD_REVISION = "0012"
 # Every revision this code knows, oldest first: older ones need `sesame db upgrade`.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012")
+KNOWN_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+    "0012",
+)
 OPEN_FLOW_STATES_SQL = "state IN ('choose_channel', 'code_sent', 'verified')"
 
 

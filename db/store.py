@@ -24,8 +24,8 @@ from engine.outcomes import Code
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-    from engine.message_templates import Templates
     from db.shared_engines import SharedEngines
+    from engine.message_templates import Templates
 
 BUSY_TIMEOUT_SECONDS = 10
 # Any constant shared by every sesame: the key of the schema-upgrade advisory lock.

@@ -18,8 +18,8 @@ from engine import (
     messages_shell,
     messages_storage,
     messages_support,
-    messages_web,
     messages_templates,
+    messages_web,
 )
 from engine.languages import LANGS as LANGS  # the catalogue's languages, re-exported
 

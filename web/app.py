@@ -27,9 +27,14 @@ def create_app(
     """The application on `settings`, or on the settings of a home directory."""
     if not isinstance(settings, Settings):
         settings = load_settings(home=None if settings is None else str(settings))
+    store = Store(settings.as_member())
+    # The operator's message templates, read and checked once per process (as a
+    # command that may send reads them before it starts: `sesame serve` refuses
+    # a broken one at start).
+    store.message_templates()
     app = Flask(__name__)
     app.config.update(
-        SESAME_STORE=Store(settings.as_member()),
+        SESAME_STORE=store,
         SESAME_BEHIND_PROXY=behind_proxy,
         SESAME_TRUSTED_PROXIES=settings.policy.web.trusted_proxies,
         MAX_CONTENT_LENGTH=64 * 1024,
@@ -39,11 +44,12 @@ def create_app(
         # flow, so that the flow's own refusal (expired) is what the member reads.
         SESAME_STATE_TTL=settings.policy.flow_ttl_seconds + 60,
     )
-    from web import api, errors, i18n, pages, render, reset_pages, sessions
+    from web import api, errors, i18n, metrics_page, pages, render, reset_pages, sessions
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(reset_pages.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(metrics_page.blueprint)
     app.context_processor(render.template_globals)
     errors.register(app)
     app.after_request(sessions.set_cookie)
