@@ -12,7 +12,8 @@ the names the metrics count and the ones they skip); `--messages` outbox rows
 `--runs`: the installed `sesame metrics` as a subprocess (what cron runs),
 `sesame status` (the dashboard's counts, for
 comparison), `sesame --version` (the start-up alone), and in process `db.metrics.exposition`
-(the queries and the formatting: what `/metrics` costs a scrape). The
+(the queries and the formatting: what `/metrics` costs a scrape), then each
+query on its own. The
 subprocesses' CPU time is given next to their wall time (on PostgreSQL the
 server's share of the work is not in it).
 """
@@ -182,6 +183,34 @@ def measure(home: Path, url: str | None, runs: int) -> dict[str, float]:
     return found
 
 
+def breakdown(home: Path, url: str | None, runs: int) -> dict[str, float]:
+    """Each query of `db.metrics.read_counts`, timed in one read transaction (ms)."""
+    import db.metrics as m
+    from db.refusals import refusals_since
+    from db.settings import load_settings
+    from db.store import Store
+
+    store = Store(load_settings(home=str(home), db=url, lang="en", actor="bench"))
+    now = store.now()
+    parts: dict[str, Any] = {
+        "accounts by effective state": lambda c: m._accounts(c, now),
+        "audit windows": lambda c: m._windowed(c, now),
+        "rate-limit refusals": lambda c: [refusals_since(c, now - w) for w in m.WINDOWS.values()],
+        "open flows": lambda c: m._flows(c, now),
+        "messages not sent": m._outbox,
+        "messages sent, by channel": lambda c: m._sent(c, now),
+    }
+    times: dict[str, list[float]] = {name: [] for name in parts}
+    for _ in range(runs):
+        with store.read() as conn:
+            for name, part in parts.items():
+                start = time.perf_counter()
+                part(conn)
+                times[name].append((time.perf_counter() - start) * 1000)
+    store.close()
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def _children_cpu() -> float:
     """The CPU seconds (user + system) of the finished child processes: unlike the
     wall time, hardly changed by the other load of a shared machine."""
@@ -216,6 +245,8 @@ def main() -> None:
         f"sesame --version {found['version']:.0f} ({found['version_cpu']:.0f}) ms; "
         f"exposition() in process {found['exposition']:.1f} ms wall"
     )
+    for name, ms in breakdown(home, args.pg, args.runs).items():
+        print(f"  {name}: {ms:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def audit(
     json_output: JsonOption = False,
     format_: Annotated[str | None, typer.Option("--format", metavar="jsonl")] = None,
     after: Annotated[int | None, typer.Option("--after", metavar="EVENT_ID", min=0)] = None,
-    output_file: Annotated[Path | None, typer.Option("--output", metavar="FILE")] = None,
+    output_file: Annotated[str | None, typer.Option("--output", metavar="FILE")] = None,
 ) -> None:
     from cli.parsing import parse_moment
     from db.audit_log import AuditFilter, audit_log, follow_audit
@@ -70,7 +70,8 @@ def audit(
 
         if limit is not None and after is not None:
             raise invalid("options_conflict", options="--after, --limit")
-        stream(store, filters, after=after or 0, newest=limit, follow=follow, output=output_file)
+        to = Path(output_file) if output_file is not None else None
+        stream(store, filters, after=after or 0, newest=limit, follow=follow, output=to)
         return
     page = audit_log(store, filters, limit or DEFAULT_LIMIT)
     if csv_output:
@@ -98,7 +99,7 @@ DEFAULT_LIMIT = 50
 
 
 def _jsonl(
-    format_: str | None, as_csv: bool, as_json: bool, after: int | None, output: Path | None
+    format_: str | None, as_csv: bool, as_json: bool, after: int | None, output: str | None
 ) -> bool:
     """Whether the JSON lines stream is asked for (`--after` and `--output` need it)."""
     if format_ is not None and format_ != "jsonl":

@@ -91,6 +91,8 @@ def open_sink(path: Path | None) -> Iterator[Sink]:
     if path is None:
         yield Sink(sys.stdout.buffer)
         return
+    if "\0" in str(path):
+        raise invalid("audit_output", path=repr(str(path)), detail="a NUL character")
     # O_NONBLOCK: a FIFO without a reader is refused at once, not waited for.
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     try:

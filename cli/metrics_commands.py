@@ -16,7 +16,8 @@ commands = command_group()
 @commands.command()
 def metrics(
     ctx: typer.Context,
-    textfile: Annotated[Path | None, typer.Option("--textfile", metavar="PATH")] = None,
+    # A str, not a Path: typer would stat it first (and fail on a NUL character).
+    textfile: Annotated[str | None, typer.Option("--textfile", metavar="PATH")] = None,
 ) -> None:
     from db.metrics import exposition
 
@@ -26,4 +27,4 @@ def metrics(
         return
     from cli.textfile import replace_file
 
-    replace_file(textfile, data)
+    replace_file(Path(textfile), data)

@@ -26,6 +26,8 @@ def replace_file(path: Path, data: bytes) -> None:
     cannot be written, exit 11 if its directory is not trusted."""
     from db.trust import require_trusted
 
+    if "\0" in str(path):
+        raise invalid("textfile", path=repr(str(path)), detail="a NUL character")
     directory = path.parent
     require_trusted(directory, as_parent=True)
     if path.is_symlink() or path.is_dir():

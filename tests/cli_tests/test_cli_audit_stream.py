@@ -172,6 +172,15 @@ def test_output_refuses_a_fifo_without_waiting(sesame, member, tmp_path):
     assert refused.stderr.startswith(f"Cannot append to {fifo}: ")
 
 
+def test_output_refuses_a_nul_in_the_name(sesame, member):
+    member()
+    refused = sesame("audit", "--format", "jsonl", "--output", "a\0b", lang="en")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Cannot append to 'a\\x00b': a NUL character.\n",
+    )
+
+
 def test_options_that_need_the_stream(sesame, member):
     member()
     after = sesame("audit", "--after", "1", lang="en")

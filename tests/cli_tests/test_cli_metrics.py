@@ -315,6 +315,11 @@ def test_textfile_refuses_a_symlink_and_leaves_nothing(sesame, home, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["elsewhere", "sesame.prom"]
 
 
+def test_textfile_refuses_a_nul_in_the_name(sesame, home):
+    refused = sesame("metrics", "--textfile", "a\0b", lang="en")
+    assert (refused.exit_code, refused.stderr) == (2, "Cannot write 'a\\x00b': a NUL character.\n")
+
+
 @pytest.mark.sqlite_only
 def test_a_failed_write_leaves_the_old_file(sesame, home, tmp_path, monkeypatch):
     folder = tmp_path / "textfile"
