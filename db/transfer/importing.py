@@ -160,10 +160,12 @@ def _check_then_write(
             report.rows += decided.rows
             report.refused.extend(decided.refused)
             staged.add(decided)
-        taken = staged.taken()
-        report.refused.extend(taken)
+        repeats = staged.repeats()
+        repeated = {refusal.line for refusal in repeats}
+        taken = [refusal for refusal in staged.taken() if refusal.line not in repeated]
+        report.refused.extend([*repeats, *taken])
         report.refused.sort(key=lambda refusal: refusal.line)
-        report.valid, report.no_sms = staged.valid({refusal.line for refusal in taken})
+        report.valid, report.no_sms = staged.valid(repeated | {r.line for r in taken})
         if not report.refused and not report.interrupted:
             write_staged(staged, report, stop, progress)
 
@@ -243,15 +245,12 @@ def _decided_batches(
     path: Path, today: date, work: Callable[..., Decided], tick: Tick
 ) -> Iterator[Decided]:
     """The file's rows checked and decided (`staging.check_and_decide`), batch by
-    batch in order; the rows repeating an earlier one's NIR or email refused."""
+    batch in order (the repeats within the file are found once staged)."""
     done = 0
-    with open_file(path) as handle, FirstLines() as first_lines:
+    with open_file(path) as handle:
         columns, delimiter = header(handle, path)
-        for decided in map_in_order(
-            partial(work, columns, today), raw_batches(handle, path, delimiter)
-        ):
-            repeats = first_lines.repeats(decided.keys())
-            decided.refused.extend(repeats)
-            yield decided.without({refusal.line for refusal in repeats})
+        batches = raw_batches(handle, path, delimiter)
+        for decided in map_in_order(partial(work, columns, today), batches):
+            yield decided
             done += decided.rows
             tick(done)

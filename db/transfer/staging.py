@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -41,6 +40,8 @@ from db.batch import batch_columns
 from db.creation import ACCOUNT_COLUMNS, bound_values
 from db.schema import accounts, audit_events
 from db.store import Store, translate_errors
+from db.transfer.first_lines import FirstLines
+from db.transfer.reading import BATCH_ROWS
 from db.transfer.rows import NewAccount, RawRow, Refusal, check_batch
 from db.transfer.writing import CreationContext, decide_rows, lock_accounts
 
@@ -61,8 +62,7 @@ AUDIT_COLUMNS = (
     "source",
 )
 # A staged account is (line, *ACCOUNT_COLUMNS); a staged audit (line, nir, *AUDIT_COLUMNS).
-_LINE, _NIR, _EMAIL = 0, 1 + ACCOUNT_COLUMNS.index("nir"), 1 + ACCOUNT_COLUMNS.index("email")
-_keys = itemgetter(_LINE, _NIR, _EMAIL)
+_LINE = 0
 
 _metadata = MetaData()
 staged_accounts = Table(
@@ -92,21 +92,6 @@ class Decided:
     refused: list[Refusal]
     accounts: list[tuple[Any, ...]]
     audits: list[tuple[Any, ...]]
-
-    def keys(self) -> list[tuple[int, str, str | None]]:
-        """(line, NIR, email) of each valid row, for the duplicates in the file."""
-        return list(map(_keys, self.accounts))
-
-    def without(self, lines: set[int]) -> Decided:
-        """The batch without the rows at `lines` (refused as repeats)."""
-        if not lines:
-            return self
-        return Decided(
-            self.rows,
-            self.refused,
-            [row for row in self.accounts if row[_LINE] not in lines],
-            [row for row in self.audits if row[_LINE] not in lines],
-        )
 
 
 def check_and_decide(
@@ -176,6 +161,26 @@ class Staging:
         with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+    def repeats(self) -> list[Refusal]:
+        """A refusal for each staged row that repeats an earlier row's NIR or
+        email (`FirstLines`). The database tells first whether any key is there
+        twice: usually none is, and no row is read back."""
+        staged = staged_accounts.c
+        twice = [
+            select(key).where(key.is_not(None)).group_by(key).having(func.count() > 1).limit(1)
+            for key in (staged.nir, staged.email)
+        ]
+        with self.conn.begin():
+            if all(self.conn.execute(query).first() is None for query in twice):
+                return []
+            keys = select(staged.line, staged.nir, staged.email).order_by(staged.line)
+            rows = self.conn.execute(keys.execution_options(yield_per=BATCH_ROWS))
+            refused: list[Refusal] = []
+            with FirstLines() as first_lines:
+                for chunk in rows.partitions():
+                    refused.extend(first_lines.repeats([(*row,) for row in chunk]))
+        return refused
 
     def taken(self, first: int | None = None, last: int | None = None) -> list[Refusal]:
         """A refusal for each staged row (between the lines `first` and `last`)
