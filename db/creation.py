@@ -116,11 +116,18 @@ def bound_values(
 def _bind_in_place(
     dialect: Dialect, table: Table, names: tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:
+    """Each value through its column's bind processor, once per distinct value
+    (the rows of a batch share their timestamps, and many their dates)."""
     for name in names:
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
+            done: dict[Any, Any] = {}
             for row in rows:
-                row[name] = process(row[name])
+                value = row[name]
+                try:
+                    row[name] = done[value]
+                except KeyError:
+                    row[name] = done[value] = process(value)
 
 
 def _ids_after(conn: Connection, before: int) -> dict[str, int]:
