@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from engine.errors import invalid
+from engine.plain_email import plain_email
 from engine.states import Channel
 
 if TYPE_CHECKING:
@@ -327,6 +328,11 @@ def parse_email(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise invalid("email_invalid", detail_key="not_text")
+
+    if raw.isascii():  # NFKC changes no ASCII text
+        plain = plain_email(raw.strip())
+        if plain is not None:
+            return plain
 
     from email_validator import EmailNotValidError, validate_email  # lazy: slow import
 
