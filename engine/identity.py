@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from engine.errors import invalid
+from engine.french_phone import french_number_type
 from engine.plain_email import plain_email
 from engine.states import Channel
 
@@ -211,8 +212,17 @@ def parse_mobile(raw: str) -> Phone:
 
     import phonenumbers  # lazy: slow to import, and most commands do not need it
 
-    number = _french_national_number(text) or _parse_phone(text)
-    kind = phonenumbers.number_type(number)  # UNKNOWN: not a valid number
+    number = _french_national_number(text)
+    if number is not None:
+        kind = french_number_type(str(number.national_number))
+        if kind != phonenumbers.PhoneNumberType.UNKNOWN or (
+            number.country_code_source != phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
+        ):  # nine digits after +33: a possible French number (tests compare with the library)
+            mobile = kind == phonenumbers.PhoneNumberType.MOBILE
+            return Phone(e164=f"+33{number.national_number}", sms_capable=mobile)
+    else:
+        number = _parse_phone(text)
+        kind = phonenumbers.number_type(number)  # UNKNOWN: not a valid number
     if (
         kind == phonenumbers.PhoneNumberType.UNKNOWN
         and number.country_code_source == phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY

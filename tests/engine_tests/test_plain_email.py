@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.plain_email import _PLAIN, RESERVED_DOMAINS, plain_email
@@ -25,12 +25,14 @@ def test_the_reserved_domains_are_the_librarys():
     assert set(SPECIAL_USE_DOMAIN_NAMES) == RESERVED_DOMAINS
 
 
+@settings(database=None, deadline=None)  # a loaded machine: no deadline
 @given(st.from_regex(_PLAIN, fullmatch=True))
 def test_every_plain_address_is_what_the_library_makes_of_it(text: str) -> None:
     plain = plain_email(text)
     assert plain is None or plain == _library(text)
 
 
+@settings(database=None, deadline=None)  # a loaded machine: no deadline
 @given(st.text("aZ09._+-@'\"() xn", max_size=40))
 def test_near_misses_are_left_to_the_library_or_agree_with_it(text: str) -> None:
     plain = plain_email(text)
