@@ -114,7 +114,9 @@ def check_and_decide(
     for row, account in zip(account_rows, valid, strict=True):
         row["line"] = account.line
     line_of = {account.nir: account.line for account in valid}
-    audit_rows = [{**row, "line": line_of[nir], "nir": nir} for nir, row in created.audits]
+    audit_rows = [row for _, row in created.audits]
+    for nir, row in created.audits:
+        row["line"], row["nir"] = line_of[nir], nir
     return Decided(
         len(batch),
         refused,
