@@ -98,7 +98,7 @@ def parse_nir(raw: str) -> Nir:
     text = raw.strip()
     if not text.isprintable():  # tabs, NUL, other control characters inside
         raise invalid("nir_format")
-    compact = stdnum_nir.compact(text)
+    compact = compact_nir(text)
     if not set(compact) <= _NIR_CHARS:
         raise invalid("nir_format")
     if len(compact) != _NIR_LENGTH:
@@ -124,6 +124,13 @@ def parse_nir(raw: str) -> Nir:
     if stdnum_nir.calc_check_digits(compact) != compact[13:]:
         raise invalid("nir_key")
     return Nir(compact)
+
+
+def compact_nir(text: str) -> str:
+    """stdnum's `nir.compact` of printable ASCII text, without its character
+    loop: its Unicode mapping changes only a backquote (into an apostrophe),
+    which `parse_nir` refuses either way."""
+    return text.replace(" ", "").replace(".", "").strip().upper()
 
 
 def format_nir(nir: Nir) -> str:
