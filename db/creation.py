@@ -113,6 +113,25 @@ def bound_values(
     return list(map(itemgetter(*names), rows))
 
 
+def bound_rows(
+    dialect: Dialect, table: Table, rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Rows of values in the order of the table's columns, each bound through
+    its column's type, column by column, once per distinct value."""
+    if not rows:
+        return rows
+    columns = list(zip(*rows, strict=True))
+    for index, column in enumerate(table.columns):
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            done: dict[Any, Any] = {}
+            columns[index] = tuple(
+                done[value] if value in done else done.setdefault(value, process(value))
+                for value in columns[index]
+            )
+    return list(zip(*columns, strict=True))
+
+
 def _bind_in_place(
     dialect: Dialect, table: Table, names: tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -37,13 +38,15 @@ from sqlalchemy import (
 )
 
 from db.batch import batch_columns
-from db.creation import ACCOUNT_COLUMNS, bound_values
+from db.creation import ACCOUNT_COLUMNS, bound_rows, decide
+from db.decisions import audit_row
 from db.schema import accounts, audit_events
 from db.store import Store, translate_errors
 from db.transfer.first_lines import FirstLines
 from db.transfer.reading import BATCH_ROWS
 from db.transfer.rows import NewAccount, RawRow, Refusal, check_batch
-from db.transfer.writing import CreationContext, decide_rows, lock_accounts
+from db.transfer.writing import CreationContext, creation_events, lock_accounts
+from engine.events import Audit
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Dialect
@@ -61,17 +64,22 @@ AUDIT_COLUMNS = (
     "detail",
     "source",
 )
-# A staged account is (line, *ACCOUNT_COLUMNS); a staged audit (line, nir, *AUDIT_COLUMNS).
+# A staged audit is (line, nir, *AUDIT_COLUMNS).
 _LINE = 0
 # SQLite's page cache for the import's connection, in KiB (see `_larger_cache`).
 CACHE_KIB = 32 * 1024
+
+# A staged account: its line, its columns, its state last (an enum, as text).
+_STAGED_COLUMNS = (*(name for name in ACCOUNT_COLUMNS if name != "state"), "state")
+_account_values = attrgetter(*_STAGED_COLUMNS[:-1])
+_audit_values = itemgetter(*AUDIT_COLUMNS)
 
 _metadata = MetaData()
 staged_accounts = Table(
     "sesame_staged_accounts",
     _metadata,
     Column("line", Integer, primary_key=True, autoincrement=False),
-    *(Column(name, accounts.c[name].type) for name in ACCOUNT_COLUMNS),
+    *(Column(name, accounts.c[name].type) for name in _STAGED_COLUMNS),
     prefixes=["TEMPORARY"],
 )
 staged_audits = Table(
@@ -108,20 +116,26 @@ def check_and_decide(
     checked = check_batch(columns, today, batch)
     refused = [item for item in checked if isinstance(item, Refusal)]
     valid = [item for item in checked if isinstance(item, NewAccount)]
-    created = decide_rows(context, source, valid)
+    decisions = decide(creation_events(context, source, valid), context.machine)
+    now, actor = context.machine.now, context.actor
+    # The decisions' rows as tuples in the staging tables' order, straight from
+    # the decisions (a creation's only effects are audit events).
+    accounts = [
+        (row.line, *_account_values(decision.account), decision.account.state.value)
+        for row, decision in zip(valid, decisions, strict=True)
+    ]
+    audits = [
+        (row.line, row.nir, *_audit_values(audit_row(effect, None, now, actor)))
+        for row, decision in zip(valid, decisions, strict=True)
+        for effect in decision.effects
+        if isinstance(effect, Audit)
+    ]
     dialect = _dialect(dialect_name)
-    account_rows = created.accounts
-    for row, account in zip(account_rows, valid, strict=True):
-        row["line"] = account.line
-    line_of = {account.nir: account.line for account in valid}
-    audit_rows = [row for _, row in created.audits]
-    for nir, row in created.audits:
-        row["line"], row["nir"] = line_of[nir], nir
     return Decided(
         len(batch),
         refused,
-        bound_values(dialect, staged_accounts, ("line", *ACCOUNT_COLUMNS), account_rows),
-        bound_values(dialect, staged_audits, ("line", "nir", *AUDIT_COLUMNS), audit_rows),
+        bound_rows(dialect, staged_accounts, accounts),
+        bound_rows(dialect, staged_audits, audits),
     )
 
 
