@@ -74,14 +74,17 @@ def generate(path: Path, count: int) -> None:
 
 def timed(sesame: str, home: Path, args: list[str]) -> tuple[float, int, str]:
     """One run of `sesame ARGS` in `home`: see `timed_command`."""
-    return timed_command([sesame, *args], home)
+    seconds, peak, _, stdout = timed_command([sesame, *args], home)
+    return seconds, peak, stdout
 
 
-def timed_command(command: list[str], home: Path) -> tuple[float, int, str]:
-    """Seconds, the child's peak RSS (KiB) and its stdout, for one run.
+def timed_command(command: list[str], home: Path) -> tuple[float, int, float, str]:
+    """Seconds, the child's peak RSS (KiB), its CPU seconds (user and system,
+    its worker processes included) and its stdout, for one run.
 
     `os.wait4` gives the rusage of this child alone (RUSAGE_CHILDREN would
-    keep the largest child so far).
+    keep the largest child so far); a process's rusage counts the children it
+    waited for.
     """
     env = {**os.environ, "SESAME_HOME": str(home), "SESAME_LANG": "en"}
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
@@ -94,7 +97,8 @@ def timed_command(command: list[str], home: Path) -> tuple[float, int, str]:
         stderr.seek(0)
         if child.returncode != 0:
             sys.exit(f"{' '.join(command)} exited {child.returncode}: {stderr.read()}")
-        return seconds, usage.ru_maxrss, stdout.read().strip()
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, usage.ru_maxrss, cpu, stdout.read().strip()
 
 
 def floor(source: Path, database: Path) -> None:
@@ -129,22 +133,30 @@ def against_floor(options: argparse.Namespace, tmp: str, source: Path) -> None:
     """Import and floor alternately, `--runs` times each; medians and their ratio."""
     imports: list[float] = []
     floors: list[float] = []
+    import_cpu: list[float] = []
+    floor_cpu: list[float] = []
     for run in range(options.runs):
         home = Path(tmp) / f"versus-{run}"
         home.mkdir()
-        seconds, _, _ = timed(options.sesame, home, ["account", "import", str(source)])
+        seconds, _, cpu, _ = timed_command([options.sesame, "account", "import", str(source)], home)
         imports.append(seconds)
-        seconds, _, _ = timed_command(floor_command(source, home / "floor.db"), home)
+        import_cpu.append(cpu)
+        seconds, _, cpu, _ = timed_command(floor_command(source, home / "floor.db"), home)
         floors.append(seconds)
+        floor_cpu.append(cpu)
         shutil.rmtree(home)
     rows = options.rows
     imported, floored = statistics.median(imports), statistics.median(floors)
+    ratios = sorted(floor / imported for imported, floor in zip(imports, floors, strict=True))
     print(
         f"import   {imported:6.1f} s  {rows / imported:8.0f} rows/s  (median of {options.runs})\n"
         f"floor    {floored:6.1f} s  {rows / floored:8.0f} rows/s  (median of {options.runs})\n"
         f"import/floor throughput: {floored / imported:.2f}  "
         f"(runs: import {', '.join(f'{s:.1f}' for s in imports)}; "
-        f"floor {', '.join(f'{s:.1f}' for s in floors)})",
+        f"floor {', '.join(f'{s:.1f}' for s in floors)}; "
+        f"pair by pair {', '.join(f'{r:.2f}' for r in ratios)})\n"
+        f"CPU seconds, workers included: import {statistics.median(import_cpu):.1f}, "
+        f"floor {statistics.median(floor_cpu):.1f} (medians)",
         flush=True,
     )
 

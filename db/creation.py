@@ -18,9 +18,9 @@ from engine.machine import Context, step
 from engine.model import Account
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Table
+    from sqlalchemy import Connection, Dialect, Table
 
-_ACCOUNT_COLUMNS = (
+ACCOUNT_COLUMNS = (
     "nir",
     "birth_date",
     "email",
@@ -77,7 +77,7 @@ def save_prepared(conn: Connection, created: Created) -> dict[str, int]:
     if not created.accounts:
         return {}
     before = conn.execute(select(func.coalesce(func.max(accounts.c.id), 0))).scalar_one()
-    _insert_many(conn, accounts, _ACCOUNT_COLUMNS, created.accounts)
+    _insert_many(conn, accounts, ACCOUNT_COLUMNS, created.accounts)
     ids = _ids_after(conn, before)
     # The batch is this process's (an import prepares the rows in its workers).
     batch = batch_columns()
@@ -90,22 +90,63 @@ def _insert_many(
     conn: Connection, table: Table, names: tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:
     """One INSERT for all the rows, each value bound through its column's type as
-    SQLAlchemy would, but without its per-row work (half an import's write time):
-    the few columns whose type converts a value are converted in place, then each
-    row's values are taken in the statement's order by `itemgetter` (no Python
-    loop per value). The rows are the caller's to give away."""
+    SQLAlchemy would, but without its per-row work (see `bound_values`)."""
     dialect = conn.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
-    order = list(compiled.positiontup or ()) if compiled.positional else list(names)
-    for name in order:
-        process = table.c[name].type.bind_processor(dialect)
-        if process is not None:
-            for row in rows:
-                row[name] = process(row[name])
     if compiled.positional:
-        conn.exec_driver_sql(compiled.string, list(map(itemgetter(*order), rows)))
+        order = tuple(compiled.positiontup or ())
+        conn.exec_driver_sql(compiled.string, bound_values(dialect, table, order, rows))
     else:
+        _bind_in_place(dialect, table, names, rows)
         conn.exec_driver_sql(compiled.string, rows)
+
+
+def bound_values(
+    dialect: Dialect, table: Table, names: tuple[str, ...], rows: list[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """The rows' values in the order of `names`, each bound through its column's
+    type as SQLAlchemy would, but without its per-row work (half an import's
+    write time): the few columns whose type converts a value are converted in
+    place, then each row's values are taken by `itemgetter` (no Python loop per
+    value). The rows are the caller's to give away."""
+    _bind_in_place(dialect, table, names, rows)
+    return list(map(itemgetter(*names), rows))
+
+
+def bound_rows(
+    dialect: Dialect, table: Table, rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Rows of values in the order of the table's columns, each bound through
+    its column's type, column by column, once per distinct value."""
+    if not rows:
+        return rows
+    columns = list(zip(*rows, strict=True))
+    for index, column in enumerate(table.columns):
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            done: dict[Any, Any] = {}
+            columns[index] = tuple(
+                done[value] if value in done else done.setdefault(value, process(value))
+                for value in columns[index]
+            )
+    return list(zip(*columns, strict=True))
+
+
+def _bind_in_place(
+    dialect: Dialect, table: Table, names: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    """Each value through its column's bind processor, once per distinct value
+    (the rows of a batch share their timestamps, and many their dates)."""
+    for name in names:
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            done: dict[Any, Any] = {}
+            for row in rows:
+                value = row[name]
+                try:
+                    row[name] = done[value]
+                except KeyError:
+                    row[name] = done[value] = process(value)
 
 
 def _ids_after(conn: Connection, before: int) -> dict[str, int]:
@@ -119,6 +160,6 @@ def _ids_after(conn: Connection, before: int) -> dict[str, int]:
 def _row(account: Account) -> dict[str, Any]:
     """The account's columns, its state as plain text (drivers differ on enums)."""
     return {
-        **{name: getattr(account, name) for name in _ACCOUNT_COLUMNS},
+        **{name: getattr(account, name) for name in ACCOUNT_COLUMNS},
         "state": account.state.value,
     }

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from engine.errors import invalid
+from engine.french_phone import french_number_type
+from engine.plain_email import plain_email
 from engine.states import Channel
 
 if TYPE_CHECKING:
@@ -98,7 +100,7 @@ def parse_nir(raw: str) -> Nir:
     text = raw.strip()
     if not text.isprintable():  # tabs, NUL, other control characters inside
         raise invalid("nir_format")
-    compact = stdnum_nir.compact(text)
+    compact = compact_nir(text)
     if not set(compact) <= _NIR_CHARS:
         raise invalid("nir_format")
     if len(compact) != _NIR_LENGTH:
@@ -124,6 +126,13 @@ def parse_nir(raw: str) -> Nir:
     if stdnum_nir.calc_check_digits(compact) != compact[13:]:
         raise invalid("nir_key")
     return Nir(compact)
+
+
+def compact_nir(text: str) -> str:
+    """stdnum's `nir.compact` of printable ASCII text, without its character
+    loop: its Unicode mapping changes only a backquote (into an apostrophe),
+    which `parse_nir` refuses either way."""
+    return text.replace(" ", "").replace(".", "").strip().upper()
 
 
 def format_nir(nir: Nir) -> str:
@@ -212,8 +221,17 @@ def parse_mobile(raw: str) -> Phone:
 
     import phonenumbers  # lazy: slow to import, and most commands do not need it
 
-    number = _french_national_number(text) or _parse_phone(text)
-    kind = phonenumbers.number_type(number)  # UNKNOWN: not a valid number
+    number = _french_national_number(text)
+    if number is not None:
+        kind = french_number_type(str(number.national_number))
+        if kind != phonenumbers.PhoneNumberType.UNKNOWN or (
+            number.country_code_source != phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
+        ):  # nine digits after +33: a possible French number (tests compare with the library)
+            mobile = kind == phonenumbers.PhoneNumberType.MOBILE
+            return Phone(e164=f"+33{number.national_number}", sms_capable=mobile)
+    else:
+        number = _parse_phone(text)
+        kind = phonenumbers.number_type(number)  # UNKNOWN: not a valid number
     if (
         kind == phonenumbers.PhoneNumberType.UNKNOWN
         and number.country_code_source == phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
@@ -329,6 +347,11 @@ def parse_email(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise invalid("email_invalid", detail_key="not_text")
+
+    if raw.isascii():  # NFKC changes no ASCII text
+        plain = plain_email(raw.strip())
+        if plain is not None:
+            return plain
 
     from email_validator import EmailNotValidError, validate_email  # lazy: slow import
 

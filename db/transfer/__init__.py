@@ -11,9 +11,11 @@ refuse duplicates within the file (`first_lines`; memory stays flat: a
 million rows' keys as Python dicts took 304 MiB); duplicates against the
 database are looked up per batch through the unique indexes.
 
-With `stop_on_error` (the default) the whole file is checked first and
-nothing is written if any row is refused; the checked rows wait in an
-anonymous temporary file (owner-only, gone when closed, `spool`) and are then
-written batch by batch, without parsing the file a second time. `importing`
-runs these steps; `export` is the other direction.
+With `stop_on_error` (the default) the whole file is checked and decided
+first and nothing is written if any row is refused; the workers return the
+rows ready to insert, which wait in temporary tables of the import's
+connection (`staging`: on disk) and are then written batch by batch by
+`INSERT … SELECT`, the database finding the duplicates among them and
+against existing accounts. `importing` runs these steps; `export` is the
+other direction.
 """

@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 from db.transfer.rows import Checked, NewAccount, Refusal
 
+# A valid row's line, NIR and email (or None).
+Key = tuple[int, str, str | None]
+
 
 class FirstLines:
     """The line where each NIR and email first appeared in the file, kept in a
@@ -27,31 +30,34 @@ class FirstLines:
     def refuse_repeats(self, batch: list[Checked]) -> list[Checked]:
         """The batch with each repeated NIR (or email) refused; the first valid row
         with a key wins."""
-        keys = [key for item in batch if isinstance(item, NewAccount) for key in _keys(item)]
-        seen = dict(self._known(keys))
-        result: list[Checked] = []
-        new: list[tuple[str, int]] = []
-        for item in batch:
-            if isinstance(item, NewAccount):
-                item = self._first_or_refused(item, seen, new)
-            result.append(item)
-        self._db.executemany("INSERT INTO first VALUES (?, ?)", new)
-        return result
+        keys = [(item.line, item.nir, item.email) for item in batch if isinstance(item, NewAccount)]
+        refused = {refusal.line: refusal for refusal in self.repeats(keys)}
+        return [refused.get(item.line, item) for item in batch]
 
-    @staticmethod
-    def _first_or_refused(
-        item: NewAccount, seen: dict[str, int], new: list[tuple[str, int]]
-    ) -> Checked:
-        nir_key, *email_key = _keys(item)
-        if nir_key in seen:
-            return Refusal(item.line, "import_duplicate_nir", None, {"first_line": seen[nir_key]})
-        if email_key and email_key[0] in seen:
-            first_line = seen[email_key[0]]
-            return Refusal(item.line, "import_duplicate_email", None, {"first_line": first_line})
-        for key in (nir_key, *email_key):
-            seen[key] = item.line
-            new.append((key, item.line))
-        return item
+    def repeats(self, rows: list[Key]) -> list[Refusal]:
+        """A refusal for each valid row (line, NIR, email), in the file's order,
+        that repeats an earlier one's NIR or email; the others are remembered."""
+        seen = dict(self._known([key for row in rows for key in _keys(row)]))
+        refused: list[Refusal] = []
+        new: list[tuple[str, int]] = []
+        for row in rows:
+            line = row[0]
+            nir_key, *email_key = _keys(row)
+            if nir_key in seen:
+                refused.append(
+                    Refusal(line, "import_duplicate_nir", None, {"first_line": seen[nir_key]})
+                )
+            elif email_key and email_key[0] in seen:
+                first_line = seen[email_key[0]]
+                refused.append(
+                    Refusal(line, "import_duplicate_email", None, {"first_line": first_line})
+                )
+            else:
+                for key in (nir_key, *email_key):
+                    seen[key] = line
+                    new.append((key, line))
+        self._db.executemany("INSERT INTO first VALUES (?, ?)", new)
+        return refused
 
     def _known(self, keys: list[str]) -> Iterator[tuple[str, int]]:
         for start in range(0, len(keys), 500):
@@ -61,6 +67,7 @@ class FirstLines:
             yield from self._db.execute(query, chunk)
 
 
-def _keys(item: NewAccount) -> list[str]:
+def _keys(row: Key) -> list[str]:
     """A row's unique keys: its NIR, and its email when it has one."""
-    return [f"nir:{item.nir}", *([f"email:{item.email}"] if item.email else [])]
+    _, nir, email = row
+    return [f"nir:{nir}", *([f"email:{email}"] if email else [])]

@@ -1,16 +1,15 @@
 """`account import`: the steps of `db.transfer` put together, with the report.
 
 Three ways through the file: only check (`--dry-run`); check and write batch
-by batch (`--on-error skip`); or check everything, spooling the checked rows,
-then write them (`--on-error stop`, the default: nothing written if a row is
-refused).
+by batch (`--on-error skip`); or check and decide everything into staging
+tables, then write them (`--on-error stop`, the default: nothing written if a
+row is refused).
 """
 
 from __future__ import annotations
 
 import gc
 import signal
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -18,22 +17,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
 from db.batch import Batch, audit_batch
-from db.creation import Created, save_prepared
 from db.store import Store
 from db.transfer.first_lines import FirstLines
 from db.transfer.pool import map_in_order
 from db.transfer.reading import count_lines, header, open_file, raw_batches
 from db.transfer.rows import Checked, NewAccount, Refusal, check_batch
-from db.transfer.spool import spool, unspool
+from db.transfer.staging import Decided, Staging, check_and_decide, staging
 from db.transfer.writing import (
-    CreationContext,
     creation_context,
-    decide_rows,
     insert_accounts,
     lock_accounts,
     split_existing,
@@ -130,28 +126,48 @@ def _import(
     today = store.now().date()
     total = count_lines(path) if progress else 0
     first_phase = "check" if report.dry_run or report.stop_on_error else "import"
-    checked = stop.between(_checked_batches(path, today, _tick(progress, first_phase, total)))
+    tick = _tick(progress, first_phase, total)
+    if report.stop_on_error and not report.dry_run:
+        _check_then_write(store, path, report, stop, progress, tick)
+        return
+    checked = stop.between(_checked_batches(path, today, tick))
     if report.dry_run:
         for batch in checked:
             with store.read() as conn:
                 report.refuse_taken(report.count(batch), conn)
-    elif not report.stop_on_error:
+    else:
         for batch in checked:
             with store.write() as conn:
                 lock_accounts(conn)
                 fresh = report.refuse_taken(report.count(batch), conn)
                 insert_accounts(store, conn, fresh, path.name)
             report.imported += len(fresh)
-    else:
-        with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as spooled:
-            for batch in checked:
-                with store.read() as conn:
-                    fresh = report.refuse_taken(report.count(batch), conn)
-                if not report.refused:  # once a row is refused, only the report matters
-                    spool(spooled, fresh)
-            if not report.refused and not report.interrupted:
-                spooled.seek(0)
-                import_spooled(store, spooled, report, path.name, stop, progress)
+
+
+def _check_then_write(
+    store: Store,
+    path: Path,
+    report: ImportReport,
+    stop: _StopOnInterrupt,
+    progress: Progress | None,
+    tick: Tick,
+) -> None:
+    """The whole file checked and decided into the staging tables, then, if no
+    row was refused, written batch by batch."""
+    with staging(store) as staged:
+        work = partial(check_and_decide, creation_context(store), path.name, staged.dialect_name)
+        for decided in stop.between(_decided_batches(path, store.now().date(), work, tick)):
+            report.rows += decided.rows
+            report.refused.extend(decided.refused)
+            staged.add(decided)
+        repeats = staged.repeats()
+        repeated = {refusal.line for refusal in repeats}
+        taken = [refusal for refusal in staged.taken() if refusal.line not in repeated]
+        report.refused.extend([*repeats, *taken])
+        report.refused.sort(key=lambda refusal: refusal.line)
+        report.valid, report.no_sms = staged.valid(repeated | {r.line for r in taken})
+        if not report.refused and not report.interrupted:
+            write_staged(staged, report, stop, progress)
 
 
 class _StopOnInterrupt:
@@ -186,43 +202,24 @@ class _StopOnInterrupt:
             yield batch
 
 
-def import_spooled(
-    store: Store,
-    spooled: IO[str],
-    report: ImportReport,
-    source: str,
-    stop: _StopOnInterrupt,
-    progress: Progress | None,
+def write_staged(
+    staged: Staging, report: ImportReport, stop: _StopOnInterrupt, progress: Progress | None
 ) -> None:
-    """Write the checked rows; stop at a batch whose row someone created meanwhile.
-
-    The machine decides each batch in a worker process while this one writes
-    the batch before it.
-    """
+    """Write the staged rows a batch at a time; stop at a batch whose row someone
+    created meanwhile (rolled back whole), reporting that row as a duplicate."""
     tick = _tick(progress, "import", report.valid)
-    context = creation_context(store)
-    decided = map_in_order(partial(_decided, context, source), unspool(spooled))
-    for batch, created in stop.between(decided):
+    for first, last, count in stop.between(iter(staged.ranges)):
         try:
-            with store.write() as conn:
-                lock_accounts(conn)
-                save_prepared(conn, created)
+            staged.write(first, last)
         except IntegrityError:  # rolled back: say which rows someone created meanwhile
-            with store.read() as conn:
-                _, taken = split_existing(conn, batch)
+            taken = staged.taken(first, last)
             if not taken:
                 raise
             report.refused.extend(taken)
             report.valid -= len(taken)
             return
-        report.imported += len(batch)
+        report.imported += count
         tick(report.imported)
-
-
-def _decided(
-    context: CreationContext, source: str, batch: list[NewAccount]
-) -> tuple[list[NewAccount], Created]:
-    return batch, decide_rows(context, source, batch)
 
 
 def _tick(progress: Progress | None, phase: str, total: int) -> Tick:
@@ -241,4 +238,19 @@ def _checked_batches(path: Path, today: date, tick: Tick) -> Iterator[list[Check
         for batch in map_in_order(check, raw_batches(handle, path, delimiter)):
             yield first_lines.refuse_repeats(batch)
             done += len(batch)
+            tick(done)
+
+
+def _decided_batches(
+    path: Path, today: date, work: Callable[..., Decided], tick: Tick
+) -> Iterator[Decided]:
+    """The file's rows checked and decided (`staging.check_and_decide`), batch by
+    batch in order (the repeats within the file are found once staged)."""
+    done = 0
+    with open_file(path) as handle:
+        columns, delimiter = header(handle, path)
+        batches = raw_batches(handle, path, delimiter)
+        for decided in map_in_order(partial(work, columns, today), batches):
+            yield decided
+            done += decided.rows
             tick(done)

@@ -1,5 +1,4 @@
-"""Reading the CSV file: its header, then its rows in batches, as they were
-before `account export` quoted a formula-like cell."""
+"""Reading the CSV file: its header, then its rows in batches."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from typing import IO, Any
 
 from db.transfer.rows import LOCK_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RawRow
 from engine.errors import invalid
-from engine.spreadsheet import restore_cell
 
 BATCH_ROWS = 5000
 # Every column an import knows; the lock details of an export are read past.
@@ -56,15 +54,16 @@ def header(handle: IO[str], path: Path) -> tuple[dict[str, int], str]:
 
 
 def raw_batches(handle: IO[str], path: Path, delimiter: str) -> Iterator[list[RawRow]]:
-    """(line number, fields) of each non-blank row, BATCH_ROWS at a time; each
-    field as it was before `account export` quoted a formula-like cell."""
+    """(line number, fields) of each non-blank row, BATCH_ROWS at a time, the
+    fields as in the file (`rows.check_batch` restores a quoted formula-like
+    cell, in a worker process)."""
     reader = csv.reader(handle, delimiter=delimiter)
     batch: list[RawRow] = []
     line = 2  # the header is line 1
     try:
         for fields in reader:
             if fields:
-                batch.append((line, [restore_cell(field) for field in fields]))
+                batch.append((line, fields))
                 if len(batch) == BATCH_ROWS:
                     yield batch
                     batch = []

@@ -20,6 +20,7 @@ from engine.identity import (
 )
 from engine.languages import parse_language
 from engine.policy import ARGON2_MAXIMUM
+from engine.spreadsheet import restore_cell
 
 REQUIRED_COLUMNS = ("nir", "birth_date", "email", "mobile")
 HASH_COLUMN = "password_hash"
@@ -82,8 +83,12 @@ def columns(with_hashes: bool, lock_details: bool = False) -> list[str]:
 
 
 def check_batch(columns: dict[str, int], today: date, batch: list[RawRow]) -> list[Checked]:
-    """Check raw rows (in a worker process for large files)."""
-    return [_check_fields(fields, columns, line, today) for line, fields in batch]
+    """Check raw rows (in a worker process for large files), each field as it was
+    before `account export` quoted a formula-like cell."""
+    return [
+        _check_fields(list(map(restore_cell, fields)), columns, line, today)
+        for line, fields in batch
+    ]
 
 
 def _check_fields(fields: list[str], columns: dict[str, int], line: int, today: date) -> Checked:

@@ -77,8 +77,16 @@ class CreationContext:
 
 def decide_rows(context: CreationContext, source: str, rows: list[NewAccount]) -> Created:
     """Each checked row an `AccountCreated` event of the machine; the rows of its
-    decisions, ready to insert (pure: runs in a worker process for an import)."""
-    events = [
+    decisions, ready to insert."""
+    decisions = decide(creation_events(context, source, rows), context.machine)
+    return prepare(decisions, context.machine.now, context.actor)
+
+
+def creation_events(
+    context: CreationContext, source: str, rows: list[NewAccount]
+) -> list[AccountCreated]:
+    """Each checked row of the file `source` as the machine's `AccountCreated`."""
+    return [
         AccountCreated(
             nir=row.nir,
             birth_date=row.birth_date,
@@ -91,5 +99,3 @@ def decide_rows(context: CreationContext, source: str, rows: list[NewAccount]) -
         )
         for row in rows
     ]
-    decisions = decide(events, context.machine)
-    return prepare(decisions, context.machine.now, context.actor)

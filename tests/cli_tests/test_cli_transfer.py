@@ -416,7 +416,7 @@ def test_stop_rolls_back_a_batch_whose_account_appeared_after_the_check(
 ):
     import db.transfer.importing
 
-    checked_then_written = db.transfer.importing.import_spooled
+    checked_then_written = db.transfer.importing.write_staged
 
     def someone_adds_paul_meanwhile(*args, **kwargs):
         home.query(
@@ -426,7 +426,7 @@ def test_stop_rolls_back_a_batch_whose_account_appeared_after_the_check(
         )
         checked_then_written(*args, **kwargs)
 
-    monkeypatch.setattr(db.transfer.importing, "import_spooled", someone_adds_paul_meanwhile)
+    monkeypatch.setattr(db.transfer.importing, "write_staged", someone_adds_paul_meanwhile)
     result = sesame("account", "import", write(tmp_path, MARIE, PAUL), "--json")
     assert result.exit_code == 2
     assert (result.json()["valid"], result.json()["imported"]) == (1, 0)

@@ -684,3 +684,20 @@ def test_why_a_stored_number_gets_no_sms_and_what_support_sees_of_it(raw, reason
     assert confirm_phone(phone.e164) == confirmed
     # More than the member-facing mask: all but two digits.
     assert sum(c.isdigit() for c in confirmed) == sum(c.isdigit() for c in phone.e164) - 2
+
+
+@settings(database=None, deadline=None)
+@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30))
+def test_nir_compaction_is_stdnums_on_printable_ascii(text: str) -> None:
+    from stdnum.fr import nir as stdnum_nir
+
+    from engine.identity import compact_nir
+
+    ours, theirs = compact_nir(text), stdnum_nir.compact(text)
+    assert ours == theirs or ours.replace("`", "'") == theirs
+
+
+def test_a_backquote_in_a_nir_is_a_format_refusal() -> None:
+    with pytest.raises(SesameError) as excinfo:
+        parse_nir("2 95 10 99 126 111 9`")
+    assert reason_of(excinfo) == "nir_format"
