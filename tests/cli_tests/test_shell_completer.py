@@ -26,7 +26,7 @@ def texts(words: list[str], word: str, lookup=no_lookup) -> list[str]:
     ("line", "expected"),
     [
         ("ac", ["account"]),
-        ("s", ["send-code", "status", "spec", "shell"]),
+        ("s", ["send-code", "status", "spec", "serve", "shell"]),
         ("u", ["unlock", "use"]),
         ("sesame au", ["audit"]),
         ("account s", ["show", "send-reset"]),
