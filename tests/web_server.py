@@ -67,6 +67,18 @@ def write_config(home: Path, port: int, *, argon2: str, policy: str = "", web: s
     )
 
 
+def served_home(tmp_path: Path, database: str | None = None, *, argon2: str) -> tuple[Path, int]:
+    """A home whose emailed links point at the server's port (and its database
+    named by `[database] url` on PostgreSQL, so commands and server share it)."""
+    home, port = tmp_path / "home", free_port()
+    home.mkdir(mode=0o700)
+    write_config(home, port, argon2=argon2)
+    if database:
+        with (home / "sesame.toml").open("a") as config:
+            config.write(f'[database]\nurl = "{database}"\n')
+    return home, port
+
+
 @contextmanager
 def serve(
     home: Path, port: int, *, workers: int = 1, extra: Sequence[str] = ()

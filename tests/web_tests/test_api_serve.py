@@ -12,7 +12,7 @@ from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
 from helpers import DOB, EMAIL, FAST_ARGON2, NIR, PASSWORD, Home
-from web_server import free_port, serve, write_config
+from web_server import serve, served_home
 
 WRONG = "mauvais mot de passe"
 
@@ -29,12 +29,7 @@ def post(url: str, body: dict[str, str]) -> tuple[int, Any]:
 def test_parallel_wrong_sign_ins_over_the_api_lock_exactly_once(
     tmp_path: Path, database: str | None
 ) -> None:
-    home, port = tmp_path / "home", free_port()
-    home.mkdir(mode=0o700)
-    write_config(home, port, argon2=FAST_ARGON2)
-    if database:
-        with (home / "sesame.toml").open("a") as config:
-            config.write(f'[database]\nurl = "{database}"\n')
+    home, port = served_home(tmp_path, database, argon2=FAST_ARGON2)
     with serve(home, port, workers=2) as served:
         served.add_member(NIR, DOB, PASSWORD, "--email", EMAIL)
         url = served.url + "/api/v1/sign-in"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers import DOB, EMAIL, FAST_ARGON2, NIR, PASSWORD, Home
 from web_pages import browser, fetch
-from web_server import Served, free_port, serve, write_config
+from web_server import Served, serve, served_home
 
 
 def sign_in(served: Served, password: str) -> int:
@@ -26,20 +26,8 @@ def sign_in(served: Served, password: str) -> int:
     return status
 
 
-def started(tmp_path: Path, database: str | None = None) -> tuple[Path, int]:
-    """A home whose emailed links point at the server's port (and its database
-    named by `[database] url` on PostgreSQL, so commands and server share it)."""
-    home, port = tmp_path / "home", free_port()
-    home.mkdir(mode=0o700)
-    write_config(home, port, argon2=FAST_ARGON2)
-    if database:
-        with (home / "sesame.toml").open("a") as config:
-            config.write(f'[database]\nurl = "{database}"\n')
-    return home, port
-
-
 def test_serve_starts_and_logs_no_query_string(tmp_path: Path) -> None:
-    home, port = started(tmp_path)
+    home, port = served_home(tmp_path, argon2=FAST_ARGON2)
     with serve(home, port) as served:
         status, headers, body = fetch(browser(), served.url + "/")
         assert status == 200
@@ -54,7 +42,7 @@ def test_serve_starts_and_logs_no_query_string(tmp_path: Path) -> None:
 
 
 def test_the_link_of_the_email_opens_on_the_server(tmp_path: Path) -> None:
-    home, port = started(tmp_path)
+    home, port = served_home(tmp_path, argon2=FAST_ARGON2)
     with serve(home, port) as served:
         served.add_member(NIR, DOB, PASSWORD, "--email", EMAIL)
         opener = browser()
@@ -76,7 +64,7 @@ def test_the_link_of_the_email_opens_on_the_server(tmp_path: Path) -> None:
 def test_parallel_wrong_sign_ins_over_http_lock_exactly_once(
     tmp_path: Path, database: str | None
 ) -> None:
-    home, port = started(tmp_path, database)
+    home, port = served_home(tmp_path, database, argon2=FAST_ARGON2)
     with serve(home, port, workers=2) as served:
         served.add_member(NIR, DOB, PASSWORD, "--email", EMAIL)
         with ThreadPoolExecutor(max_workers=8) as pool:
