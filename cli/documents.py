@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def destination(account: Account, channel: Channel) -> str:
     """The account's address on `channel`, masked."""
-    from engine.identity import mask_destination
+    from engine.masks import mask_destination
 
     to = account.mobile if channel is Channel.SMS else account.email
     return mask_destination(channel, to or "")

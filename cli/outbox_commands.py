@@ -43,7 +43,7 @@ CSV_COLUMNS = (
 
 
 def _masked(message: Message) -> str:
-    from engine.identity import mask_destination
+    from engine.masks import mask_destination
 
     return mask_destination(message.channel, message.recipient)
 

@@ -25,7 +25,7 @@ def flow_payload(flow: Flow) -> dict[str, Any]:
 
 
 def account_payload(view: AccountView) -> dict[str, Any]:
-    from engine.identity import mask_destination
+    from engine.masks import mask_destination
 
     account = view.account
     channels: list[dict[str, Any]] = []

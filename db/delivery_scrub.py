@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from engine.identity import mask_destination
+from engine.masks import mask_destination
 
 if TYPE_CHECKING:
     from sqlalchemy import Row

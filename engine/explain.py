@@ -28,8 +28,8 @@ from statistics import median
 from engine.channels import usable_channels
 from engine.counted import Counted
 from engine.effective import effective_account, effective_state, live_flow
-from engine.identity import mask_destination
 from engine.lockout import counted_failures, counts_locks, lock_rank, permanent_rank
+from engine.masks import mask_destination
 from engine.model import Account, Flow
 from engine.policy import Policy
 from engine.states import AccountState, Channel, FlowState

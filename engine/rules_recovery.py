@@ -22,7 +22,7 @@ from engine.events import (
     SendSms,
     Snapshot,
 )
-from engine.identity import mask_email, mask_phone
+from engine.masks import mask_email, mask_phone
 from engine.model import Account, AccountState, Channel, Flow, FlowKind, FlowState
 from engine.outcomes import Code
 from engine.passwords import secret_digest

@@ -8,7 +8,7 @@ have a fixed length, a masked phone number too.
 
 from __future__ import annotations
 
-from engine.identity import mask_email, mask_phone
+from engine.masks import mask_email, mask_phone
 from engine.message_templates import SMS, Spec
 from engine.passwords import TEMP_PASSWORD_ALPHABET, TEMP_PASSWORD_LENGTH
 from engine.policy import Policy

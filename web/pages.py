@@ -20,7 +20,8 @@ from db.store import Store
 from db.unit_of_work import Result
 from db.web_sessions import WebState, load, save
 from engine.errors import SesameError
-from engine.identity import Identifier, mask_destination, parse_birth_date, parse_identifier
+from engine.identity import Identifier, parse_birth_date, parse_identifier
+from engine.masks import mask_destination
 from engine.model import Account, Channel, FlowKind
 from engine.outcomes import Code
 from engine.passwords import secret_digest

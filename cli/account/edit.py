@@ -28,8 +28,9 @@ def account_edit(
 ) -> None:
     from cli.account.warnings import edit_warnings
     from db.support import ChannelEdit, edit_channels
-    from engine.identity import confirm_phone, parse_email, parse_identifier, parse_mobile
+    from engine.identity import parse_email, parse_identifier, parse_mobile
     from engine.languages import parse_language
+    from engine.masks import confirm_phone
 
     out = output(ctx, json_output)
     if email is not None and no_email:

@@ -123,7 +123,7 @@ LIST_CSV_HEADERS = [
 
 
 def _channels(view: AccountView) -> str:
-    from engine.identity import mask_destination
+    from engine.masks import mask_destination
 
     account = view.account
     parts = []
@@ -152,7 +152,7 @@ def _list_row(view: AccountView, out: Output, colour: bool) -> list[object]:
 
 
 def _csv_row(view: AccountView) -> list[object]:
-    from engine.identity import mask_destination
+    from engine.masks import mask_destination
 
     account, flow = view.account, view.flow
     return [

@@ -31,7 +31,8 @@ def account_show(
     json_output: JsonOption = False,
 ) -> None:
     from db.audit_log import account_detail
-    from engine.identity import mask_destination, parse_identifier
+    from engine.identity import parse_identifier
+    from engine.masks import mask_destination
 
     out = output(ctx, json_output)
     identifier = parse_identifier(ident)

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from cli.output import Output
-from engine.identity import Phone, confirm_phone, no_sms_reason
+from engine.identity import Phone, no_sms_reason
+from engine.masks import confirm_phone
 
 
 def edit_warnings(out: Output, phone: Phone | None) -> list[dict[str, Any]]:

@@ -56,7 +56,7 @@ def run_terminal(session: Session, home: Path, lookup: Callable[[str], list[Cand
 
 
 def _prompt_text(session: Session) -> str:
-    from engine.identity import mask_identifier
+    from engine.masks import mask_identifier
 
     if session.current is None:
         return "sesame> "

@@ -104,7 +104,8 @@ class Session:
         Output(self.lang, as_json=False).error(error)
 
     def _use(self, args: list[str]) -> int:
-        from engine.identity import mask_identifier, parse_identifier
+        from engine.identity import parse_identifier
+        from engine.masks import mask_identifier
 
         if not args:
             shown = self.current and mask_identifier(self.current)

@@ -17,15 +17,13 @@ from engine.identity import (
     Phone,
     check_birth_date_matches_nir,
     format_nir,
-    mask_destination,
-    mask_email,
-    mask_phone,
     parse_birth_date,
     parse_email,
     parse_identifier,
     parse_mobile,
     parse_nir,
 )
+from engine.masks import mask_destination, mask_email, mask_phone
 from engine.states import Channel
 
 TODAY = date(2025, 6, 15)
@@ -677,7 +675,8 @@ def test_common_french_numbers_read_as_phonenumbers_parses_them(raw: str) -> Non
     ],
 )
 def test_why_a_stored_number_gets_no_sms_and_what_support_sees_of_it(raw, reason, confirmed):
-    from engine.identity import confirm_phone, no_sms_reason
+    from engine.identity import no_sms_reason
+    from engine.masks import confirm_phone
 
     phone = parse_mobile(raw)
     assert (no_sms_reason(phone), phone.sms_capable) == (reason, reason is None)
