@@ -215,6 +215,15 @@ def require_key(store: Store) -> None:
         raise _unusable(path, exc) from None
 
 
+def derived_key(store: Store, purpose: str) -> bytes:
+    """A key for another use than shadows (the member pages' CSRF tokens),
+    derived from the server key: every process and machine of an installation
+    agrees on it, and it says nothing of the shadow key."""
+    with store.write() as conn:
+        key = _key(store, conn)
+    return hmac.new(key, b"sesame derived key\0" + purpose.encode(), hashlib.sha256).digest()
+
+
 def _key(store: Store, conn: Connection) -> bytes:
     if store.is_postgres:
         return _database_key(conn)

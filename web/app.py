@@ -32,9 +32,13 @@ def create_app(
     # command that may send reads them before it starts: `sesame serve` refuses
     # a broken one at start).
     store.message_templates()
+    from db.shadow import derived_key
+
+    csrf_key = derived_key(store, "csrf")
     app = Flask(__name__)
     app.config.update(
         SESAME_STORE=store,
+        SESAME_CSRF_KEY=csrf_key,
         SESAME_BEHIND_PROXY=behind_proxy,
         SESAME_TRUSTED_PROXIES=settings.policy.web.trusted_proxies,
         MAX_CONTENT_LENGTH=64 * 1024,

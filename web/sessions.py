@@ -2,7 +2,8 @@
 
 The cookie is a random value (256 bits) given on the first page; it is the
 session: its SHA-256 keys the server-side state (`db.web_sessions`), and the
-CSRF token of every form is derived from it (another SHA-256), so a form
+CSRF token of every form is an HMAC of it under the installation's key
+(`db.shadow.derived_key`), so a form
 posted without the cookie it was served with, or from another site (which can
 neither read the HttpOnly cookie nor send it: SameSite=Strict), is refused
 with 403. The cookie holds no secret of the procedure and no state.
@@ -14,7 +15,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import Response, abort, g, request
+from flask import Response, abort, current_app, g, request
 
 from web.client import is_https
 
@@ -55,7 +56,11 @@ def _well_formed(value: str) -> bool:
 
 
 def csrf_token() -> str:
-    return hashlib.sha256(b"sesame-csrf\0" + cookie_value().encode()).hexdigest()
+    """An HMAC of the cookie under the installation's key: a cookie planted in
+    the browser by someone else (a sibling host over plain HTTP) does not tell
+    them the token that goes with it."""
+    key = current_app.config["SESAME_CSRF_KEY"]
+    return hmac.new(key, cookie_value().encode(), hashlib.sha256).hexdigest()
 
 
 def check_csrf() -> None:

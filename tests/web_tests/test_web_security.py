@@ -207,3 +207,20 @@ def test_a_cookie_planted_beforehand_never_holds_a_verified_step(pages: Pages) -
     intruder.client.set_cookie("sesame", planted)
     assert "Cette page a expiré" in text_of(intruder.get("/new-password"))
     assert pages.home.query("SELECT count(*) FROM web_sessions") == [(1,)]
+
+
+def test_a_planted_cookie_does_not_tell_its_token(pages: Pages) -> None:
+    """Cookie tossing: someone who set the browser's cookie (a sibling host, over
+    plain HTTP) and computes a token from it alone is refused, as a forged form is."""
+    import hashlib
+
+    planted = "planted-by-someone-else-0123456789abcdef0123456789"
+    pages.client.set_cookie("sesame", planted)
+    for guess in (
+        hashlib.sha256(b"sesame-csrf\0" + planted.encode()).hexdigest(),
+        hashlib.sha256(planted.encode()).hexdigest(),
+    ):
+        response = pages.post("/login", {"ident": NIR, "password": "x", "csrf": guess})
+        assert response.status_code == 403
+    # The page's own token for that cookie is still accepted: the key, not the cookie, differs.
+    assert pages.post("/login", {"ident": NIR, "password": "x"}).status_code == 200
