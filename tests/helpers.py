@@ -101,3 +101,30 @@ def clean_environment(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_")}
     env.update(settings)
     return env
+
+
+def write_template(home_path: Path, lang: str, name: str, text: str) -> Path:
+    """An operator's message template in a home (`templates/<lang>/<name>.txt`)."""
+    folder = home_path / "templates" / lang
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.txt"
+    path.write_text(text)
+    return path
+
+
+def create_account_before_import_writes(monkeypatch: Any, home: Home, nir: str) -> None:
+    """Someone else creates the account `nir` after `account import` checked its
+    rows and before it writes them (the unique index must catch it)."""
+    import db.transfer.importing
+
+    checked_then_written = db.transfer.importing.write_staged
+
+    def someone_adds_it_meanwhile(*args: Any, **kwargs: Any) -> None:
+        home.query(
+            "INSERT INTO accounts (nir, birth_date, sms_capable, state, failed_attempts, "
+            "created_at) VALUES (:nir, '1985-05-03', FALSE, 'active', 0, '2026-01-01 00:00:00')",
+            nir=nir,
+        )
+        checked_then_written(*args, **kwargs)
+
+    monkeypatch.setattr(db.transfer.importing, "write_staged", someone_adds_it_meanwhile)

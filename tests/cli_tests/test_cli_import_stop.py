@@ -16,7 +16,7 @@ from cli_tests.test_cli_transfer import (
     generated_rows,
     write,
 )
-from helpers import DOB, EMAIL, NIR_COMPACT
+from helpers import DOB, EMAIL, NIR_COMPACT, create_account_before_import_writes
 
 TAKEN = "An account already exists with this social-security number or email address."
 
@@ -32,21 +32,9 @@ def batches_of_two(monkeypatch):
 def test_a_row_created_meanwhile_stops_at_its_batch_the_batches_before_stay(
     sesame, home, tmp_path, monkeypatch, batches_of_two
 ):
-    import db.transfer.importing
-
     rows = generated_rows(5)  # lines 2-6: batches (2, 3), (4, 5), (6)
     intruder = rows[2].split(",")[0]  # line 4's NIR
-    checked_then_written = db.transfer.importing.write_staged
-
-    def someone_adds_line_4_meanwhile(*args, **kwargs):
-        home.query(
-            "INSERT INTO accounts (nir, birth_date, sms_capable, state, failed_attempts, "
-            "created_at) VALUES (:nir, '1985-05-03', FALSE, 'active', 0, '2026-01-01 00:00:00')",
-            nir=intruder,
-        )
-        checked_then_written(*args, **kwargs)
-
-    monkeypatch.setattr(db.transfer.importing, "write_staged", someone_adds_line_4_meanwhile)
+    create_account_before_import_writes(monkeypatch, home, intruder)
     result = sesame("account", "import", write(tmp_path, *rows), "--json", lang="en")
     assert result.exit_code == 2
     document = result.json()

@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import json
 from email import message_from_bytes, policy
-from pathlib import Path
 
-from helpers import DOB, NEW_PASSWORD, NIR, PASSWORD, lines
+from helpers import DOB, NEW_PASSWORD, NIR, PASSWORD, lines, write_template
 
 SMS_FR = "$organization : votre code\n${code}\nValable $minutes min, envoyé au $destination.\n"
-
-
-def write(home_path: Path, lang: str, name: str, text: str) -> Path:
-    folder = home_path / "templates" / lang
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.txt"
-    path.write_text(text)
-    return path
 
 
 def lock(sesame) -> None:
@@ -35,7 +26,7 @@ def counts(home) -> tuple[int, int]:
 def test_an_overridden_french_sms_is_the_text_in_the_outbox_file(sesame, member, home):
     member()
     lock(sesame)
-    write(home.path, "fr", "sms_temporary_password", SMS_FR)
+    write_template(home.path, "fr", "sms_temporary_password", SMS_FR)
     result = sesame("unlock", NIR, "--dob", DOB, "--channel", "sms")
     assert result.exit_code == 0, result.stderr
     document = json.loads(home.sms_files()[-1].read_text())
@@ -52,7 +43,7 @@ def test_the_english_member_keeps_the_default_when_only_french_is_overridden(ses
     member()
     home.query("UPDATE accounts SET language = 'en'")
     lock(sesame)
-    write(home.path, "fr", "sms_temporary_password", SMS_FR)
+    write_template(home.path, "fr", "sms_temporary_password", SMS_FR)
     assert sesame("unlock", NIR, "--dob", DOB, "--channel", "sms").exit_code == 0
     body = json.loads(home.sms_files()[-1].read_text())["body"]
     assert body.startswith("Espace personnel - your temporary password:\n")
@@ -60,8 +51,8 @@ def test_the_english_member_keeps_the_default_when_only_french_is_overridden(ses
 
 def test_the_lock_notification_uses_the_operators_subject_and_body(sesame, member, home):
     member()
-    write(home.path, "fr", "email_locked.subject", "Compte bloqué ($organization)\n")
-    write(home.path, "fr", "email_locked", "Trop d'essais ($max_failed_attempts).\n")
+    write_template(home.path, "fr", "email_locked.subject", "Compte bloqué ($organization)\n")
+    write_template(home.path, "fr", "email_locked", "Trop d'essais ($max_failed_attempts).\n")
     lock(sesame)
     message = message_from_bytes(home.mail_files()[-1].read_bytes(), policy=policy.default)
     assert message["Subject"] == "Compte bloqué (Espace personnel)"
@@ -72,7 +63,7 @@ def test_a_refused_template_stops_unlock_before_anything_is_written(sesame, memb
     member()
     lock(sesame)
     before, files = counts(home), (home.sms_files(), home.mail_files())
-    path = write(home.path, "fr", "sms_temporary_password", "Votre code : $code\n")
+    path = write_template(home.path, "fr", "sms_temporary_password", "Votre code : $code\n")
     result = sesame("unlock", NIR, "--dob", DOB, "--channel", "sms")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
@@ -89,7 +80,7 @@ def test_a_refused_template_stops_unlock_before_anything_is_written(sesame, memb
 
 def test_a_refused_template_stops_every_command_that_may_send(sesame, member, home):
     member()
-    write(home.path, "en", "email_password_changed", "Changed on $date.\n")
+    write_template(home.path, "en", "email_password_changed", "Changed on $date.\n")
     before = counts(home)
     for args in (
         ["login", NIR],
@@ -109,7 +100,7 @@ def test_a_refused_template_stops_every_command_that_may_send(sesame, member, ho
 
 def test_a_refused_template_does_not_stop_commands_that_send_nothing(sesame, member, home):
     member()
-    write(home.path, "fr", "sms_temporary_password", "pas de code\n")
+    write_template(home.path, "fr", "sms_temporary_password", "pas de code\n")
     assert sesame("status", NIR).exit_code == 0
     assert sesame("account", "disable", NIR, "--reason", "fraude").exit_code == 0
     assert sesame("account", "enable", NIR, "--reason", "fin").exit_code == 0

@@ -9,7 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DOB, EMAIL, NIR, NIR_COMPACT, PASSWORD, Home, clean_environment, lines
+from helpers import (
+    DOB,
+    EMAIL,
+    NIR,
+    NIR_COMPACT,
+    PASSWORD,
+    Home,
+    clean_environment,
+    create_account_before_import_writes,
+    lines,
+)
 
 HEADER = "nir,birth_date,email,mobile"
 # What export writes: the member's language last, after the columns an import needs.
@@ -414,19 +424,7 @@ def test_an_account_created_during_a_batch_is_refused_not_an_internal_error(sesa
 def test_stop_rolls_back_a_batch_whose_account_appeared_after_the_check(
     sesame, home, tmp_path, monkeypatch
 ):
-    import db.transfer.importing
-
-    checked_then_written = db.transfer.importing.write_staged
-
-    def someone_adds_paul_meanwhile(*args, **kwargs):
-        home.query(
-            "INSERT INTO accounts (nir, birth_date, sms_capable, state, failed_attempts, "
-            "created_at) VALUES (:nir, '1985-05-03', FALSE, 'active', 0, '2026-01-01 00:00:00')",
-            nir=PAUL_COMPACT,
-        )
-        checked_then_written(*args, **kwargs)
-
-    monkeypatch.setattr(db.transfer.importing, "write_staged", someone_adds_paul_meanwhile)
+    create_account_before_import_writes(monkeypatch, home, PAUL_COMPACT)
     result = sesame("account", "import", write(tmp_path, MARIE, PAUL), "--json")
     assert result.exit_code == 2
     assert (result.json()["valid"], result.json()["imported"]) == (1, 0)

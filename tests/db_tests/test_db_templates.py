@@ -5,10 +5,9 @@ texts, and a refused template rolls its transaction back."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from helpers import NIR
+from helpers import NIR, write_template
 
 from db.settings import load_settings
 from db.store import Store
@@ -17,22 +16,16 @@ from engine.errors import SesameError
 from engine.identity import parse_identifier
 from engine.states import Channel
 
+SMS = "sms_temporary_password"
+
 
 def store_of(home) -> Store:
     return Store(load_settings(home=str(home.path), db=home.db_url))
 
 
-def write(home_path: Path, text: str) -> Path:
-    folder = home_path / "templates" / "fr"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "sms_temporary_password.txt"
-    path.write_text(text)
-    return path
-
-
 def test_a_step_that_sends_reads_the_templates_when_its_command_did_not(member, home):
     member()
-    write(home.path, "Support $organization\n$code\n")
+    write_template(home.path, "fr", SMS, "Support $organization\n$code\n")
     store = store_of(home)
     try:
         assert store.templates_read is None
@@ -46,7 +39,9 @@ def test_a_step_that_sends_reads_the_templates_when_its_command_did_not(member, 
 
 def test_a_refused_template_rolls_the_step_back(member, home):
     member()
-    path = write(home.path, "Support $organisation\n$code\n")
+    path = write_template(
+        home.path, "fr", "sms_temporary_password", "Support $organisation\n$code\n"
+    )
     before = home.query("SELECT count(*) FROM audit_events")
     store = store_of(home)
     try:

@@ -11,10 +11,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DOB, FAST_ARGON2, MOBILE, NIR, PASSWORD, clean_environment, lines
+from helpers import (
+    DOB,
+    FAST_ARGON2,
+    MOBILE,
+    NIR,
+    PASSWORD,
+    clean_environment,
+    lines,
+    write_template,
+)
 
 SESAME = shutil.which("sesame", path=str(Path(sys.executable).parent)) or shutil.which("sesame")
 pytestmark = pytest.mark.skipif(SESAME is None, reason="sesame is not installed")
+
+SMS = "sms_temporary_password"
 
 
 def run(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -38,14 +49,6 @@ def home(tmp_path: Path) -> Path:
     return home
 
 
-def template(home: Path, text: str) -> Path:
-    folder = home / "templates" / "fr"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "sms_temporary_password.txt"
-    path.write_text(text)
-    return path
-
-
 def sms_files(home: Path) -> list[Path]:
     return sorted((home / "outbox" / "sms" / "new").glob("*.json"))
 
@@ -56,7 +59,12 @@ def audit_events(home: Path) -> int:
 
 
 def test_the_operators_french_sms_is_what_the_outbox_file_holds(home: Path) -> None:
-    template(home, "$organization\nVotre code :\n$code\nIl expire dans $minutes minutes.\n")
+    write_template(
+        home,
+        "fr",
+        "sms_temporary_password",
+        "$organization\nVotre code :\n$code\nIl expire dans $minutes minutes.\n",
+    )
     result = run(home, "unlock", NIR, "--dob", DOB, "--channel", "sms")
     assert result.returncode == 0, result.stderr
     [file] = sms_files(home)
@@ -66,7 +74,9 @@ def test_the_operators_french_sms_is_what_the_outbox_file_holds(home: Path) -> N
 
 
 def test_a_broken_template_refuses_unlock_before_anything_is_written(home: Path) -> None:
-    path = template(home, "Votre code : $code, valable $duree min.\n")
+    path = write_template(
+        home, "fr", "sms_temporary_password", "Votre code : $code, valable $duree min.\n"
+    )
     events = audit_events(home)
     result = run(home, "unlock", NIR, "--dob", DOB, "--channel", "sms")
     assert (result.returncode, result.stdout) == (2, "")
